@@ -1,0 +1,54 @@
+/**
+ * The `baton` command: a thin layer over the library, one file per command. Each command module
+ * exports `register(program, io, exit)`; heavy modules (Pulumi, the AWS SDK) are imported lazily
+ * inside the command's action so `baton --help` and `baton check` start fast.
+ */
+import { Command, CommanderError } from "commander";
+import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { registerValidate } from "./validate.js";
+import { registerPlan } from "./plan.js";
+
+export type SetExit = (code: number) => void;
+
+export function buildProgram(io: Io, setExit: SetExit): Command {
+  const program = new Command("baton")
+    .description("Blue/green EKS upgrades as declarative Pulumi stack changes: validate, plan, preview, shift traffic")
+    .version(version(), "-V, --version")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerValidate(program, io, setExit);
+  registerPlan(program, io, setExit);
+  return program;
+}
+
+function version(): string {
+  // package.json sits two levels above both src/cli and dist/src/cli's parent.
+  for (const candidate of ["../../package.json", "../../../package.json"]) {
+    try {
+      return (require(candidate) as { version: string }).version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return "unknown";
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => { code = Math.max(code, c); });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`baton: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  return code;
+}

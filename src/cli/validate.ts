@@ -1,0 +1,26 @@
+import type { Command } from "commander";
+import { errorsOf, formatProblem, warningsOf } from "../spec/problems.js";
+import { colors, EXIT, type Io } from "./io.js";
+import { loadFleetFile } from "./load-fleet.js";
+import type { SetExit } from "./main.js";
+
+export function registerValidate(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command("validate")
+    .description("check a stack config's baton:fleet against every rule; exit 0 valid, 1 invalid, 2 unreadable")
+    .argument("<stack-config>", "a Pulumi stack config file, e.g. stacks/Pulumi.migration.yaml")
+    .action((file: string) => {
+      const c = colors(io);
+      const result = loadFleetFile(file);
+      for (const problem of warningsOf(result.problems)) io.err(c.yellow(formatProblem(problem)));
+      const errors = errorsOf(result.problems);
+      for (const problem of errors) io.err(c.red(formatProblem(problem)));
+      if (result.ok) {
+        const fleet = result.fleet;
+        io.out(`${c.green("valid")}: fleet ${fleet.name}, ${Object.keys(fleet.clusters).length} cluster(s), ${Object.keys(fleet.services).length} service(s)`);
+      } else {
+        io.err(`${c.red("invalid")}: ${errors.length} error(s) in ${file}`);
+      }
+      setExit(result.ok ? EXIT.ok : EXIT.failed);
+    });
+}

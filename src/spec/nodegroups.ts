@@ -1,0 +1,29 @@
+import { DEFAULT_UPDATE_CONFIG, type ClusterSpec, type NodeGroupSpec, type UpdateConfigSpec } from "./schema.js";
+
+/** The version a node group runs: its pin, or its cluster's version. */
+export function effectiveNodeGroupVersion(cluster: ClusterSpec, nodeGroup: NodeGroupSpec): string {
+  return nodeGroup.version ?? cluster.version;
+}
+
+/** The updateConfig baton applies: the user's, or baton's default (a quarter of the group at a time). */
+export function effectiveUpdateConfig(nodeGroup: NodeGroupSpec): UpdateConfigSpec {
+  return nodeGroup.updateConfig ?? DEFAULT_UPDATE_CONFIG;
+}
+
+/** Whether new pods can land on the group: not retiring, and with nodes. */
+export function isSchedulable(nodeGroup: NodeGroupSpec): boolean {
+  return !nodeGroup.retiring && nodeGroup.scaling.desired > 0;
+}
+
+/** Nodes a roll takes down at once: an absolute count, or a percentage of the group (at least 1). */
+export function nodesPerBatch(updateConfig: UpdateConfigSpec, nodes: number): number {
+  if (updateConfig.maxUnavailable !== undefined) return Math.max(1, Math.min(updateConfig.maxUnavailable, Math.max(nodes, 1)));
+  const percentage = updateConfig.maxUnavailablePercentage ?? 0;
+  return Math.max(1, Math.floor((nodes * percentage) / 100));
+}
+
+/** How many sequential batches a roll of `nodes` nodes takes. */
+export function rollBatches(updateConfig: UpdateConfigSpec, nodes: number): number {
+  if (nodes <= 0) return 0;
+  return Math.ceil(nodes / nodesPerBatch(updateConfig, nodes));
+}

@@ -1,0 +1,400 @@
+/**
+ * Transitions between two fleet specs: what changes, whether each change is safe, and the edit that
+ * undoes it. `plan` is what `baton plan`, the offline preview's verdict line, the policy pack and
+ * `baton shift` all ask before anything is touched.
+ */
+import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedulable } from "./nodegroups.js";
+import { configPath, errorsOf, type Problem } from "./problems.js";
+import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
+import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
+import { validateFleet, type ValidateOptions } from "./validate.js";
+import { compareVersions } from "./versions.js";
+
+export type ChangeKind =
+  | "traffic-shift"
+  | "control-plane-upgrade"
+  | "node-group-roll"
+  | "node-group-replacement"
+  | "create"
+  | "decommission"
+  | "config-change";
+
+/** One config edit: set `path` to `value`, or remove `path` when `remove` is true. */
+export interface ConfigEdit {
+  readonly path: string;
+  readonly value?: unknown;
+  readonly remove?: boolean;
+}
+
+export interface Rollback {
+  /** The config edits that undo the change (empty when nothing can). */
+  readonly edits: readonly ConfigEdit[];
+  /** How fast the rollback takes effect. */
+  readonly takesEffect: string;
+  /** What the rollback does and does not restore, in one or two sentences. */
+  readonly note: string;
+}
+
+export interface Change {
+  readonly kind: ChangeKind;
+  /** What changes, e.g. `service web`, `cluster green`, `node group blue/general`. */
+  readonly subject: string;
+  /** The config path of the change. */
+  readonly path: string;
+  /** One line a reviewer reads. */
+  readonly summary: string;
+  /** The changed fields below `path`. */
+  readonly fields: readonly string[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** A control-plane upgrade or a deleted cluster cannot be undone by a config edit. */
+  readonly irreversible: boolean;
+  /** The rules this change breaks; empty when it is allowed. */
+  readonly refusals: readonly Problem[];
+  readonly rollback: Rollback;
+}
+
+export interface Plan {
+  /** True when both specs are valid and no change is refused. */
+  readonly allowed: boolean;
+  readonly changes: readonly Change[];
+  /** Validation problems of the proposed spec (and of the current one, when it is invalid). */
+  readonly problems: readonly Problem[];
+  /** Every rule id that refuses this plan, once each. */
+  readonly refusedRules: readonly string[];
+}
+
+const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function changedFields<T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] {
+  return keys.filter((key) => !isEqual(before[key], after[key])).map(String);
+}
+
+/** The named fields of a spec object, for a change's before/after. */
+function pick(source: object, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, (source as Record<string, unknown>)[f]]));
+}
+
+function refusal(rule: string, path: string, value: unknown, message: string, fix: string): Problem {
+  return { severity: "error", rule, path, value, message, fix };
+}
+
+/** Fields whose change makes AWS replace a managed node group (EKS cannot change them in place). */
+const NODE_GROUP_REPLACE_FIELDS = ["instanceTypes", "capacityType", "amiType"] as const satisfies readonly (keyof NodeGroupSpec)[];
+/** Fields that live on the launch template: a change starts a roll onto a new template version. */
+const NODE_GROUP_ROLL_FIELDS = ["diskSizeGiB", "allowPodsToReachInstanceMetadata"] as const satisfies readonly (keyof NodeGroupSpec)[];
+/** Fields EKS updates in place, without touching nodes. */
+const NODE_GROUP_CONFIG_FIELDS = ["scaling", "updateConfig", "labels", "taints", "retiring"] as const satisfies readonly (keyof NodeGroupSpec)[];
+const CLUSTER_CONFIG_FIELDS = ["publicAccessCidrs", "logging", "supportType", "admins", "addons"] as const satisfies readonly (keyof ClusterSpec)[];
+
+/** Why a cluster would be replaced rather than updated, or undefined when it would not. */
+function clusterReplacementReason(before: FleetSpec, after: FleetSpec, name: string): string | undefined {
+  const b = before.clusters[name];
+  const a = after.clusters[name];
+  if (!b || !a) return undefined;
+  if (before.name !== after.name) return `the fleet name changes (${before.name} → ${after.name}), which renames the EKS cluster`;
+  if (before.network.vpcId !== after.network.vpcId) return "the VPC changes; an EKS cluster cannot move between VPCs";
+  if (!isEqual(before.network.subnetIds, after.network.subnetIds)) return "the subnets change; baton treats a cluster's subnets as fixed";
+  if (b.secretsKmsKeyArn !== a.secretsKmsKeyArn) return "the secrets encryption key changes; EKS cannot re-key or remove envelope encryption";
+  return undefined;
+}
+
+/** Clusters other than `except` that serve traffic in `fleet` and can schedule pods. */
+function otherServingCandidates(fleet: FleetSpec, except: string): string[] {
+  return Object.entries(fleet.clusters)
+    .filter(([name, c]) => name !== except && Object.values(c.nodeGroups).some(isSchedulable))
+    .map(([name]) => name);
+}
+
+/**
+ * The rollback of an irreversible cluster change, in terms of traffic: move the services this
+ * cluster serves to another cluster that can take them.
+ */
+function trafficRollback(after: FleetSpec, before: FleetSpec, cluster: string, what: string): Rollback {
+  const edits: ConfigEdit[] = [];
+  const speeds = new Set<string>();
+  const receiving = new Set<string>();
+  const others = otherServingCandidates(after, cluster);
+  for (const [serviceName, service] of Object.entries(after.services)) {
+    const weight = service.weights[cluster] ?? 0;
+    if (weight === 0) continue;
+    const receivers = others.filter((o) => o in service.weights || (service.routing === "route53" && o in service.route53.targets));
+    if (receivers.length === 0) continue;
+    // Prefer the clusters that served this service before; hand them this cluster's weight.
+    const previous = before.services[serviceName]?.weights ?? {};
+    const target = receivers.find((r) => (previous[r] ?? 0) > 0) ?? receivers[0]!;
+    const weights: Record<string, number> = { ...service.weights, [cluster]: 0 };
+    weights[target] = Math.min((weights[target] ?? 0) + weight, service.routing === "alb" ? 999 : 255);
+    edits.push({ path: configPath(["services", serviceName, "weights"]), value: weights });
+    receiving.add(target);
+    speeds.add(weightChangeSpeed(service));
+  }
+  const servesNothing = Object.values(after.services).every((s) => (s.weights[cluster] ?? 0) === 0);
+  if (edits.length > 0) {
+    return {
+      edits,
+      takesEffect: [...speeds].join("; "),
+      note: `${what} cannot be undone; shifting its traffic back to ${[...receiving].join(", ")} restores service while you fix forward.`,
+    };
+  }
+  return {
+    edits: [],
+    takesEffect: "not applicable",
+    note: servesNothing
+      ? `${what} cannot be undone, but cluster ${cluster} serves no traffic, so nothing user-facing depends on it.`
+      : `${what} cannot be undone, and no other cluster can take ${cluster}'s traffic: build a cluster at the old version next to it first.`,
+  };
+}
+
+function revertFields(path: string, before: Record<string, unknown>, fields: readonly string[]): ConfigEdit[] {
+  return fields.map((field) => (before[field] === undefined ? { path: `${path}.${field}`, remove: true } : { path: `${path}.${field}`, value: before[field] }));
+}
+
+function planClusters(before: FleetSpec, after: FleetSpec): Change[] {
+  const changes: Change[] = [];
+  const servingBefore = servingClusters(before);
+  const servingAfter = servingClusters(after);
+
+  for (const [name, b] of Object.entries(before.clusters)) {
+    const path = configPath(["clusters", name]);
+    const a = after.clusters[name];
+    if (!a) {
+      const refusals = servingBefore.has(name)
+        ? [refusal("decommission-weighted-cluster", path, undefined,
+            `Cluster ${name} still has traffic in the current spec; a change that routes traffic away from a cluster must not also delete it.`,
+            `First set ${name}'s weights to 0 in one change and apply it; remove the cluster in a later change.`)]
+        : [];
+      changes.push({
+        kind: "decommission", subject: `cluster ${name}`, path, fields: [], before: b, irreversible: true, refusals,
+        summary: `delete cluster ${name} (Kubernetes ${b.version}) and its ${Object.keys(b.nodeGroups).length} node group(s)`,
+        rollback: { edits: [{ path, value: b }], takesEffect: "a new cluster build (about 15 minutes), then redeploying workloads", note: `Deleting ${name} cannot be undone: re-adding the block builds a new, empty cluster.` },
+      });
+      continue;
+    }
+
+    const replaceReason = clusterReplacementReason(before, after, name);
+    if (replaceReason) {
+      const weighted = servingBefore.has(name) || servingAfter.has(name);
+      changes.push({
+        kind: "decommission", subject: `cluster ${name}`, path, fields: ["(replacement)"], before: b, after: a, irreversible: true,
+        summary: `replace cluster ${name}: ${replaceReason}`,
+        refusals: weighted
+          ? [refusal("replace-weighted-cluster", path, undefined,
+              `Cluster ${name} has traffic, and this change would replace it (${replaceReason}).`,
+              `Build a new cluster under another name, shift ${name}'s traffic to it, and remove ${name} in a later change.`)]
+          : [],
+        rollback: { edits: [], takesEffect: "not applicable", note: "A replaced cluster cannot be restored; its workloads and state are gone." },
+      });
+    }
+
+    const step = compareVersions(a.version, b.version);
+    if (step !== 0) {
+      const refusals: Problem[] = [];
+      if (step < 0) {
+        refusals.push(refusal("control-plane-downgrade", `${path}.version`, a.version,
+          `EKS cannot downgrade a control plane (${b.version} → ${a.version}).`,
+          `Keep version "${b.version}"; to run ${a.version}, build a cluster at that version and shift traffic to it.`));
+      } else if (step > 1) {
+        refusals.push(refusal("control-plane-skip-minor", `${path}.version`, a.version,
+          `A control plane moves up one minor at a time (${b.version} → ${a.version} skips ${step - 1}).`,
+          `Set version to "1.${Number(b.version.split(".")[1]) + 1}" in this change and go on in later ones, or build a new cluster at ${a.version} and migrate traffic.`));
+      }
+      for (const [groupName, group] of Object.entries(b.nodeGroups)) {
+        if (!(groupName in a.nodeGroups) || step <= 0) continue;
+        const groupVersion = effectiveNodeGroupVersion(b, group);
+        if (groupVersion !== b.version) {
+          refusals.push(refusal("control-plane-nodegroups-behind", `${path}.nodeGroups.${groupName}.version`, groupVersion,
+            `Node group ${groupName} runs ${groupVersion}; before the control plane moves past ${b.version}, its node groups must run ${b.version}.`,
+            `Upgrade ${groupName} to "${b.version}" (or remove its pin) in its own change first.`));
+        }
+      }
+      changes.push({
+        kind: "control-plane-upgrade", subject: `cluster ${name}`, path: `${path}.version`, fields: ["version"],
+        before: b.version, after: a.version, irreversible: true, refusals,
+        summary: `${step > 0 ? "upgrade" : "downgrade"} control plane ${name} from Kubernetes ${b.version} to ${a.version}; its add-ons follow`,
+        rollback: trafficRollback(after, before, name, `The control-plane upgrade of ${name}`),
+      });
+    }
+
+    const configFields = changedFields(b, a, CLUSTER_CONFIG_FIELDS);
+    if (configFields.length > 0) {
+      changes.push({
+        kind: "config-change", subject: `cluster ${name}`, path, fields: configFields, irreversible: false, refusals: [],
+        before: pick(b, configFields),
+        after: pick(a, configFields),
+        summary: `update cluster ${name}: ${configFields.join(", ")}`,
+        rollback: { edits: revertFields(path, b as Record<string, unknown>, configFields), takesEffect: "an in-place cluster update (minutes)", note: "Revert these fields." },
+      });
+    }
+    changes.push(...planNodeGroups(before, after, name, b, a, servingAfter.has(name)));
+  }
+
+  for (const [name, a] of Object.entries(after.clusters)) {
+    if (name in before.clusters) continue;
+    const path = configPath(["clusters", name]);
+    const refusals = servingAfter.has(name)
+      ? [refusal("new-cluster-weighted", path, undefined,
+          `Cluster ${name} is created in this change and given traffic in the same change; its pods and target registrations do not exist yet.`,
+          `Add ${name} with weight 0, apply, deploy and check its workloads, then shift traffic in a later change.`)]
+      : [];
+    changes.push({
+      kind: "create", subject: `cluster ${name}`, path, fields: [], after: a, irreversible: false, refusals,
+      summary: `create cluster ${name} (Kubernetes ${a.version}) with ${Object.keys(a.nodeGroups).length} node group(s)`,
+      rollback: { edits: [{ path, remove: true }], takesEffect: "a cluster deletion (about 10 minutes)", note: `Remove ${name} again while it serves no traffic.` },
+    });
+  }
+  return changes;
+}
+
+function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string, b: ClusterSpec, a: ClusterSpec, serving: boolean): Change[] {
+  const changes: Change[] = [];
+  for (const [name, bg] of Object.entries(b.nodeGroups)) {
+    const path = configPath(["clusters", clusterName, "nodeGroups", name]);
+    const subject = `node group ${clusterName}/${name}`;
+    const ag = a.nodeGroups[name];
+    if (!ag) {
+      const refusals = serving && !bg.retiring
+        ? [refusal("nodegroup-remove-unretired", path, undefined,
+            `Node group ${name} is removed from ${clusterName}, which serves traffic, without first being marked retiring; its pods would be evicted with nowhere prepared to go.`,
+            `Add the replacement group, set retiring: true on ${name} and apply; remove ${name} in a later change.`)]
+        : [];
+      changes.push({
+        kind: "decommission", subject, path, fields: [], before: bg, irreversible: false, refusals,
+        summary: `delete node group ${clusterName}/${name} (${bg.scaling.desired} nodes drained)`,
+        rollback: { edits: [{ path, value: bg }], takesEffect: "a new node group (about 5 minutes)", note: "Re-adding the block creates a new group with new nodes." },
+      });
+      continue;
+    }
+    const bv = effectiveNodeGroupVersion(b, bg);
+    const av = effectiveNodeGroupVersion(a, ag);
+    const replaceFields = changedFields(bg, ag, NODE_GROUP_REPLACE_FIELDS);
+    if (replaceFields.length > 0) {
+      changes.push({
+        kind: "node-group-replacement", subject, path, fields: replaceFields, irreversible: false, refusals: [],
+        before: pick(bg, replaceFields), after: pick(ag, replaceFields),
+        summary: `replace node group ${clusterName}/${name} (${replaceFields.join(", ")} cannot change in place): the new group is created before the old one is drained`,
+        rollback: { edits: revertFields(path, bg as Record<string, unknown>, replaceFields), takesEffect: "another replacement (new nodes, then a drain of these)", note: "Reverting replaces the group again." },
+      });
+    }
+    const rollFields = changedFields(bg, ag, NODE_GROUP_ROLL_FIELDS);
+    if (bv !== av || (rollFields.length > 0 && replaceFields.length === 0)) {
+      const refusals: Problem[] = [];
+      if (compareVersions(av, bv) < 0) {
+        refusals.push(refusal("nodegroup-downgrade", `${path}.version`, av,
+          `EKS cannot move a managed node group to an older Kubernetes version (${bv} → ${av}).`,
+          `Keep the group at ${bv}; to run older nodes, add a new group at ${av} and retire this one.`));
+      }
+      const update = effectiveUpdateConfig(ag);
+      const batches = rollBatches(update, ag.scaling.desired);
+      const fields = bv !== av ? ["version", ...rollFields] : rollFields;
+      changes.push({
+        kind: "node-group-roll", subject, path, fields, irreversible: bv !== av, refusals,
+        before: bv !== av ? bv : pick(bg, rollFields),
+        after: av !== bv ? av : pick(ag, rollFields),
+        summary: `roll node group ${clusterName}/${name}${bv !== av ? ` from ${bv} to ${av}` : ` (${rollFields.join(", ")})`}: ${ag.scaling.desired} nodes in ${batches} batch(es)`,
+        rollback: bv !== av
+          ? trafficRollback(after, before, clusterName, `The node version upgrade of ${clusterName}/${name}`)
+          : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
+      });
+    }
+    const configFields = changedFields(bg, ag, NODE_GROUP_CONFIG_FIELDS);
+    if (configFields.length > 0) {
+      changes.push({
+        kind: "config-change", subject, path, fields: configFields, irreversible: false, refusals: [],
+        before: pick(bg, configFields), after: pick(ag, configFields),
+        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}`,
+        rollback: { edits: revertFields(path, bg as Record<string, unknown>, configFields), takesEffect: "an in-place node group update (no nodes replaced)", note: "Revert these fields." },
+      });
+    }
+  }
+  for (const [name, ag] of Object.entries(a.nodeGroups)) {
+    if (name in b.nodeGroups) continue;
+    const path = configPath(["clusters", clusterName, "nodeGroups", name]);
+    changes.push({
+      kind: "create", subject: `node group ${clusterName}/${name}`, path, fields: [], after: ag, irreversible: false, refusals: [],
+      summary: `create node group ${clusterName}/${name} (${ag.scaling.desired} × ${ag.instanceTypes.join("/")})`,
+      rollback: { edits: [{ path, remove: true }], takesEffect: "a node group deletion (drains its nodes)", note: "Remove the group again." },
+    });
+  }
+  return changes;
+}
+
+const SERVICE_CONFIG_FIELDS = ["namespace", "serviceName", "port", "routing", "gates"] as const;
+
+function planServices(before: FleetSpec, after: FleetSpec): Change[] {
+  const changes: Change[] = [];
+  for (const [name, b] of Object.entries(before.services)) {
+    const path = configPath(["services", name]);
+    const a = after.services[name];
+    if (!a) {
+      changes.push({
+        kind: "decommission", subject: `service ${name}`, path, fields: [], before: b, irreversible: false, refusals: [],
+        summary: `stop routing service ${name} (its listener rule or records and target groups are deleted)`,
+        rollback: { edits: [{ path, value: b }], takesEffect: weightChangeSpeed(b), note: "Re-adding the block restores the routing." },
+      });
+      continue;
+    }
+    if (!isEqual(b.weights, a.weights)) {
+      changes.push({
+        kind: "traffic-shift", subject: `service ${name}`, path: `${path}.weights`, fields: ["weights"],
+        before: b.weights, after: a.weights, irreversible: false, refusals: [],
+        summary: `shift ${name}: ${formatWeights(b.weights)} → ${formatWeights(a.weights)}`,
+        rollback: { edits: [{ path: `${path}.weights`, value: b.weights }], takesEffect: weightChangeSpeed(a), note: `Set ${name}'s weights back.` },
+      });
+    }
+    const routingBlock = (s: ServiceSpec) => (s.routing === "alb" ? s.alb : s.route53);
+    const fields = [
+      ...changedFields(b, a, SERVICE_CONFIG_FIELDS),
+      ...(b.routing === a.routing && !isEqual(routingBlock(b), routingBlock(a)) ? [b.routing] : []),
+    ];
+    if (fields.length > 0) {
+      changes.push({
+        kind: "config-change", subject: `service ${name}`, path, fields, irreversible: false, refusals: [],
+        summary: `update service ${name}: ${fields.join(", ")}`,
+        rollback: { edits: revertFields(path, b as unknown as Record<string, unknown>, fields), takesEffect: weightChangeSpeed(b), note: "Revert these fields." },
+      });
+    }
+  }
+  for (const [name, a] of Object.entries(after.services)) {
+    if (name in before.services) continue;
+    const path = configPath(["services", name]);
+    changes.push({
+      kind: "create", subject: `service ${name}`, path, fields: [], after: a, irreversible: false, refusals: [],
+      summary: `start routing service ${name} (${a.routing}) to ${formatWeights(a.weights)}`,
+      rollback: { edits: [{ path, remove: true }], takesEffect: weightChangeSpeed(a), note: "Remove the service block again." },
+    });
+  }
+  return changes;
+}
+
+/** Classifies every change from `before` to `after` (both valid) and applies the transition rules. */
+export function planChanges(before: FleetSpec, after: FleetSpec): Change[] {
+  return [...planServices(before, after), ...planClusters(before, after)];
+}
+
+/**
+ * Plans a transition between two raw specs (as read from stack files): validates both, classifies
+ * every change, and refuses any that breaks a rule.
+ */
+export function plan(beforeInput: unknown, afterInput: unknown, options: ValidateOptions = {}): Plan {
+  const before = validateFleet(beforeInput, options);
+  const after = validateFleet(afterInput, options);
+  const problems = [
+    ...before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` })),
+    ...after.problems,
+  ];
+  const changes = before.fleet && after.fleet && before.ok ? planChanges(before.fleet, after.fleet) : [];
+  const refusals = changes.flatMap((c) => c.refusals);
+  const blocking = [...errorsOf(problems), ...refusals];
+  return {
+    allowed: before.ok && after.ok && refusals.length === 0,
+    changes,
+    problems,
+    refusedRules: [...new Set(blocking.map((p) => p.rule))],
+  };
+}
+
+/** Every change's rollback edits, in order: the config edit that undoes the whole plan. */
+export function planRollback(planned: Plan): ConfigEdit[] {
+  return planned.changes.flatMap((c) => c.rollback.edits);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Globals keep test files free of ESM-only imports, so the CommonJS project type-checks them.
+    globals: true,
+    // Pulumi's mock runtime keeps global state per process: run each test file in its own process.
+    pool: "forks",
+    testTimeout: 60_000,
+  },
+});
