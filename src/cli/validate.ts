@@ -21,6 +21,8 @@ export function registerValidate(program: Command, io: Io, setExit: SetExit): vo
       } else {
         io.err(`${c.red("invalid")}: ${errors.length} error(s) in ${file}`);
       }
-      setExit(result.ok ? EXIT.ok : EXIT.failed);
+      // A file that is not YAML is unreadable as a stack config: a usage problem, not an invalid fleet.
+      const unreadable = result.problems.some((p) => p.rule === "yaml-syntax");
+      setExit(result.ok ? EXIT.ok : unreadable ? EXIT.usage : EXIT.failed);
     });
 }

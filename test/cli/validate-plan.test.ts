@@ -1,0 +1,95 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../src/cli/main.js";
+import { edit, migrationFleet } from "../support/fleets.js";
+import { captureIo } from "../support/io.js";
+
+const root = path.resolve(__dirname, "../..");
+const stacks = (name: string) => path.join(root, "stacks", name);
+const dir = mkdtempSync(path.join(tmpdir(), "baton-cli-"));
+function stackFile(name: string, fleet: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
+  return file;
+}
+async function run(...args: string[]) {
+  const io = captureIo();
+  const code = await main(["node", "baton", ...args], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe("baton validate", () => {
+  it("exits 0 on the example stacks, printing warnings without failing", async () => {
+    const result = await run("validate", stacks("Pulumi.dev.yaml"));
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.out).toContain("valid: fleet dev, 1 cluster(s), 1 service(s)");
+    expect((await run("validate", stacks("Pulumi.migration.yaml"))).code).toBe(0);
+  });
+
+  it("exits 1 with every problem on stderr", async () => {
+    const file = stackFile("bad.yaml", edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 0 }; f.clusters.blue.version = "1.29"; }));
+    const result = await run("validate", file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("error baton:fleet.services.web.weights");
+    expect(result.err).toContain("[weights-all-zero]");
+    expect(result.err).toContain("[eks-version-supported]");
+    expect(result.err).toContain("invalid: 2 error(s)");
+  });
+
+  it("exits 2 on a missing file or YAML that does not parse", async () => {
+    expect((await run("validate", path.join(dir, "missing.yaml"))).code).toBe(2);
+    const file = path.join(dir, "broken.yaml");
+    writeFileSync(file, "config:\n  baton:fleet: [unclosed\n");
+    const result = await run("validate", file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("[yaml-syntax]");
+  });
+
+  it("exits 2 on bad usage", async () => {
+    expect((await run("validate")).code).toBe(2);
+    expect((await run("frobnicate")).code).toBe(2);
+  });
+});
+
+describe("baton plan", () => {
+  it("prints the classified changes with their rollback and exits 0 when allowed", async () => {
+    const after = stackFile("after.yaml", edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 50, green: 50 }; }));
+    const result = await run("plan", stacks("Pulumi.migration.yaml"), after);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("allowed: 1 change(s)");
+    expect(result.out).toContain("traffic-shift shift web: { blue: 90, green: 10 } → { blue: 50, green: 50 }");
+    expect(result.out).toContain("baton:fleet.services.web.weights: { blue: 90, green: 10 }");
+  });
+
+  it("exits 1 and names the rule when a change is refused; --json gives the same plan", async () => {
+    const after = stackFile("skip.yaml", edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.35"; }));
+    const text = await run("plan", stacks("Pulumi.migration.yaml"), after);
+    expect(text.code).toBe(1);
+    expect(text.out).toContain("refused: control-plane-skip-minor");
+    const json = await run("plan", "--json", stacks("Pulumi.migration.yaml"), after);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ allowed: false, refusedRules: ["control-plane-skip-minor"] });
+  });
+});
+
+describe("the installed bin", () => {
+  const bin = path.join(root, "bin", "baton.js");
+  beforeAll(() => {
+    // `npm ci` builds dist/ through the prepare script; build here when a developer has not.
+    if (!existsSync(path.join(root, "dist", "src", "cli", "main.js"))) execFileSync("npm", ["run", "build"], { cwd: root });
+  });
+
+  it("prints --version and --help, without colour under NO_COLOR", () => {
+    const version = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = spawnSync(process.execPath, [bin, "validate", "--help"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" } });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: baton validate");
+    const invalid = spawnSync(process.execPath, [bin, "validate", path.join(dir, "bad.yaml")], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" } });
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).not.toMatch(/\u001b\[/);
+  });
+});

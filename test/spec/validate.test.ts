@@ -1,0 +1,199 @@
+import { validateFleet } from "../../src/spec/validate.js";
+import type { Problem } from "../../src/spec/problems.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+
+const validate = (input: unknown) => validateFleet(input, { today: TODAY });
+const rules = (problems: readonly Problem[]) => problems.map((p) => `${p.severity}:${p.rule}@${p.path}`);
+const errorRules = (input: unknown) => validate(input).problems.filter((p) => p.severity === "error").map((p) => p.rule);
+
+describe("the example migration fleet", () => {
+  it("validates, with the extended-support warning for blue on 1.33", () => {
+    const result = validate(migrationFleet());
+    expect(result.ok).toBe(true);
+    expect(rules(result.problems)).toEqual(["warning:eks-version-extended-support@baton:fleet.clusters.blue.version"]);
+  });
+
+  it("fills documented defaults", () => {
+    const result = validate(migrationFleet());
+    if (!result.ok) throw new Error("expected valid");
+    const group = result.fleet.clusters.blue!.nodeGroups.general!;
+    expect(group.capacityType).toBe("ON_DEMAND");
+    expect(group.amiType).toBe("AL2023_x86_64_STANDARD");
+    expect(group.allowPodsToReachInstanceMetadata).toBe(false);
+    expect(result.fleet.clusters.blue!.supportType).toBe("EXTENDED");
+  });
+});
+
+describe("shape", () => {
+  it("rejects an unknown key with a did-you-mean and the path", () => {
+    const result = validate(edit(migrationFleet(), (f) => { f.clusters.green.versoin = f.clusters.green.version; delete f.clusters.green.version; }));
+    const unknown = result.problems.find((p) => p.rule === "unknown-key")!;
+    expect(unknown.path).toBe("baton:fleet.clusters.green.versoin");
+    expect(unknown.message).toContain('did you mean "version"');
+    expect(unknown.fix).toBe('Rename it to "version".');
+    expect(result.problems.find((p) => p.rule === "required")?.path).toBe("baton:fleet.clusters.green.version");
+  });
+
+  it("offers no suggestion when nothing is close", () => {
+    const result = validate(edit(migrationFleet(), (f) => { f.services.web.zzzzzzzz = 1; }));
+    const unknown = result.problems.find((p) => p.rule === "unknown-key")!;
+    expect(unknown.message).not.toContain("did you mean");
+  });
+
+  it("tells a user to quote a version YAML read as a number", () => {
+    const result = validate(edit(migrationFleet(), (f) => { f.clusters.green.version = 1.3; }));
+    const problem = result.problems.find((p) => p.path === "baton:fleet.clusters.green.version")!;
+    expect(problem.value).toBe(1.3);
+    expect(problem.message).toMatch(/number 1\.3/);
+    expect(problem.fix).toContain('version: "1.30"');
+  });
+
+  it("reports a missing baton:fleet key", () => {
+    expect(rules(validate(undefined).problems)).toEqual(["error:required@baton:fleet"]);
+  });
+
+  it("still checks the clusters that parse when another part is broken (all problems at once)", () => {
+    const input = edit(migrationFleet(), (f) => {
+      f.network.vpcId = "not-a-vpc";
+      f.clusters.blue.nodeGroups.general.scaling = { min: 5, desired: 2, max: 12 };
+    });
+    expect(errorRules(input)).toEqual(expect.arrayContaining(["invalid-value", "nodegroup-scaling-order"]));
+  });
+});
+
+describe("versions", () => {
+  it("errors on a version EKS does not offer, and past the end of extended support", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.version = "1.40"; }))).toContain("eks-version-supported");
+    const ended = validate(edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.30"; }));
+    expect(ended.problems.find((p) => p.rule === "eks-version-supported")?.message).toContain("2026-07-23");
+  });
+
+  it("judges support on the given date", () => {
+    const early = validateFleet(migrationFleet(), { today: "2026-05-01" });
+    expect(early.problems).toEqual([]);
+  });
+});
+
+describe("node groups", () => {
+  it("refuses a node group newer than its control plane, and more than 3 minors older", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.version = "1.34"; })))
+      .toContain("nodegroup-version-newer-than-cluster");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.31"; })))
+      .toContain("nodegroup-version-skew");
+  });
+
+  it("allows exactly 3 minors of skew (near miss)", () => {
+    const result = validateFleet(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.32"; }), { today: "2026-01-30" });
+    expect(result.ok).toBe(true);
+  });
+
+  it("requires exactly one updateConfig field, within bounds and not above scaling.max", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.updateConfig = { maxUnavailable: 1, maxUnavailablePercentage: 10 }; })))
+      .toContain("nodegroup-update-config-one-field");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.updateConfig = {}; })))
+      .toContain("nodegroup-update-config-one-field");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.updateConfig = { maxUnavailable: 13 }; })))
+      .toContain("nodegroup-update-config-above-max");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.updateConfig = { maxUnavailablePercentage: 101 }; })))
+      .toContain("invalid-value");
+    expect(validate(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.updateConfig = { maxUnavailable: 12 }; })).ok).toBe(true);
+  });
+
+  it("requires 0 ≤ min ≤ desired ≤ max and max ≥ 1", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.scaling = { min: 0, desired: 13, max: 12 }; })))
+      .toContain("nodegroup-scaling-order");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.scaling = { min: 0, desired: 0, max: 0 }; })))
+      .toContain("invalid-value");
+    expect(validate(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.scaling = { min: 12, desired: 12, max: 12 }; })).ok).toBe(true);
+  });
+
+  it("refuses Graviton instance types on an x86_64 AMI and the reverse", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.instanceTypes = ["m7g.large"]; })))
+      .toContain("nodegroup-ami-architecture");
+    expect(validate(edit(migrationFleet(), (f) => {
+      f.clusters.blue.nodeGroups.general.instanceTypes = ["m7g.large", "c7gn.xlarge"];
+      f.clusters.blue.nodeGroups.general.amiType = "AL2023_ARM_64_STANDARD";
+    })).ok).toBe(true);
+  });
+});
+
+describe("clusters", () => {
+  it("requires api, audit and authenticator logs", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api", "scheduler"]; }))).toContain("cluster-audit-logging");
+    expect(validate(edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api", "audit", "authenticator"]; })).ok).toBe(true);
+  });
+
+  it("refuses a public endpoint open to the internet, allows named CIDRs", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.publicAccessCidrs = ["0.0.0.0/0"]; }))).toContain("cluster-public-endpoint-open");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.publicAccessCidrs = ["10.0.0.0/33"]; }))).toContain("cluster-public-endpoint-cidr");
+    expect(validate(edit(migrationFleet(), (f) => { f.clusters.blue.publicAccessCidrs = ["203.0.113.0/24"]; })).ok).toBe(true);
+  });
+});
+
+describe("weights", () => {
+  it("requires integers within the routing's AWS range", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 1000, green: 0 }; }))).toContain("weights-range");
+    expect(validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 999, green: 0 }; })).ok).toBe(true);
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.api.weights = { blue: 256, green: 0 }; }))).toContain("weights-range");
+    expect(validate(edit(migrationFleet(), (f) => { f.services.api.weights = { blue: 255, green: 0 }; })).ok).toBe(true);
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 50.5, green: 0 }; }))).toContain("weights-range");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: -1, green: 10 }; }))).toContain("weights-range");
+  });
+
+  it("requires every weight to name a cluster of the fleet", () => {
+    const result = validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 90, gren: 10 }; }));
+    expect(result.problems.find((p) => p.rule === "weights-unknown-cluster")?.path).toBe("baton:fleet.services.web.weights.gren");
+  });
+
+  it("requires at least one non-zero weight", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 0 }; }))).toContain("weights-all-zero");
+  });
+
+  it("allows at most 5 target groups on an ALB forward action", () => {
+    const input = edit(migrationFleet(), (f) => {
+      for (const c of ["c1", "c2", "c3", "c4"]) f.clusters[c] = structuredClone(f.clusters.green);
+      f.services.web.weights = { blue: 1, green: 1, c1: 1, c2: 1, c3: 1 };
+    });
+    expect(validate(input).ok).toBe(true);
+    expect(errorRules(edit(input, (f) => { f.services.web.weights.c4 = 0; }))).toContain("alb-target-group-limit");
+  });
+
+  it("requires a weighted cluster to have schedulable capacity", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.retiring = true; }))).toContain("weighted-cluster-capacity");
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.scaling = { min: 0, desired: 0, max: 3 }; })))
+      .toContain("weighted-cluster-capacity");
+    // Near miss: a cluster at weight 0 everywhere may have no capacity.
+    expect(validate(edit(migrationFleet(), (f) => {
+      f.services.web.weights = { blue: 100, green: 0 };
+      f.clusters.green.nodeGroups.general.scaling = { min: 0, desired: 0, max: 3 };
+    })).ok).toBe(true);
+  });
+
+  it("requires a Route53 target for every weighted cluster, and only for clusters of the fleet", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { delete f.services.api.route53.targets.blue; }))).toContain("route53-target-missing");
+    expect(validate(edit(migrationFleet(), (f) => { delete f.services.api.route53.targets.green; })).ok).toBe(true);
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.api.route53.targets.purple = f.services.api.route53.targets.blue; })))
+      .toContain("route53-target-unknown-cluster");
+  });
+
+  it("refuses two services on one listener at one priority", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.shop = structuredClone(f.services.web); }))).toContain("alb-priority-unique");
+  });
+});
+
+describe("names", () => {
+  it("refuses names whose derived AWS names exceed their limits", () => {
+    const input = edit(migrationFleet(), (f) => {
+      f.name = "shopfront-prod";
+      f.services["checkout-payments"] = structuredClone(f.services.web);
+      f.services["checkout-payments"].alb.priority = 11;
+    });
+    const problem = validate(input).problems.find((p) => p.rule === "name-length")!;
+    expect(problem.path).toBe("baton:fleet.services.checkout-payments");
+    expect(problem.message).toMatch(/target group name .* AWS allows 32/);
+  });
+
+  it("refuses names that are not DNS labels", () => {
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.Blue_2 = f.clusters.blue; }))).toContain("invalid-value");
+  });
+});
