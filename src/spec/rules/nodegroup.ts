@@ -1,5 +1,5 @@
 import type { Problem } from "../problems.js";
-import type { ClusterSpec, NodeGroupSpec } from "../schema.js";
+import type { ClusterSpec, NodeGroupSpec, UpdateConfigSpec } from "../schema.js";
 import { checkEksVersion, compareVersions } from "../versions.js";
 
 /** Kubernetes' skew policy: kubelets may be up to three minors older than the API server, never newer. */
@@ -15,26 +15,30 @@ export function checkNodeGroup(cluster: ClusterSpec, nodeGroup: NodeGroupSpec, p
 
 /** Kubelets may never be newer than the API server, nor more than three minors older. */
 export function checkNodeGroupSkew(cluster: ClusterSpec, nodeGroup: NodeGroupSpec, path: string, today: string): Problem[] {
-  const problems: Problem[] = [];
-  if (nodeGroup.version !== undefined) {
-    const skew = compareVersions(cluster.version, nodeGroup.version);
-    if (skew < 0) {
-      problems.push({
-        severity: "error", rule: "nodegroup-version-newer-than-cluster", path: `${path}.version`, value: nodeGroup.version,
-        message: `The node group is newer than its control plane (${cluster.version}); kubelets may never be newer than the API server.`,
-        fix: `Upgrade the control plane first, or remove the pin so the group follows the cluster (${cluster.version}).`,
-      });
-    } else if (skew > MAX_NODE_SKEW) {
-      problems.push({
-        severity: "error", rule: "nodegroup-version-skew", path: `${path}.version`, value: nodeGroup.version,
-        message: `The node group is ${skew} minors behind its control plane (${cluster.version}); Kubernetes supports at most ${MAX_NODE_SKEW}.`,
-        fix: `Raise the node group to at least 1.${Number(cluster.version.split(".")[1]) - MAX_NODE_SKEW}, or remove the pin.`,
-      });
-    } else {
-      problems.push(...checkEksVersion(nodeGroup.version, `${path}.version`, today).filter((p) => p.severity === "error"));
-    }
+  return nodeGroup.version === undefined ? [] : checkVersionSkew(cluster.version, nodeGroup.version, `${path}.version`, today);
+}
+
+/**
+ * Rules `nodegroup-version-newer-than-cluster` / `nodegroup-version-skew` on a pinned node group
+ * version against its control plane's; a version within the skew must still be one EKS offers.
+ */
+export function checkVersionSkew(clusterVersion: string, nodeGroupVersion: string, path: string, today: string): Problem[] {
+  const skew = compareVersions(clusterVersion, nodeGroupVersion);
+  if (skew < 0) {
+    return [{
+      severity: "error", rule: "nodegroup-version-newer-than-cluster", path, value: nodeGroupVersion,
+      message: `The node group is newer than its control plane (${clusterVersion}); kubelets may never be newer than the API server.`,
+      fix: `Upgrade the control plane first, or remove the pin so the group follows the cluster (${clusterVersion}).`,
+    }];
   }
-  return problems;
+  if (skew > MAX_NODE_SKEW) {
+    return [{
+      severity: "error", rule: "nodegroup-version-skew", path, value: nodeGroupVersion,
+      message: `The node group is ${skew} minors behind its control plane (${clusterVersion}); Kubernetes supports at most ${MAX_NODE_SKEW}.`,
+      fix: `Raise the node group to at least 1.${Number(clusterVersion.split(".")[1]) - MAX_NODE_SKEW}, or remove the pin.`,
+    }];
+  }
+  return checkEksVersion(nodeGroupVersion, path, today).filter((p) => p.severity === "error");
 }
 
 /** Scaling bounds, updateConfig and AMI architecture: rules that need only the node group. */
@@ -50,24 +54,7 @@ export function checkNodeGroupSettings(nodeGroup: NodeGroupSpec, path: string): 
     });
   }
 
-  const update = nodeGroup.updateConfig;
-  if (update !== undefined) {
-    const given = [update.maxUnavailable, update.maxUnavailablePercentage].filter((v) => v !== undefined).length;
-    if (given !== 1) {
-      problems.push({
-        severity: "error", rule: "nodegroup-update-config-one-field", path: `${path}.updateConfig`, value: update,
-        message: `updateConfig takes exactly one of maxUnavailable or maxUnavailablePercentage; got ${given === 0 ? "neither" : "both"}.`,
-        fix: "Keep one: maxUnavailable (1–100 nodes) or maxUnavailablePercentage (1–100 %); or remove updateConfig for baton's default (25 %).",
-      });
-    }
-    if (update.maxUnavailable !== undefined && update.maxUnavailable > max) {
-      problems.push({
-        severity: "error", rule: "nodegroup-update-config-above-max", path: `${path}.updateConfig.maxUnavailable`, value: update.maxUnavailable,
-        message: `maxUnavailable must not exceed scaling.max (${max}), got ${update.maxUnavailable}.`,
-        fix: `Lower maxUnavailable to ${max} or less, or use maxUnavailablePercentage.`,
-      });
-    }
-  }
+  if (nodeGroup.updateConfig !== undefined) problems.push(...checkUpdateConfig(nodeGroup.updateConfig, max, `${path}.updateConfig`));
 
   const arm = nodeGroup.amiType.includes("ARM_64");
   nodeGroup.instanceTypes.forEach((type, index) => {
@@ -79,5 +66,29 @@ export function checkNodeGroupSettings(nodeGroup: NodeGroupSpec, path: string): 
       });
     }
   });
+  return problems;
+}
+
+/**
+ * Rules `nodegroup-update-config-one-field` / `nodegroup-update-config-above-max` on an EKS
+ * updateConfig (its 1–100 ranges are the schema's `UpdateConfig`).
+ */
+export function checkUpdateConfig(update: UpdateConfigSpec, maxSize: number, path: string): Problem[] {
+  const problems: Problem[] = [];
+  const given = [update.maxUnavailable, update.maxUnavailablePercentage].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    problems.push({
+      severity: "error", rule: "nodegroup-update-config-one-field", path, value: update,
+      message: `updateConfig takes exactly one of maxUnavailable or maxUnavailablePercentage; got ${given === 0 ? "neither" : "both"}.`,
+      fix: "Keep one: maxUnavailable (1–100 nodes) or maxUnavailablePercentage (1–100 %); or remove updateConfig for baton's default (25 %).",
+    });
+  }
+  if (update.maxUnavailable !== undefined && update.maxUnavailable > maxSize) {
+    problems.push({
+      severity: "error", rule: "nodegroup-update-config-above-max", path: `${path}.maxUnavailable`, value: update.maxUnavailable,
+      message: `maxUnavailable must not exceed scaling.max (${maxSize}), got ${update.maxUnavailable}.`,
+      fix: `Lower maxUnavailable to ${maxSize} or less, or use maxUnavailablePercentage.`,
+    });
+  }
   return problems;
 }

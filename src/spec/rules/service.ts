@@ -6,7 +6,6 @@ import { ALB_MAX_TARGET_GROUPS, WEIGHT_LIMITS } from "../traffic.js";
 /** Rules on one service's weights and routing targets, against the fleet's clusters. */
 export function checkService(fleet: FleetSpec, serviceName: string, service: ServiceSpec, path: string): Problem[] {
   const problems: Problem[] = [];
-  const limit = WEIGHT_LIMITS[service.routing];
   const clusterNames = Object.keys(fleet.clusters);
 
   for (const [cluster, weight] of Object.entries(service.weights)) {
@@ -18,31 +17,13 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
         fix: "Name a cluster defined under clusters, or remove this weight.",
       });
     }
-    if (!Number.isInteger(weight) || weight < 0 || weight > limit) {
-      problems.push({
-        severity: "error", rule: "weights-range", path: at, value: weight,
-        message: `${service.routing === "alb" ? "ALB target group" : "Route53 record"} weights are whole numbers from 0 to ${limit}.`,
-        fix: `Use a whole number between 0 and ${limit}.`,
-      });
-    }
+    problems.push(...checkWeightRange(service.routing, weight, at));
   }
 
   const weighted = Object.entries(service.weights).filter(([, w]) => w > 0);
-  if (weighted.length === 0) {
-    problems.push({
-      severity: "error", rule: "weights-all-zero", path: `${path}.weights`, value: service.weights,
-      message: `Service ${serviceName} has no cluster with weight above 0: it would serve no traffic.`,
-      fix: "Give at least one cluster a weight above 0 (to retire a service, remove it in its own change).",
-    });
-  }
-
-  if (service.routing === "alb" && Object.keys(service.weights).length > ALB_MAX_TARGET_GROUPS) {
-    problems.push({
-      severity: "error", rule: "alb-target-group-limit", path: `${path}.weights`, value: service.weights,
-      message: `An ALB forward action takes at most ${ALB_MAX_TARGET_GROUPS} target groups; this service lists ${Object.keys(service.weights).length} clusters.`,
-      fix: `Keep at most ${ALB_MAX_TARGET_GROUPS} clusters in weights; drop clusters at weight 0 first.`,
-    });
-  }
+  const owner: WeightOwner = { subject: `Service ${serviceName}`, lists: "this service lists", target: "cluster", field: "weights" };
+  problems.push(...checkWeightsNotAllZero(service.weights, `${path}.weights`, owner));
+  if (service.routing === "alb") problems.push(...checkAlbTargetGroupLimit(service.weights, `${path}.weights`, owner));
 
   for (const [cluster] of weighted) {
     const spec = fleet.clusters[cluster];
@@ -95,4 +76,51 @@ export function checkListenerPriorities(fleet: FleetSpec): Problem[] {
     } else seen.set(key, name);
   }
   return problems;
+}
+
+/**
+ * Who a set of weights belongs to, for messages: a fleet service weighting its clusters, or (in
+ * the policy pack) an ALB forward action weighting its target groups.
+ */
+export interface WeightOwner {
+  /** Sentence subject, e.g. "Service web". */
+  readonly subject: string;
+  /** Lead-in to a count, e.g. "this service lists". */
+  readonly lists: string;
+  /** What is weighted: "cluster" or "target group". */
+  readonly target: string;
+  /** Where the weights are written, e.g. "weights". */
+  readonly field: string;
+}
+
+/** Rule `weights-range`: AWS takes whole weights from 0 to the routing's limit (ALB 999, Route53 255). */
+export function checkWeightRange(routing: keyof typeof WEIGHT_LIMITS, weight: number, path: string): Problem[] {
+  const limit = WEIGHT_LIMITS[routing];
+  if (Number.isInteger(weight) && weight >= 0 && weight <= limit) return [];
+  return [{
+    severity: "error", rule: "weights-range", path, value: weight,
+    message: `${routing === "alb" ? "ALB target group" : "Route53 record"} weights are whole numbers from 0 to ${limit}.`,
+    fix: `Use a whole number between 0 and ${limit}.`,
+  }];
+}
+
+/** Rule `weights-all-zero`: weights that are all 0 send no traffic anywhere. */
+export function checkWeightsNotAllZero(weights: Readonly<Record<string, number>>, path: string, owner: WeightOwner): Problem[] {
+  if (Object.values(weights).some((w) => w > 0)) return [];
+  return [{
+    severity: "error", rule: "weights-all-zero", path, value: weights,
+    message: `${owner.subject} has no ${owner.target} with weight above 0: it would serve no traffic.`,
+    fix: `Give at least one ${owner.target} a weight above 0 (to retire a service, remove it in its own change).`,
+  }];
+}
+
+/** Rule `alb-target-group-limit`: an ALB forward action takes at most five target groups. */
+export function checkAlbTargetGroupLimit(weights: Readonly<Record<string, number>>, path: string, owner: WeightOwner): Problem[] {
+  const count = Object.keys(weights).length;
+  if (count <= ALB_MAX_TARGET_GROUPS) return [];
+  return [{
+    severity: "error", rule: "alb-target-group-limit", path, value: weights,
+    message: `An ALB forward action takes at most ${ALB_MAX_TARGET_GROUPS} target groups; ${owner.lists} ${count} ${owner.target}s.`,
+    fix: `Keep at most ${ALB_MAX_TARGET_GROUPS} ${owner.target}s in ${owner.field}; drop ${owner.target}s at weight 0 first.`,
+  }];
 }
