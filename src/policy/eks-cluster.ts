@@ -29,7 +29,7 @@ export function clusterEndpointProblems(cluster: ClusterArgs): Problem[] {
   const cidrs = cluster.vpcConfig.publicAccessCidrs;
   if (cidrs === undefined || cidrs.length === 0) {
     return checkPublicAccessCidrs(["0.0.0.0/0"], CIDRS_PATH).map((p) => ({
-      ...asPropertyProblem(p, CIDRS_PATH, PRIVATE_FIX, undefined),
+      ...asPropertyProblem(p, CIDRS_PATH, PRIVATE_FIX, { value: undefined }),
       message: `The public endpoint is on (endpointPublicAccess is ${cluster.vpcConfig.endpointPublicAccess === undefined ? "unset, and AWS defaults it to true" : "true"}) with no CIDRs, so EKS opens it to 0.0.0.0/0. ${p.message}`,
     }));
   }
@@ -68,7 +68,7 @@ export function clusterEncryptionProblems(cluster: ClusterArgs): Problem[] {
 /** Rule `cluster-audit-logging`: unset `enabledClusterLogTypes` means no logs at all on EKS. */
 export function clusterLoggingProblems(cluster: ClusterArgs): Problem[] {
   const fix = `Include ${REQUIRED_LOG_TYPES.map((t) => `"${t}"`).join(", ")} in enabledClusterLogTypes (baton's default enables all five types).`;
-  return checkControlPlaneLogging(cluster.enabledClusterLogTypes ?? [], "enabledClusterLogTypes").map((p) => asPropertyProblem(p, p.path, fix, cluster.enabledClusterLogTypes));
+  return checkControlPlaneLogging(cluster.enabledClusterLogTypes ?? [], "enabledClusterLogTypes").map((p) => asPropertyProblem(p, p.path, fix, { value: cluster.enabledClusterLogTypes }));
 }
 
 /** Rules `eks-version-supported` / `eks-version-extended-support`, plus: the version must be pinned. */

@@ -23,6 +23,6 @@ export function reportProblems(problems: readonly Problem[], resource: string, r
 }
 
 /** Re-words a spec problem for a resource property: same rule and finding, the resource's path and fix. */
-export function asPropertyProblem(problem: Problem, path: string, fix: string, value: unknown = problem.value): Problem {
-  return { ...problem, path, value, fix };
+export function asPropertyProblem(problem: Problem, path: string, fix: string, value: { readonly value?: unknown } = problem): Problem {
+  return { ...problem, path, value: value.value, fix };
 }
