@@ -108,7 +108,7 @@ export function nodeGroupSkewProblems(group: PolicyResource, clusters: readonly 
   if (clusterVersion === undefined || !VERSION_PATTERN.test(clusterVersion)) return [];
   return checkVersionSkew(clusterVersion, version, "version", today).map((p) => ({
     ...p,
-    message: `${p.message} (cluster ${JSON.stringify(cluster?.name)})`,
+    message: `Cluster ${JSON.stringify(cluster?.name)}: ${p.message}`,
     fix: p.rule === "nodegroup-version-newer-than-cluster"
       ? `Upgrade the cluster's version first, or set the node group's version to ${clusterVersion}.`
       : p.rule === "nodegroup-version-skew" ? `Raise the node group's version to within ${MAX_NODE_SKEW} minors of ${clusterVersion} (or to ${clusterVersion}).` : p.fix,

@@ -97,7 +97,7 @@ describe("node group version skew (stack policy)", () => {
     const [newer] = await skew("1.34", "1.33");
     expect(newer?.message).toContain('aws:eks/nodeGroup:NodeGroup "general": version = "1.34"');
     expect(newer?.message).toContain("[nodegroup-version-newer-than-cluster]");
-    expect(newer?.message).toContain('(cluster "blue")');
+    expect(newer?.message).toContain('Cluster "blue": The node group is newer');
     const [behind] = await skew("1.29", "1.33");
     expect(behind?.message).toContain("4 minors behind");
     expect(behind?.message).toContain("fix: Raise the node group's version to within 3 minors of 1.33");
