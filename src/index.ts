@@ -1,3 +1,4 @@
 /** The baton library's public API. Exports only: importing it has no side effects. */
 export { policies, POLICY_PACK_NAME, evaluatePolicies, mandatoryViolations, TARGET_GROUP_BINDING_TYPE } from "./policy/index.js";
 export type { EvaluatedResource, EvaluateOptions, PolicyViolation, VersionPolicyConfig } from "./policy/index.js";
+export * from "./checks/index.js";

@@ -1,0 +1,66 @@
+import { Option, type Command } from "commander";
+import { errorsOf, formatProblem } from "../spec/problems.js";
+import { colors, EXIT, UsageError, type Io } from "./io.js";
+import type { SetExit } from "./main.js";
+
+interface CheckFlags {
+  readonly target?: string;
+  readonly fleet?: string;
+  readonly format: "text" | "json" | "sarif";
+}
+
+export function registerCheck(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command("check")
+    .description("check Kubernetes manifests for APIs removed at the target version and for drain safety (PDBs, replicas, probes, zone spread); exit 0 clean, 1 errors, 2 unreadable")
+    .argument("<paths...>", "manifest files or folders (searched for .yaml, .yml, .json), or - for standard input")
+    .addOption(new Option("-t, --target <version>", "the Kubernetes minor version to check against, e.g. 1.32").conflicts("fleet"))
+    .addOption(new Option("--fleet <stack-config>", "take the target from a stack config: the newest version of any cluster that has or gets traffic"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+    .action(async (paths: string[], flags: CheckFlags) => {
+      // Loaded here so `baton --help` does not parse the checks layer.
+      const { checkTexts, InvalidTargetError } = await import("../checks/check.js");
+      const { manifestFiles, readInput, UnreadableInputError } = await import("../checks/inputs.js");
+      const target = flags.target ?? (flags.fleet !== undefined ? await targetFromFleet(flags.fleet, io) : undefined);
+      if (target === undefined) throw new UsageError("check needs the target Kubernetes version: pass --target 1.NN, or --fleet <stack-config> to take it from the fleet");
+
+      let report;
+      try {
+        const inputs = [];
+        const files = manifestFiles(paths.filter((p) => p !== "-"));
+        for (const file of files) inputs.push(readInput(file));
+        if (paths.includes("-")) inputs.push({ file: "-", text: io.stdin() });
+        report = checkTexts(inputs, target);
+      } catch (error) {
+        if (error instanceof UnreadableInputError || error instanceof InvalidTargetError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (report.objects === 0 && report.errors.length === 0) {
+        throw new UsageError(`no Kubernetes objects found in ${paths.join(" ")} (files of .yaml, .yml or .json with apiVersion and kind)`);
+      }
+
+      if (flags.format === "json") {
+        io.out((await import("../checks/format/json.js")).formatJson(report));
+      } else if (flags.format === "sarif") {
+        io.out((await import("../checks/format/sarif.js")).formatSarif(report, program.version() ?? "unknown"));
+      } else {
+        io.out((await import("../checks/format/text.js")).formatText(report, colors(io)));
+      }
+      // A document that did not parse was not checked: that is unreadable input, as for `baton validate`.
+      const failed = report.findings.some((f) => f.severity === "error");
+      setExit(report.errors.length > 0 ? EXIT.usage : failed ? EXIT.failed : EXIT.ok);
+    });
+}
+
+async function targetFromFleet(file: string, io: Io): Promise<string> {
+  const { loadFleetFile } = await import("./load-fleet.js");
+  const { newestServingVersion } = await import("../spec/traffic.js");
+  const result = loadFleetFile(file);
+  if (!result.ok) {
+    for (const problem of errorsOf(result.problems)) io.err(colors(io).red(formatProblem(problem)));
+    throw new UsageError(`--fleet ${file}: the fleet is invalid (${errorsOf(result.problems).length} error(s) above), so it gives no target version; fix it or pass --target`);
+  }
+  const target = newestServingVersion(result.fleet);
+  if (target === undefined) throw new UsageError(`--fleet ${file}: the fleet has no clusters, so it gives no target version; pass --target`);
+  return target;
+}
