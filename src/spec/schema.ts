@@ -218,3 +218,10 @@ export type UpdateConfigSpec = z.infer<typeof UpdateConfig>;
 export type TaintSpec = z.infer<typeof Taint>;
 /** The fleet as a user writes it, before defaults. */
 export type FleetInput = z.input<typeof Fleet>;
+
+export type GatesSpec = z.infer<typeof Gates>;
+
+/** A service's health gates, with the schema's defaults when the service declares none. */
+export function gatesOf(service: ServiceSpec): GatesSpec {
+  return service.gates ?? Gates.parse({});
+}

@@ -1,0 +1,130 @@
+/**
+ * Reads and rewrites a service's weights in a stack config file without disturbing anything else:
+ * the user's comments, key order, quoting and alignment survive byte for byte. Edits splice new
+ * numbers into the source at the ranges the YAML library's document API reports for each node,
+ * instead of re-serialising the document (which would normalise formatting).
+ */
+import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from "yaml";
+import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../spec/problems.js";
+import { closest } from "../spec/suggest.js";
+import type { Weights } from "../spec/traffic.js";
+
+export interface ServiceWeights {
+  /** The raw `baton:fleet` value, for validation and planning. */
+  readonly fleet: unknown;
+  /** The weights as written in the file. */
+  readonly weights: Record<string, number>;
+  /** The service's `routing` as written ("alb" or "route53"). */
+  readonly routing: "alb" | "route53";
+}
+
+function problem(rule: string, path: string, value: unknown, message: string, fix: string): Problem {
+  return { severity: "error", rule, path, value, message, fix };
+}
+
+function parse(text: string, file: string): Document.Parsed {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new FleetSpecError(doc.errors.map((e) => problem("yaml-syntax", file, undefined, e.message.split("\n")[0] ?? e.message,
+      "Fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote).")), `${file} is not valid YAML`);
+  }
+  return doc;
+}
+
+/** The `weights` map node of `service`, or a FleetSpecError naming what is missing. */
+function weightsNode(doc: Document.Parsed, file: string, service: string): YAMLMap {
+  const services = doc.getIn(["config", FLEET_CONFIG_KEY, "services"], true);
+  if (!isMap(services)) {
+    throw new FleetSpecError([problem("shift-unknown-service", configPath(["services"]), undefined,
+      `${file} has no ${FLEET_CONFIG_KEY}.services block.`, "Point at the stack config that defines the service.")], "Cannot edit weights");
+  }
+  const names = services.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key));
+  const node = services.get(service, true);
+  if (!isMap(node)) {
+    const guess = closest(service, names);
+    throw new FleetSpecError([problem("shift-unknown-service", configPath(["services", service]), service,
+      `Service "${service}" is not defined in ${file} (services: ${names.join(", ") || "none"}).`,
+      guess ? `Did you mean "${guess}"?` : "Name one of the services listed.")], "Cannot edit weights");
+  }
+  const weights = node.get("weights", true);
+  if (!isMap(weights)) {
+    throw new FleetSpecError([problem("required", configPath(["services", service, "weights"]), undefined,
+      `Service ${service} has no weights map.`, "Add weights: { <cluster>: <weight>, ... } to the service.")], "Cannot edit weights");
+  }
+  return weights;
+}
+
+/** Reads one service's weights and the raw fleet from a stack file's text. */
+export function readServiceWeights(text: string, file: string, service: string): ServiceWeights {
+  const doc = parse(text, file);
+  const node = weightsNode(doc, file, service);
+  const weights: Record<string, number> = {};
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value !== "number") {
+      throw new FleetSpecError([problem("weights-range", configPath(["services", service, "weights", key]), value,
+        "A weight must be a number.", "Write a whole number, e.g. 90.")], "Cannot edit weights");
+    }
+    weights[key] = value;
+  }
+  const root = doc.toJS() as { config: Record<string, unknown> };
+  const fleet = root.config[FLEET_CONFIG_KEY];
+  const routing = doc.getIn(["config", FLEET_CONFIG_KEY, "services", service, "routing"]);
+  return { fleet, weights, routing: routing === "route53" ? "route53" : "alb" };
+}
+
+interface Splice {
+  readonly at: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/**
+ * Returns `text` with the service's weights set to `weights`: existing entries have only their
+ * number replaced; clusters not yet listed are appended in the map's own style (flow or block).
+ * Clusters absent from `weights` keep their entries.
+ */
+export function writeServiceWeights(text: string, file: string, service: string, weights: Weights): string {
+  const doc = parse(text, file);
+  const node = weightsNode(doc, file, service);
+  const splices: Splice[] = [];
+  const added: string[] = [];
+  for (const [cluster, weight] of Object.entries(weights)) {
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === cluster);
+    if (pair && isScalar(pair.value) && pair.value.range) {
+      const [start, end] = pair.value.range;
+      if (text.slice(start, end) !== String(weight)) splices.push({ at: start, end, text: String(weight) });
+    } else if (!pair) {
+      added.push(`${cluster}: ${weight}`);
+    }
+  }
+  if (added.length > 0) splices.push(insertion(text, node, added));
+  let out = text;
+  for (const s of [...splices].sort((a, b) => b.at - a.at)) out = out.slice(0, s.at) + s.text + out.slice(s.end);
+  return out;
+}
+
+/** Where and how to add new `cluster: weight` entries to a weights map. */
+function insertion(text: string, node: YAMLMap, entries: readonly string[]): Splice {
+  const range = node.range!;
+  if (node.flow) {
+    const last = node.items.at(-1);
+    if (!last) {
+      const close = text.lastIndexOf("}", range[1]);
+      return { at: close, end: close, text: ` ${entries.join(", ")} ` };
+    }
+    const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1] - 1;
+    return { at: lastEnd, end: lastEnd, text: `, ${entries.join(", ")}` };
+  }
+  // Block map: new lines at the first key's indentation, after the last entry's line.
+  const first = node.items[0]!;
+  const keyStart = isScalar(first.key) && first.key.range ? first.key.range[0] : range[0];
+  const indent = " ".repeat(keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1));
+  const last = node.items.at(-1)!;
+  const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1];
+  const lineEnd = text.indexOf("\n", lastEnd);
+  const at = lineEnd === -1 ? text.length : lineEnd + 1;
+  const prefix = lineEnd === -1 ? "\n" : "";
+  return { at, end: at, text: `${prefix}${entries.map((e) => `${indent}${e}\n`).join("")}` };
+}

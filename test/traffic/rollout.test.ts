@@ -1,0 +1,178 @@
+import fc from "fast-check";
+import { buildSchedule, type Schedule } from "../../src/traffic/schedule.js";
+import { DEFAULT_TIMING, runRollout, type RolloutEvent } from "../../src/traffic/rollout.js";
+import type { Weights } from "../../src/spec/traffic.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { fakeWorld, type FakeOptions, type Scripted } from "./fakes.js";
+
+const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
+const MIN = 60_000;
+const timing = { ...DEFAULT_TIMING, bakeMs: 10 * MIN, pollMs: 30_000, maxPauseMs: 15 * MIN };
+const STEPS = [10, 25, 50, 100];
+
+/** The migration fleet with health gates on web and web's weights as given. */
+function fleetWith(weights: Weights) {
+  return edit(migrationFleet(), (f) => {
+    f.services.web.weights = weights;
+    f.services.web.gates = { alarms: ["web-p99"], minHealthyTargets: 2, max5xxRatio: 0.01 };
+  });
+}
+const schedule = (weights: Weights, steps = STEPS): Schedule => buildSchedule(fleetWith(weights), "web", "green", steps, plain, { today: TODAY });
+const at = (green: number) => ({ blue: 100 - green, green });
+
+async function run(weights: Weights, options: Omit<FakeOptions, "file"> = {}) {
+  const world = fakeWorld({ file: weights, ...options });
+  const events: RolloutEvent[] = [];
+  const result = await runRollout(schedule(weights), timing, { ...world, onEvent: (e) => events.push(e) });
+  return { world, events, result };
+}
+
+describe("rollout schedule", () => {
+  it("starts from the file's weights and scales the other clusters", () => {
+    const s = schedule(at(0));
+    expect(s.steps.map((x) => x.weights)).toEqual([at(10), at(25), at(50), at(100)]);
+    expect(s.fallback).toEqual(at(0));
+    expect(s.gates).toEqual({ alarms: ["web-p99"], minHealthyTargets: 2, max5xxRatio: 0.01 });
+  });
+
+  it("resumes at the file's weights, re-baking them, with the step below as fallback", () => {
+    const s = schedule(at(25));
+    expect(s.steps.map((x) => [x.percent, x.resumed])).toEqual([[25, true], [50, false], [100, false]]);
+    expect(s.fallback).toEqual(at(10));
+    expect(schedule(at(100)).steps).toEqual([]);
+  });
+
+  it("refuses, with the spec's message, a schedule whose step the spec refuses", () => {
+    // Route53 weights stop at 255; a three-cluster schedule with a retiring-only cluster is refused too.
+    const fleet = edit(fleetWith(at(0)), (f) => { f.clusters.green.nodeGroups.general.retiring = true; });
+    expect(() => buildSchedule(fleet, "web", "green", STEPS, plain, { today: TODAY })).toThrow(/weighted-cluster-capacity/);
+  });
+});
+
+describe("rollout state machine", () => {
+  it("advances through every step when the gates pass, baking each for the full time", async () => {
+    const { world, result, events } = await run(at(0));
+    expect(result.outcome).toBe("completed");
+    expect(world.writes).toEqual([at(10), at(25), at(50), at(100)]);
+    expect(world.aws).toEqual(at(100));
+    expect(world.upCalls).toBe(4);
+    // 1 check before the first step + 21 observations per 10-minute bake at 30 s.
+    expect(world.observed).toHaveLength(1 + 4 * 21);
+    expect(events.filter((e) => e.type === "passed")).toHaveLength(4);
+  });
+
+  it("halts on an alarm, restores the last good weights on file and AWS, and reports when and why", async () => {
+    const { world, result } = await run(at(0), { script: (_n, aws) => (aws.green === 50 ? "alarm" : "ok") });
+    expect(result.outcome).toBe("halted");
+    expect(result.restored).toBe(true);
+    expect(result.weights).toEqual(at(25));
+    expect(world.aws).toEqual(at(25));
+    expect(world.writes.at(-1)).toEqual(at(25));
+    expect(result.failure?.percent).toBe(50);
+    expect(result.failure?.at.toISOString()).toBe("2026-11-23T10:20:00.000Z");
+    expect(result.failure?.checks.find((c) => c.state === "fail")).toMatchObject({ gate: "alarm web-p99", detail: "ALARM: p99 latency 2.3 s > 1 s" });
+  });
+
+  it("halts on too few healthy targets in the middle of a bake", async () => {
+    const { result, world } = await run(at(0), { script: (n) => (n === 5 ? "unhealthy" : "ok") });
+    expect(result).toMatchObject({ outcome: "halted", weights: at(0) });
+    expect(result.failure?.checks).toContainEqual({ gate: "healthy targets", state: "fail", detail: "0 healthy, at least 2 required" });
+    expect(world.aws).toEqual(at(0));
+  });
+
+  it("refuses to start, touching nothing, when the gates fail before any traffic moves", async () => {
+    const { world, result } = await run(at(0), { script: () => "alarm" });
+    expect(result.outcome).toBe("refused");
+    expect(world.writes).toEqual([]);
+    expect(world.upCalls).toBe(0);
+  });
+
+  it("pauses on INSUFFICIENT_DATA: the bake clock stops, nothing advances or rolls back, then goes on", async () => {
+    // Observations 3–8 of the first step lack data: six polls (3 min) of pause.
+    const { world, result, events } = await run(at(0), { script: (n) => (n >= 3 && n <= 8 ? "insufficient" : "ok") });
+    expect(result.outcome).toBe("completed");
+    const firstStep = world.observed.filter((o) => o.aws.green === 10);
+    expect(firstStep).toHaveLength(21 + 6);
+    expect(firstStep.every((o) => o.aws.green === 10)).toBe(true);
+    const paused = events.filter((e) => e.type === "gates" && e.verdict.state === "no-data");
+    expect(paused).toHaveLength(6);
+  });
+
+  it("treats a throttled or failed gate read as missing data, not as a failure", async () => {
+    const { result } = await run(at(0), { script: (n) => (n === 2 ? "throttled" : "ok") });
+    expect(result.outcome).toBe("completed");
+  });
+
+  it("stops where it is when data stays missing past the pause limit; the file records that step", async () => {
+    const { world, result } = await run(at(0), { script: (_n, aws) => (aws.green === 25 ? "insufficient" : "ok") });
+    expect(result.outcome).toBe("paused");
+    expect(result.weights).toEqual(at(25));
+    expect(world.aws).toEqual(at(25));
+    expect(result.failure?.checks[0]).toMatchObject({ gate: "alarm web-p99", state: "no-data" });
+  });
+
+  it("halts and restores when pulumi up fails or AWS does not show the weights", async () => {
+    const failed = await run(at(0), { failingUps: new Set([2]) });
+    expect(failed.result).toMatchObject({ outcome: "halted", weights: at(10), restored: true });
+    expect(failed.result.failure?.reason).toMatch(/pulumi up failed/);
+    expect(failed.world.aws).toEqual(at(10));
+
+    const world = fakeWorld({ file: at(0) });
+    world.live.appliedWeights = async () => at(0);
+    const result = await runRollout(schedule(at(0)), timing, world);
+    expect(result.outcome).toBe("halted");
+    expect(result.failure?.reason).toBe("AWS holds { blue: 100, green: 0 } after pulumi up, not { blue: 90, green: 10 }");
+  });
+
+  it("says so when restoring the last good weights fails too", async () => {
+    const { result } = await run(at(0), { failingUps: new Set([2, 3]) });
+    expect(result).toMatchObject({ outcome: "halted", restored: false, weights: at(10) });
+    expect(result.restoreError).toMatch(/pulumi up failed/);
+  });
+
+  it("resumes after an interruption from the weights the file holds", async () => {
+    // Ctrl-C four minutes into step 25's bake.
+    let sleptAt25 = 0;
+    const first = await run(at(0), {
+      onSleep: (w) => { if (w.aws.green === 25 && ++sleptAt25 === 8) w.controller.abort(); },
+    });
+    expect(first.result).toMatchObject({ outcome: "interrupted", weights: at(25) });
+    expect(first.world.aws).toEqual(at(25));
+
+    const rerun = await run(first.result.weights);
+    expect(rerun.result.outcome).toBe("completed");
+    // The interrupted step is applied and baked again before moving on.
+    expect(rerun.world.upCalls).toBe(3);
+    expect(rerun.world.writes).toEqual([at(50), at(100)]);
+    expect(rerun.world.observed.filter((o) => o.aws.green === 25)).toHaveLength(21);
+
+    // If the re-baked step fails, the rerun falls back to the step below it.
+    const failing = await run(first.result.weights, { script: () => "alarm" });
+    expect(failing.result).toMatchObject({ outcome: "halted", weights: at(10) });
+  });
+
+  it("never ends with traffic on a step whose gate failed, whatever the observations (property)", async () => {
+    const kinds: Scripted[] = ["ok", "ok", "ok", "alarm", "insufficient", "unhealthy", "throttled"];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...kinds), { maxLength: 120 }),
+        fc.constantFrom(0, 10, 25, 50),
+        fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }),
+        async (script, startGreen, failingUps) => {
+          const { world, result } = await run(at(startGreen), {
+            script: (n) => script[n] ?? "ok",
+            failingUps: new Set(failingUps),
+          });
+          const failedAt = world.observed.filter((o) => o.kind === "alarm" || o.kind === "unhealthy").map((o) => JSON.stringify(o.aws));
+          const ends = [JSON.stringify(result.weights), ...(result.restored === false ? [] : [JSON.stringify(world.aws)])];
+          const stepWeights = new Set(schedule(at(startGreen)).steps.map((s) => JSON.stringify(s.weights)));
+          for (const end of ends) if (stepWeights.has(end)) expect(failedAt).not.toContain(end);
+          // Nothing leaves weights on AWS that the file does not record (unless the report says restoring failed).
+          if (result.restored !== false) expect(world.aws).toEqual(result.weights);
+          if (result.outcome === "completed") expect(result.weights).toEqual(at(100));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
