@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
+import { registerShift } from "./shift.js";
 import { registerCheck } from "./check.js";
 
 export type SetExit = (code: number) => void;
@@ -20,6 +21,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
+  registerShift(program, io, setExit);
   registerCheck(program, io, setExit);
   return program;
 }

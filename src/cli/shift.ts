@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import { formatPlan } from "../spec/format-plan.js";
+import { FleetSpecError } from "../spec/problems.js";
+import { formatWeights } from "../spec/traffic.js";
+import { writeFileAtomic } from "../traffic/files.js";
+import { proposeShift, ShiftArgumentError, type ShiftProposal } from "../traffic/shift.js";
+import { parseAssignment, sameWeights, type WeightAssignment } from "../traffic/weights.js";
+import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import type { SetExit } from "./main.js";
+
+function parseAssignments(args: readonly string[]): WeightAssignment[] {
+  return args.map((arg) => {
+    const parsed = parseAssignment(arg);
+    if (typeof parsed === "string") throw new UsageError(parsed);
+    return parsed;
+  });
+}
+
+function propose(file: string, service: string, assignments: readonly WeightAssignment[]): ShiftProposal {
+  const text = readTextFile(file);
+  try {
+    return proposeShift(text, file, service, assignments);
+  } catch (error) {
+    if (error instanceof ShiftArgumentError || error instanceof FleetSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function registerShift(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command("shift")
+    .description("set a service's traffic weights in a stack config in place (comments and layout kept), checked by the spec; exit 1 when refused")
+    .argument("<stack-config>", "the Pulumi stack config to edit, e.g. stacks/Pulumi.migration.yaml")
+    .argument("<service>", "the service under baton:fleet.services")
+    .argument("<weights...>", "<cluster>=<weight> (e.g. green=50), or <cluster>=<percent>% to set a share and scale the other clusters")
+    .option("--dry-run", "print the plan without writing the file")
+    .action((file: string, service: string, args: string[], options: { dryRun?: boolean }) => {
+      const c = colors(io);
+      const proposal = propose(file, service, parseAssignments(args));
+      if (sameWeights(proposal.before, proposal.after)) {
+        io.out(`no change: ${service} already has ${formatWeights(proposal.before)}`);
+        return;
+      }
+      const rendered = formatPlan(proposal.plan, c);
+      if (!proposal.plan.allowed) {
+        io.err(rendered);
+        io.err(c.red(`refused: ${file} left unchanged`));
+        setExit(EXIT.failed);
+        return;
+      }
+      io.out(rendered);
+      if (!options.dryRun) writeFileAtomic(file, proposal.text);
+      io.out(`\n${options.dryRun ? "would set" : "set"} ${service}: ${formatWeights(proposal.before)} → ${formatWeights(proposal.after)} in ${file}`);
+      io.out(`rollback: baton shift ${file} ${service} ${proposal.rollbackArgs.join(" ")}`);
+      io.out(c.dim("apply with pulumi up (or let baton rollout apply and watch it)"));
+    });
+}
