@@ -89,8 +89,10 @@ export const API_REMOVALS: readonly ApiRemoval[] = [
     { apiVersion: "node.k8s.io/v1beta1", kinds: ["RuntimeClass"], replacement: "node.k8s.io/v1", replacementSince: "1.20" },
   ]),
   ...at("1.26", [
+    // The guide names v1beta3 (served from 1.26); v1beta2, served from 1.23, replaced v1beta1 first,
+    // so warnings start there rather than in the release that removes it.
     { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", kinds: ["FlowSchema", "PriorityLevelConfiguration"],
-      replacement: "flowcontrol.apiserver.k8s.io/v1beta3", replacementSince: "1.26" },
+      replacement: "flowcontrol.apiserver.k8s.io/v1beta3", replacementSince: "1.26", deprecatedIn: "1.23" },
     { apiVersion: "autoscaling/v2beta2", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", replacementSince: "1.23" },
   ]),
   ...at("1.27", [
