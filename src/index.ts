@@ -2,3 +2,4 @@
 export { policies, POLICY_PACK_NAME, evaluatePolicies, mandatoryViolations, TARGET_GROUP_BINDING_TYPE } from "./policy/index.js";
 export type { EvaluatedResource, EvaluateOptions, PolicyViolation, VersionPolicyConfig } from "./policy/index.js";
 export * from "./checks/index.js";
+export * from "./components/index.js";

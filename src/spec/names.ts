@@ -15,12 +15,18 @@ export const eksClusterName = (fleet: string, cluster: string) => `${fleet}-${cl
 /** Managed node group name prefix; Pulumi adds an 8-character random suffix so a replacement can be created before the old group is deleted. AWS: 1–63 characters. */
 export const nodeGroupNamePrefix = (fleet: string, cluster: string, nodeGroup: string) => `${fleet}-${cluster}-${nodeGroup}`;
 
-/** ALB target group name: one per service per cluster. AWS: at most 32 characters. */
+/**
+ * ALB target group name prefix: one group per service per cluster. Pulumi adds an 8-character random
+ * suffix so a replacement (a new port) can be created before the old group is deleted. AWS: at most 32 characters.
+ */
 export const targetGroupName = (fleet: string, service: string, cluster: string) => `${fleet}-${service}-${cluster}`;
 
-/** IAM role names (cluster role, node role). AWS: at most 64 characters. */
+/** IAM role names. AWS: at most 64 characters. */
 export const clusterRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-cluster`;
-export const nodeRoleName = (fleet: string, cluster: string, nodeGroup: string) => `${fleet}-${cluster}-${nodeGroup}-node`;
+/** One node role per cluster, shared by its node groups: keeps a large fleet inside IAM's per-account role quota. */
+export const nodeRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-node`;
+/** The VPC CNI's own role (EKS Pod Identity), so the node role needs no network permissions. */
+export const vpcCniRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-vpc-cni`;
 
 /** Route53 weighted record set identifier: the cluster name. AWS: 1–128 characters. */
 export const setIdentifier = (fleet: string, cluster: string) => `${fleet}-${cluster}`;
@@ -28,20 +34,24 @@ export const setIdentifier = (fleet: string, cluster: string) => `${fleet}-${clu
 /** Pulumi's random suffix on auto-named resources ("-" and 7 characters). */
 export const AUTONAME_SUFFIX_LENGTH = 8;
 
+/** A name as AWS will see it once Pulumi's autonaming suffix is added. */
+const withAutonameSuffix = (prefix: string) => `${prefix}-${"x".repeat(AUTONAME_SUFFIX_LENGTH - 1)}`;
+
 export function derivedClusterNames(fleet: string, cluster: string): DerivedName[] {
   return [
     { what: "EKS cluster name", value: eksClusterName(fleet, cluster), limit: 100 },
     { what: "cluster IAM role name", value: clusterRoleName(fleet, cluster), limit: 64 },
+    { what: "node IAM role name", value: nodeRoleName(fleet, cluster), limit: 64 },
+    { what: "VPC CNI IAM role name", value: vpcCniRoleName(fleet, cluster), limit: 64 },
   ];
 }
 
 export function derivedNodeGroupNames(fleet: string, cluster: string, nodeGroup: string): DerivedName[] {
   return [
-    { what: "node group name (with Pulumi's 8-character suffix)", value: nodeGroupNamePrefix(fleet, cluster, nodeGroup) + "-xxxxxxx", limit: 63 },
-    { what: "node IAM role name", value: nodeRoleName(fleet, cluster, nodeGroup), limit: 64 },
+    { what: "node group name (with Pulumi's 8-character suffix)", value: withAutonameSuffix(nodeGroupNamePrefix(fleet, cluster, nodeGroup)), limit: 63 },
   ];
 }
 
 export function derivedServiceNames(fleet: string, service: string, cluster: string): DerivedName[] {
-  return [{ what: "target group name", value: targetGroupName(fleet, service, cluster), limit: 32 }];
+  return [{ what: "target group name (with Pulumi's 8-character suffix)", value: withAutonameSuffix(targetGroupName(fleet, service, cluster)), limit: 32 }];
 }

@@ -130,3 +130,18 @@ export function validateFleet(input: unknown, options: ValidateOptions = {}): Va
     ? { ok: true, fleet: parsed.data, problems }
     : { ok: false, fleet: parsed.data, problems };
 }
+
+export type PartParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * Parses one part of a fleet on its own (a cluster, a node group, a service) against its schema,
+ * for components that take that part directly; problems carry the part's full config path `at`.
+ */
+export function parsePart<Schema extends z.ZodType>(schema: Schema, input: unknown, at: ReadonlyArray<string | number>): PartParse<z.output<Schema>> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  // Nest the part where it sits in a fleet, so paths and values read as they do for a whole fleet.
+  const root = at.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), input);
+  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
+  return { ok: false, problems: schemaProblems(root, issues) };
+}

@@ -2,7 +2,8 @@ import { derivedClusterNames, derivedNodeGroupNames, derivedServiceNames, type D
 import type { Problem } from "../problems.js";
 import type { FleetSpec } from "../schema.js";
 
-function tooLong(names: DerivedName[], path: string, value: string): Problem[] {
+/** Rule `name-length` on a list of derived names: one problem per name over its AWS limit. */
+export function tooLong(names: DerivedName[], path: string, value: string): Problem[] {
   return names
     .filter((n) => n.value.length > n.limit)
     .map((n) => ({

@@ -1,0 +1,115 @@
+/**
+ * A blue/green fleet from one validated spec: every cluster (control plane, add-ons, node groups),
+ * and every service's weighted route between them. Its outputs answer what a user asks after
+ * `pulumi up`: which cluster gets what share of each service, and what each cluster runs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { eksClusterName } from "../spec/names.js";
+import { FleetSpecError } from "../spec/problems.js";
+import type { FleetInput, FleetSpec } from "../spec/schema.js";
+import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
+import { validateFleet } from "../spec/validate.js";
+import { isoDate } from "../spec/versions.js";
+import { AddonVersions } from "./addons.js";
+import { EksCluster } from "./eks-cluster.js";
+import { WeightedAlbRoute } from "./weighted-alb-route.js";
+import { WeightedDnsRoute } from "./weighted-dns-route.js";
+
+export interface BlueGreenFleetArgs {
+  /** The fleet, exactly as under `baton:fleet`; validated with every spec rule before anything is registered. */
+  readonly fleet: FleetInput;
+  /** The date version support is judged on (ISO, UTC). @default today */
+  readonly today?: string;
+  /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
+  readonly region?: string;
+}
+
+export interface ServiceOutput {
+  readonly routing: "alb" | "route53";
+  /** Weights as written in the spec. */
+  readonly weights: Record<string, number>;
+  /** Each cluster's share of the service's traffic, 0–1. */
+  readonly shares: Record<string, number>;
+  /** The weights as the stack file writes them, for a quick read. */
+  readonly summary: string;
+  /** How fast a weight change (and so a rollback) reaches clients. */
+  readonly weightChangeTakesEffect: string;
+}
+
+export interface NodeGroupOutput {
+  readonly name: pulumi.Output<string>;
+  readonly version: string;
+  readonly retiring: boolean;
+}
+
+export interface ClusterOutput {
+  readonly name: pulumi.Output<string>;
+  readonly version: string;
+  readonly endpoint: pulumi.Output<string>;
+  readonly nodeGroups: Record<string, NodeGroupOutput>;
+}
+
+export interface FleetOutputs {
+  readonly fleet: string;
+  readonly clusters: Record<string, ClusterOutput>;
+  readonly services: Record<string, ServiceOutput>;
+}
+
+export class BlueGreenFleet extends pulumi.ComponentResource {
+  readonly spec: FleetSpec;
+  readonly clusters: Readonly<Record<string, EksCluster>>;
+  readonly albRoutes: Readonly<Record<string, WeightedAlbRoute>>;
+  readonly dnsRoutes: Readonly<Record<string, WeightedDnsRoute>>;
+  readonly outputs: FleetOutputs;
+
+  constructor(name: string, args: BlueGreenFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    const today = args.today ?? isoDate(new Date());
+    const validation = validateFleet(args.fleet, { today });
+    if (!validation.ok) throw new FleetSpecError(validation.problems);
+    const fleet = validation.fleet;
+    super("baton:components:BlueGreenFleet", name, {}, opts);
+    this.spec = fleet;
+
+    const addonVersions = new AddonVersions();
+    const clusters: Record<string, EksCluster> = {};
+    for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
+      clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
+        fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+        ...(args.region !== undefined ? { region: args.region } : {}),
+      }, { parent: this });
+    }
+    this.clusters = clusters;
+
+    const albRoutes: Record<string, WeightedAlbRoute> = {};
+    const dnsRoutes: Record<string, WeightedDnsRoute> = {};
+    for (const [serviceName, service] of Object.entries(fleet.services)) {
+      const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, clusters[c]!]));
+      const routeName = `${fleet.name}-${serviceName}`;
+      if (service.routing === "alb") {
+        albRoutes[serviceName] = new WeightedAlbRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed, vpcId: fleet.network.vpcId }, { parent: this });
+      } else {
+        dnsRoutes[serviceName] = new WeightedDnsRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed }, { parent: this });
+      }
+    }
+    this.albRoutes = albRoutes;
+    this.dnsRoutes = dnsRoutes;
+
+    this.outputs = {
+      fleet: fleet.name,
+      clusters: Object.fromEntries(Object.entries(clusters).map(([clusterName, c]) => [clusterName, {
+        name: c.eksName,
+        version: c.spec.version,
+        endpoint: c.endpoint,
+        nodeGroups: Object.fromEntries(Object.entries(c.nodeGroups).map(([groupName, g]) => [groupName, { name: g.nodeGroupName, version: g.version, retiring: g.spec.retiring }])),
+      }])),
+      services: Object.fromEntries(Object.entries(fleet.services).map(([serviceName, s]) => [serviceName, {
+        routing: s.routing,
+        weights: { ...s.weights },
+        shares: shares(s.weights),
+        summary: formatWeights(s.weights),
+        weightChangeTakesEffect: weightChangeSpeed(s),
+      }])),
+    };
+    this.registerOutputs({ ...this.outputs });
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * One EKS cluster of a fleet: the control plane with its IAM role and secrets key, the EKS add-ons
+ * (following the cluster's version), admin access entries, the cluster's managed node groups and
+ * a Kubernetes provider for what the fleet puts inside the cluster.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { clusterRoleName, derivedClusterNames, eksClusterName, nodeRoleName, vpcCniRoleName } from "../spec/names.js";
+import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
+import { checkCluster, DEFAULT_LOG_TYPES } from "../spec/rules/cluster.js";
+import { tooLong } from "../spec/rules/names.js";
+import { checkNodeGroup } from "../spec/rules/nodegroup.js";
+import { Cluster, type ClusterSpec } from "../spec/schema.js";
+import { parsePart } from "../spec/validate.js";
+import { isoDate } from "../spec/versions.js";
+import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
+import {
+  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf,
+  POD_IDENTITY_ACTIONS, POD_IDENTITY_PRINCIPAL, VPC_CNI_ROLE_POLICIES,
+} from "./iam.js";
+import { kubeconfig } from "./kubeconfig.js";
+import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
+import { batonTags } from "./tags.js";
+import { throwIfInvalid } from "./validation.js";
+
+/** A cluster as the fleet spec writes it (`baton:fleet.clusters.<name>`), before defaults. */
+export type ClusterInput = z.input<typeof Cluster>;
+
+export interface EksNetwork {
+  /** The VPC the cluster, its nodes and its target groups live in. */
+  readonly vpcId: string;
+  /** Subnets for the control plane's network interfaces and the nodes. AWS: at least two Availability Zones. */
+  readonly subnetIds: readonly string[];
+}
+
+export interface EksClusterArgs {
+  /** The fleet's name: the first part of every AWS name the cluster derives. */
+  readonly fleetName: string;
+  /** The cluster's name in the fleet (its key under `clusters:`). @default the component's name */
+  readonly clusterName?: string;
+  /** The cluster's settings, exactly as under `baton:fleet.clusters.<name>`; checked with the spec's rules. */
+  readonly spec: ClusterInput;
+  readonly network: EksNetwork;
+  /** The date version support is judged on (ISO, UTC). @default today */
+  readonly today?: string;
+  /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
+  readonly addonVersions?: AddonVersions;
+  /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
+  readonly region?: string;
+}
+
+/** EKS's access policy for cluster admins, granted to `admins` through access entries. */
+const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
+export class EksCluster extends pulumi.ComponentResource implements NodeGroupHost {
+  readonly fleetName: string;
+  readonly clusterName: string;
+  /** The validated spec, defaults applied. */
+  readonly spec: ClusterSpec;
+  readonly subnetIds: readonly string[];
+  readonly vpcId: string;
+  readonly cluster: aws.eks.Cluster;
+  readonly clusterRole: aws.iam.Role;
+  readonly nodeRole: aws.iam.Role;
+  readonly vpcCniRole: aws.iam.Role;
+  /** The key that encrypts Kubernetes secrets; absent when the spec brings its own (`secretsKmsKeyArn`). */
+  readonly secretsKey?: aws.kms.Key;
+  readonly addons: Readonly<Record<AddonKey, aws.eks.Addon>>;
+  readonly nodeGroups: Readonly<Record<string, ManagedNodeGroup>>;
+  /** What a node group waits for: the node role's policies and the add-ons nodes need to become Ready. */
+  readonly nodePrerequisites: readonly pulumi.Resource[];
+  /** A Kubernetes provider for this cluster (its API endpoint is private unless the spec opts out). */
+  readonly kubernetesProvider: k8s.Provider;
+  readonly endpoint: pulumi.Output<string>;
+  readonly eksName: pulumi.Output<string>;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    const clusterName = args.clusterName ?? name;
+    const today = args.today ?? isoDate(new Date());
+    const spec = validateCluster(args.fleetName, clusterName, args.spec, today);
+    super("baton:components:EksCluster", name, {}, opts);
+
+    this.fleetName = args.fleetName;
+    this.clusterName = clusterName;
+    this.spec = spec;
+    this.subnetIds = args.network.subnetIds;
+    this.vpcId = args.network.vpcId;
+    const region = args.region ?? aws.config.region;
+    const partition = partitionOf(region);
+    const prefix = eksClusterName(args.fleetName, clusterName);
+    const tags = batonTags({ fleet: args.fleetName, cluster: clusterName });
+    const parent = { parent: this };
+
+    // Control-plane role: only what EKS requires to manage the cluster.
+    this.clusterRole = new aws.iam.Role(`${prefix}-cluster`, {
+      name: clusterRoleName(args.fleetName, clusterName),
+      description: `EKS control plane of ${prefix} (baton)`,
+      assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com"),
+      tags,
+    }, parent);
+    const clusterPolicies = CLUSTER_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-cluster-${policy}`, {
+      role: this.clusterRole.name, policyArn: managedPolicyArn(partition, policy),
+    }, parent));
+
+    if (spec.secretsKmsKeyArn === undefined) {
+      this.secretsKey = new aws.kms.Key(`${prefix}-secrets`, {
+        description: `Envelope encryption of Kubernetes secrets in ${prefix} (baton)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      }, parent);
+    }
+    const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? this.secretsKey!.arn;
+
+    this.cluster = new aws.eks.Cluster(prefix, {
+      name: prefix,
+      version: spec.version,
+      roleArn: this.clusterRole.arn,
+      vpcConfig: {
+        subnetIds: [...args.network.subnetIds],
+        endpointPrivateAccess: true,
+        // Public access is an opt-out that names its CIDRs; absent, the API is reachable only from the VPC.
+        endpointPublicAccess: spec.publicAccessCidrs !== undefined,
+        ...(spec.publicAccessCidrs !== undefined ? { publicAccessCidrs: [...spec.publicAccessCidrs] } : {}),
+      },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKeyArn } },
+      enabledClusterLogTypes: [...(spec.logging ?? DEFAULT_LOG_TYPES)],
+      upgradePolicy: { supportType: spec.supportType },
+      // baton installs the add-ons as managed EKS add-ons that follow the version; EKS's unmanaged copies would not.
+      bootstrapSelfManagedAddons: false,
+      tags,
+    }, { parent: this, dependsOn: clusterPolicies });
+    this.eksName = this.cluster.name;
+    this.endpoint = this.cluster.endpoint;
+
+    for (const principalArn of spec.admins) {
+      const suffix = principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
+      const entry = new aws.eks.AccessEntry(`${prefix}-admin-${suffix}`, {
+        clusterName: this.cluster.name, principalArn, type: "STANDARD", tags,
+      }, parent);
+      new aws.eks.AccessPolicyAssociation(`${prefix}-admin-${suffix}`, {
+        clusterName: this.cluster.name, principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
+        accessScope: { type: "cluster" },
+      }, parent);
+    }
+
+    // Nodes: one role for the cluster's groups; EKS creates their access entries itself.
+    this.nodeRole = new aws.iam.Role(`${prefix}-node`, {
+      name: nodeRoleName(args.fleetName, clusterName),
+      description: `Nodes of ${prefix} (baton)`,
+      assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
+      tags,
+    }, parent);
+    const nodePolicies = NODE_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-node-${policy}`, {
+      role: this.nodeRole.name, policyArn: managedPolicyArn(partition, policy),
+    }, parent));
+
+    // The VPC CNI gets its network permissions through EKS Pod Identity, not through every node.
+    this.vpcCniRole = new aws.iam.Role(`${prefix}-vpc-cni`, {
+      name: vpcCniRoleName(args.fleetName, clusterName),
+      description: `VPC CNI of ${prefix} (baton)`,
+      assumeRolePolicy: assumeRolePolicy(POD_IDENTITY_PRINCIPAL, POD_IDENTITY_ACTIONS),
+      tags,
+    }, parent);
+    const cniPolicies = VPC_CNI_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-vpc-cni-${policy}`, {
+      role: this.vpcCniRole.name, policyArn: managedPolicyArn(partition, policy),
+    }, parent));
+
+    const versions = args.addonVersions ?? new AddonVersions();
+    const addons: Partial<Record<AddonKey, aws.eks.Addon>> = {};
+    const addon = (key: AddonKey, dependsOn: pulumi.Resource[], extra: Partial<aws.eks.AddonArgs> = {}) => {
+      const definition = EKS_ADDONS.find((a) => a.key === key)!;
+      addons[key] = new aws.eks.Addon(`${prefix}-${definition.addonName}`, {
+        clusterName: this.cluster.name,
+        addonName: definition.addonName,
+        addonVersion: versions.versionFor(definition, spec),
+        resolveConflictsOnCreate: "OVERWRITE",
+        // Keep settings someone changed in the cluster; the version still moves.
+        resolveConflictsOnUpdate: "PRESERVE",
+        tags,
+        ...extra,
+      }, { parent: this, dependsOn });
+      return addons[key]!;
+    };
+    const podIdentityAgent = addon("podIdentityAgent", []);
+    const kubeProxy = addon("kubeProxy", []);
+    const vpcCni = addon("vpcCni", [podIdentityAgent, ...cniPolicies], {
+      podIdentityAssociations: [{ serviceAccount: "aws-node", roleArn: this.vpcCniRole.arn }],
+    });
+    this.nodePrerequisites = [...nodePolicies, podIdentityAgent, kubeProxy, vpcCni];
+
+    const nodeGroups: Record<string, ManagedNodeGroup> = {};
+    for (const [groupName, group] of Object.entries(spec.nodeGroups)) {
+      nodeGroups[groupName] = new ManagedNodeGroup(`${prefix}-${groupName}`, { cluster: this, nodeGroupName: groupName, spec: group, today }, parent);
+    }
+    this.nodeGroups = nodeGroups;
+    // CoreDNS's pods need nodes: created (and upgraded) after the node groups.
+    addon("coreDns", Object.values(nodeGroups));
+    this.addons = addons as Record<AddonKey, aws.eks.Addon>;
+
+    this.kubernetesProvider = new k8s.Provider(prefix, {
+      kubeconfig: kubeconfig(this.cluster, region),
+    }, parent);
+
+    this.registerOutputs({
+      name: this.eksName,
+      version: this.cluster.version,
+      endpoint: this.endpoint,
+      nodeGroups: Object.fromEntries(Object.entries(nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
+    });
+  }
+}
+
+/** The cluster's part of the spec, parsed and checked with the spec's rules; throws FleetSpecError with every problem. */
+function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string): ClusterSpec {
+  const at = ["clusters", clusterName];
+  const parsed = parsePart(Cluster, input, at);
+  if (!parsed.ok) throw new FleetSpecError(parsed.problems, `EksCluster ${clusterName}: the spec is invalid`);
+  const spec = parsed.value;
+  const path = configPath(at);
+  const problems: Problem[] = [
+    ...checkCluster(spec, path, today),
+    ...tooLong(derivedClusterNames(fleetName, clusterName), path, clusterName),
+  ];
+  for (const [groupName, group] of Object.entries(spec.nodeGroups)) problems.push(...checkNodeGroup(spec, group, `${path}.nodeGroups.${groupName}`, today));
+  throwIfInvalid(problems, `EksCluster ${clusterName}`);
+  return spec;
+}

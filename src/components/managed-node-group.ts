@@ -1,0 +1,137 @@
+/**
+ * An EKS managed node group with its launch template: IMDSv2 required (hop limit 1 unless opted
+ * out), an encrypted gp3 root volume, `updateConfig` from the spec, the version following the
+ * cluster unless pinned, and a `NoSchedule` taint on a retiring group.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../spec/names.js";
+import { effectiveNodeGroupVersion, effectiveUpdateConfig } from "../spec/nodegroups.js";
+import { configPath, FleetSpecError } from "../spec/problems.js";
+import { tooLong } from "../spec/rules/names.js";
+import { checkNodeGroup } from "../spec/rules/nodegroup.js";
+import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../spec/schema.js";
+import { parsePart } from "../spec/validate.js";
+import { isoDate } from "../spec/versions.js";
+import { batonTags } from "./tags.js";
+import { throwIfInvalid } from "./validation.js";
+
+/** A node group as the fleet spec writes it (`baton:fleet.clusters.<c>.nodeGroups.<g>`), before defaults. */
+export type NodeGroupInput = z.input<typeof NodeGroup>;
+
+/** What a node group needs from its cluster; `EksCluster` provides it. */
+export interface NodeGroupHost {
+  readonly fleetName: string;
+  readonly clusterName: string;
+  readonly spec: ClusterSpec;
+  readonly subnetIds: readonly string[];
+  readonly cluster: aws.eks.Cluster;
+  readonly nodeRole: aws.iam.Role;
+  readonly nodePrerequisites: readonly pulumi.Resource[];
+}
+
+export interface ManagedNodeGroupArgs {
+  readonly cluster: NodeGroupHost;
+  /** The group's name in the cluster (its key under `nodeGroups:`). @default the component's name */
+  readonly nodeGroupName?: string;
+  /** The group's settings, exactly as in the fleet spec; checked with the spec's rules. */
+  readonly spec: NodeGroupInput;
+  /** The date version support is judged on (ISO, UTC). @default today */
+  readonly today?: string;
+}
+
+/** The taint a retiring group carries, so that nothing new lands on it while it drains. */
+export const RETIRING_TAINT = { key: "baton/retiring", value: "true", effect: "NO_SCHEDULE" } as const;
+
+/** The hop limit that keeps pods (one hop further than the node) away from the instance metadata service. */
+export const NODE_ONLY_HOP_LIMIT = 1;
+/** The opt-out's hop limit: pods reach the metadata service, and so the node role's credentials. */
+export const POD_REACHABLE_HOP_LIMIT = 2;
+
+const TAINT_EFFECTS: Record<TaintSpec["effect"], string> = {
+  NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE",
+};
+
+/** Bottlerocket keeps the OS on /dev/xvda and containers on /dev/xvdb; Amazon Linux has one root volume. */
+function dataVolumeDevice(amiType: NodeGroupSpec["amiType"]): string {
+  return amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda";
+}
+
+export class ManagedNodeGroup extends pulumi.ComponentResource {
+  readonly nodeGroupKey: string;
+  readonly spec: NodeGroupSpec;
+  /** The Kubernetes version the group runs: its pin, or its cluster's. */
+  readonly version: string;
+  readonly launchTemplate: aws.ec2.LaunchTemplate;
+  readonly nodeGroup: aws.eks.NodeGroup;
+  /** The EKS node group name (the logical name plus Pulumi's suffix). */
+  readonly nodeGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: ManagedNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    const host = args.cluster;
+    const key = args.nodeGroupName ?? name;
+    const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()));
+    super("baton:components:ManagedNodeGroup", name, {}, opts);
+
+    this.nodeGroupKey = key;
+    this.spec = spec;
+    this.version = effectiveNodeGroupVersion(host.spec, spec);
+    const logicalName = nodeGroupNamePrefix(host.fleetName, host.clusterName, key);
+    const tags = batonTags({ fleet: host.fleetName, cluster: host.clusterName, nodeGroup: key });
+
+    this.launchTemplate = new aws.ec2.LaunchTemplate(logicalName, {
+      description: `Nodes of ${logicalName} (baton)`,
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: spec.allowPodsToReachInstanceMetadata ? POD_REACHABLE_HOP_LIMIT : NODE_ONLY_HOP_LIMIT,
+      },
+      blockDeviceMappings: [{
+        deviceName: dataVolumeDevice(spec.amiType),
+        ebs: { volumeSize: spec.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      }],
+      tagSpecifications: [{ resourceType: "instance", tags }, { resourceType: "volume", tags }],
+      tags,
+    }, { parent: this });
+
+    const update = effectiveUpdateConfig(spec);
+    const taints = spec.taints.map((t) => ({ key: t.key, effect: TAINT_EFFECTS[t.effect], ...(t.value !== undefined ? { value: t.value } : {}) }));
+    if (spec.retiring) taints.push({ ...RETIRING_TAINT });
+
+    // Autonamed (logical name + suffix): a change EKS cannot make in place creates the new group before deleting the old.
+    this.nodeGroup = new aws.eks.NodeGroup(logicalName, {
+      clusterName: host.cluster.name,
+      nodeRoleArn: host.nodeRole.arn,
+      subnetIds: [...host.subnetIds],
+      version: this.version,
+      amiType: spec.amiType,
+      capacityType: spec.capacityType,
+      instanceTypes: [...spec.instanceTypes],
+      scalingConfig: { minSize: spec.scaling.min, desiredSize: spec.scaling.desired, maxSize: spec.scaling.max },
+      updateConfig: update.maxUnavailable !== undefined
+        ? { maxUnavailable: update.maxUnavailable }
+        : { maxUnavailablePercentage: update.maxUnavailablePercentage },
+      launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) },
+      labels: { ...spec.labels },
+      taints,
+      tags,
+    }, { parent: this, dependsOn: [...host.nodePrerequisites] });
+    this.nodeGroupName = this.nodeGroup.nodeGroupName;
+
+    this.registerOutputs({ nodeGroupName: this.nodeGroupName, version: this.version });
+  }
+}
+
+function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string): NodeGroupSpec {
+  const at = ["clusters", host.clusterName, "nodeGroups", key];
+  const parsed = parsePart(NodeGroup, input, at);
+  if (!parsed.ok) throw new FleetSpecError(parsed.problems, `ManagedNodeGroup ${key}: the spec is invalid`);
+  const path = configPath(at);
+  throwIfInvalid([
+    ...checkNodeGroup(host.spec, parsed.value, path, today),
+    ...tooLong(derivedNodeGroupNames(host.fleetName, host.clusterName, key), path, key),
+  ], `ManagedNodeGroup ${key}`);
+  return parsed.value;
+}

@@ -1,0 +1,23 @@
+/**
+ * The stack `pulumi up` runs (Pulumi.yaml: `main: stacks/`): the fleet under `baton:fleet` in the
+ * stack's config. An invalid fleet stops the preview with the spec's problems and no stack trace.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { FleetSpecError } from "../src/spec/problems.js";
+import { runFleetProgram } from "./program.js";
+
+function run() {
+  try {
+    // getObject, not requireObject: a missing key gets the spec's message with its fix.
+    return runFleetProgram(new pulumi.Config("baton").getObject<unknown>("fleet"));
+  } catch (error) {
+    // RunError ends the program with its message alone, without Pulumi's stack trace.
+    if (error instanceof FleetSpecError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const outputs = run();
+export const fleet = outputs.fleet;
+export const clusters = outputs.clusters;
+export const services = outputs.services;
