@@ -9,7 +9,7 @@ import { checkReadinessProbe } from "./rules/readiness-probe.js";
 import { checkSingleReplica } from "./rules/single-replica.js";
 import { checkWorkloadHasPdb } from "./rules/workload-no-pdb.js";
 import { checkZoneSpread } from "./rules/zone-spread.js";
-import { findWorkloads } from "./workload.js";
+import { findWorkloads, namespaceKey } from "./workload.js";
 
 export interface CheckReport {
   /** The Kubernetes minor the manifests were checked against (`"1.NN"`). */
@@ -42,10 +42,13 @@ export function checkObjects(objects: readonly ManifestObject[], target: string)
   for (const object of objects) findings.push(...checkApiVersion(object, target));
   const workloads = findWorkloads(objects);
   const budgets = findDisruptionBudgets(objects);
-  for (const budget of budgets) findings.push(...checkPdbBlocksEviction(budget, workloads));
+  // Budgets only select pods in their own namespace: grouping keeps the matching linear in practice.
+  const workloadsIn = groupBy(workloads, (w) => namespaceKey(w.object));
+  const budgetsIn = groupBy(budgets, (b) => namespaceKey(b.object));
+  for (const budget of budgets) findings.push(...checkPdbBlocksEviction(budget, workloadsIn.get(namespaceKey(budget.object)) ?? []));
   for (const workload of workloads) {
     findings.push(
-      ...checkWorkloadHasPdb(workload, budgets),
+      ...checkWorkloadHasPdb(workload, budgetsIn.get(namespaceKey(workload.object)) ?? []),
       ...checkSingleReplica(workload),
       ...checkReadinessProbe(workload),
       ...checkZoneSpread(workload),
@@ -54,7 +57,7 @@ export function checkObjects(objects: readonly ManifestObject[], target: string)
   // Input order (files as given, then line) keeps output stable and grouped by file.
   const order = new Map<string, number>();
   for (const object of objects) if (!order.has(object.file)) order.set(object.file, order.size);
-  return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
 /** Parses and checks texts (files or standard input) against `target`. */
@@ -68,4 +71,15 @@ export function checkTexts(inputs: readonly InputText[], target: string): CheckR
     errors.push(...parsed.errors);
   }
   return { target, files: inputs.length, objects: objects.length, findings: checkObjects(objects, target), errors };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

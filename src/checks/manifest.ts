@@ -66,7 +66,8 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (!isKubernetesObject(value)) return;
     const contentsStart = doc.contents?.range?.[0] ?? doc.range[1];
-    const source = HELM_SOURCE.exec(text.slice(doc.range[0], contentsStart))?.[1];
+    const head = text.slice(doc.range[0], contentsStart);
+    const source = head.includes("#") ? HELM_SOURCE.exec(head)?.[1] : undefined;
     const where = { file, document, ...(source ? { source } : {}) };
     objects.push(toObject(value, where, lineOf(doc.contents, docLine)));
 
