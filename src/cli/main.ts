@@ -8,6 +8,7 @@ import { EXIT, processIo, UsageError, type Io } from "./io.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerShift } from "./shift.js";
+import { registerStatus } from "./status.js";
 import { registerCheck } from "./check.js";
 
 export type SetExit = (code: number) => void;
@@ -22,6 +23,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerShift(program, io, setExit);
+  registerStatus(program, io, setExit);
   registerCheck(program, io, setExit);
   return program;
 }
