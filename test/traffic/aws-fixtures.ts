@@ -5,10 +5,10 @@
  */
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListNodegroupsCommand, ListUpdatesCommand } from "@aws-sdk/client-eks";
+import { DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListNodegroupsCommand, ListUpdatesCommand, type ClusterStatus, type Nodegroup, type NodegroupStatus } from "@aws-sdk/client-eks";
 import {
   DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client, ElasticLoadBalancingV2ServiceException,
+  ElasticLoadBalancingV2Client, ElasticLoadBalancingV2ServiceException, type TargetHealthDescription, type TargetHealthStateEnum,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 
@@ -34,7 +34,7 @@ export const mocks = {
 export const throttling = () =>
   new ElasticLoadBalancingV2ServiceException({ name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400, attempts: 3 }, message: "Rate exceeded" });
 
-const health = (states: string[]) => ({
+const health = (states: TargetHealthStateEnum[]): { TargetHealthDescriptions: TargetHealthDescription[] } => ({
   TargetHealthDescriptions: states.map((State, i) => ({
     Target: { Id: `10.0.${i}.17`, Port: 8080, AvailabilityZone: "us-east-1a" },
     HealthCheckPort: "8080",
@@ -45,7 +45,7 @@ const health = (states: string[]) => ({
 /** Everything in sync with the migration stack file: web at blue 90 / green 10, api at blue 100 / green 0. */
 export function wireFleet(webWeights = { blue: 90, green: 10 }): void {
   for (const m of Object.values(mocks)) m.reset();
-  const cluster = (name: string, version: string, status: string) => ({
+  const cluster = (name: string, version: string, status: ClusterStatus) => ({
     cluster: {
       name, arn: `arn:aws:eks:us-east-1:123456789012:cluster/${name}`, createdAt: new Date("2026-06-01T00:00:00Z"), version,
       endpoint: "https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com", roleArn: `arn:aws:iam::123456789012:role/${name}-cluster`,
@@ -56,7 +56,7 @@ export function wireFleet(webWeights = { blue: 90, green: 10 }): void {
   mocks.eks.on(DescribeClusterCommand, { name: "shop-green" }).resolves(cluster("shop-green", "1.35", "ACTIVE"));
   mocks.eks.on(ListNodegroupsCommand, { clusterName: "shop-blue" }).resolves({ nodegroups: ["shop-blue-general-4f2a9c1", "shop-blue-general-2-b7d1e03x"] });
   mocks.eks.on(ListNodegroupsCommand, { clusterName: "shop-green" }).resolves({ nodegroups: ["shop-green-general-0c9d8e7"] });
-  const nodegroup = (clusterName: string, nodegroupName: string, version: string, status: string) => ({
+  const nodegroup = (clusterName: string, nodegroupName: string, version: string, status: NodegroupStatus): { nodegroup: Nodegroup } => ({
     nodegroup: {
       nodegroupName, clusterName, version, releaseVersion: `${version}.0-20261101`, status, capacityType: "ON_DEMAND",
       scalingConfig: { minSize: 3, maxSize: 12, desiredSize: 6 }, instanceTypes: ["m7i.large"], amiType: "AL2023_x86_64_STANDARD",
@@ -109,7 +109,7 @@ export function wireFleet(webWeights = { blue: 90, green: 10 }): void {
       { Name: "www.example.com.", Type: "CNAME", TTL: 300, ResourceRecords: [{ Value: "shop.example.com" }] },
     ],
     IsTruncated: false,
-    MaxItems: "100",
+    MaxItems: 100,
   });
 
   mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({

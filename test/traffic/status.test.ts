@@ -63,7 +63,7 @@ describe("live status (mocked AWS SDK responses)", () => {
         { Name: "api.example.com.", Type: "A", SetIdentifier: "shop-blue", Weight: 100, AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: "b.", EvaluateTargetHealth: true } },
         { Name: "api.example.com.", Type: "A", SetIdentifier: "manual-canary", Weight: 5, AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: "c.", EvaluateTargetHealth: true } },
       ],
-      IsTruncated: false, MaxItems: "100",
+      IsTruncated: false, MaxItems: 100,
     });
     const s = await status();
     expect(service(s, "web")).toMatchObject({ drift: true, live: { ok: true, value: { weights: { blue: 50, green: 50 } } } });
