@@ -1,0 +1,33 @@
+/**
+ * The stack entry point as `pulumi up` runs it: `baton:fleet` from the stack's config, the outputs
+ * exported, and a bad config ending the program with the spec's message instead of a stack trace.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { runMocked, valueOf } from "../components/harness.js";
+import { edit, migrationFleet } from "../support/fleets.js";
+
+Error.stackTraceLimit = 0;
+
+beforeEach(() => { vi.resetModules(); });
+
+const loadStack = (fleet: unknown) =>
+  runMocked(async () => (await import("../../stacks/index.js")) as typeof import("../../stacks/index.js"), { "baton:fleet": JSON.stringify(fleet) });
+
+it("builds the fleet from baton:fleet and exports clusters and services", async () => {
+  const { result: stack, mocks } = await loadStack(migrationFleet());
+  expect(stack.fleet).toBe("shop");
+  expect(stack.services["web"]!.shares).toEqual({ blue: 0.9, green: 0.1 });
+  expect(await valueOf(stack.clusters["green"]!.name)).toBe("shop-green");
+  expect(mocks.resources.some((r) => r.type === "aws:eks/cluster:Cluster")).toBe(true);
+});
+
+it("ends a bad config with the spec's problems as a RunError, registering nothing", async () => {
+  const broken = edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api"]; });
+  let thrown: unknown;
+  const { mocks } = await runMocked(async () => {
+    try { await import("../../stacks/index.js"); } catch (error) { thrown = error; }
+  }, { "baton:fleet": JSON.stringify(broken) });
+  expect(pulumi.RunError.isInstance(thrown)).toBe(true);
+  expect((thrown as Error).message).toMatch(/baton:fleet\.clusters\.blue\.logging = \["api"\]\n  Control-plane logs audit, authenticator are off[\s\S]*\[cluster-audit-logging\]\n  fix: /);
+  expect(mocks.resources).toEqual([]);
+});

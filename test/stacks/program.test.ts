@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseStackConfig } from "../../src/spec/stack-config.js";
+import { FleetSpecError } from "../../src/spec/problems.js";
+import { runFleetProgram } from "../../stacks/program.js";
+import { diffRuns, runMocked, valueOf } from "../components/harness.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+
+Error.stackTraceLimit = 0;
+
+const stackFleet = (stack: string) =>
+  parseStackConfig(readFileSync(path.resolve(__dirname, `../../stacks/Pulumi.${stack}.yaml`), "utf8"), stack).fleet;
+const run = (fleet: unknown) => runMocked(() => runFleetProgram(fleet, { today: TODAY }));
+
+describe("the example stacks under the mock runtime", () => {
+  it("runs the migration stack: shares per service, version, endpoint and node groups per cluster", async () => {
+    const { result, mocks } = await run(stackFleet("migration"));
+    expect(result.services["web"]).toMatchObject({ routing: "alb", weights: { blue: 90, green: 10 }, shares: { blue: 0.9, green: 0.1 } });
+    expect(result.services["api"]).toMatchObject({ routing: "route53", shares: { blue: 1, green: 0 } });
+    expect(result.services["api"]!.weightChangeTakesEffect).toMatch(/DNS caches/);
+    expect(result.clusters["green"]!.version).toBe("1.35");
+    expect(await valueOf(result.clusters["green"]!.endpoint)).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
+    expect(await valueOf(result.clusters["blue"]!.name)).toBe("shop-blue");
+    expect(await valueOf(result.clusters["blue"]!.nodeGroups["general"]!.name)).toMatch(/^shop-blue-general-[0-9a-f]{7}$/);
+    expect(mocks.resources.filter((r) => r.type === "aws:eks/cluster:Cluster")).toHaveLength(2);
+  });
+
+  it("runs the dev stack: one cluster, two node groups, one ALB service", async () => {
+    const { result, mocks } = await run(stackFleet("dev"));
+    expect(Object.keys(result.clusters)).toEqual(["main"]);
+    expect(Object.keys(result.clusters["main"]!.nodeGroups).sort()).toEqual(["apps", "system"]);
+    expect(result.services["web"]!.shares).toEqual({ main: 1 });
+    expect(mocks.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")).toHaveLength(2);
+  });
+});
+
+describe("a bad config", () => {
+  it("stops before any resource is registered, with every problem's path, value, rule and fix", async () => {
+    const broken = edit(migrationFleet(), (f) => {
+      f.clusters.green.publicAccessCidrs = ["0.0.0.0/0"];
+      f.services.web.weights.green = 1000;
+      f.clusters.blue.nodeGroups.general.updateConfig = { maxUnavailable: 2, maxUnavailablePercentage: 10 };
+    });
+    let thrown: unknown;
+    const { mocks } = await runMocked(() => { try { runFleetProgram(broken, { today: TODAY }); } catch (error) { thrown = error; } });
+    expect(thrown).toBeInstanceOf(FleetSpecError);
+    const error = thrown as FleetSpecError;
+    expect(error.problems.filter((p) => p.severity === "error").map((p) => p.rule).sort()).toEqual(["cluster-public-endpoint-open", "nodegroup-update-config-one-field", "weights-range"]);
+    expect(error.message).toContain("baton:fleet.clusters.green.publicAccessCidrs[0] = \"0.0.0.0/0\"");
+    expect(error.message).toContain("fix: ");
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("reports a missing baton:fleet key with its fix", () => {
+    expect(() => runFleetProgram(undefined, { today: TODAY })).toThrow(/no baton:fleet key[\s\S]*fix: Add a baton:fleet block/);
+  });
+});
+
+describe("what a change touches", () => {
+  it("a weight change alters only the listener rule and the Route53 records, and renames nothing", async () => {
+    const before = await run(migrationFleet());
+    const after = await run(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 50, green: 50 }; f.services.api.weights = { blue: 90, green: 10 }; }));
+    expect(diffRuns(before.mocks, after.mocks)).toEqual({
+      added: [], removed: [],
+      changed: ["aws:lb/listenerRule:ListenerRule::shop-web", "aws:route53/record:Record::shop-api-blue", "aws:route53/record:Record::shop-api-green"],
+    });
+  });
+
+  it("a version bump alters only the cluster, its add-ons and its node groups", async () => {
+    const before = await run(migrationFleet());
+    const after = await run(edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.34"; }));
+    expect(diffRuns(before.mocks, after.mocks)).toEqual({
+      added: [], removed: [],
+      changed: [
+        "aws:eks/addon:Addon::shop-blue-coredns", "aws:eks/addon:Addon::shop-blue-eks-pod-identity-agent",
+        "aws:eks/addon:Addon::shop-blue-kube-proxy", "aws:eks/addon:Addon::shop-blue-vpc-cni",
+        "aws:eks/cluster:Cluster::shop-blue", "aws:eks/nodeGroup:NodeGroup::shop-blue-general",
+      ],
+    });
+  });
+
+  it("reordering clusters and services in the YAML changes nothing", async () => {
+    const before = await run(migrationFleet());
+    const reordered = edit(migrationFleet(), (f) => {
+      f.clusters = { green: f.clusters.green, blue: f.clusters.blue };
+      f.services = { api: f.services.api, web: { ...f.services.web, weights: { green: 10, blue: 90 } } };
+    });
+    const after = await run(reordered);
+    expect(diffRuns(before.mocks, after.mocks)).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
