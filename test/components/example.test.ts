@@ -1,0 +1,24 @@
+/** The README's "your own program" example: it type-checks and runs under the mock runtime. */
+import path from "node:path";
+import ts from "typescript";
+import { ownProgram } from "../../examples/own-program.js";
+import { TODAY } from "../support/fleets.js";
+import { one, runMocked, valueOf } from "./harness.js";
+
+Error.stackTraceLimit = 0;
+
+it("type-checks with the project's compiler options", () => {
+  const root = path.resolve(__dirname, "../..");
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const program = ts.createProgram([path.join(root, "examples/own-program.ts")], { ...config.options, noEmit: true });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  expect(diagnostics).toEqual([]);
+});
+
+it("runs under mocks: two clusters and a listener rule weighting them 80/20", async () => {
+  const { result, mocks } = await runMocked(() => ownProgram({ today: TODAY }));
+  expect(await valueOf(result.blueEndpoint)).toMatch(/^https:\/\//);
+  const rule = one(mocks, "aws:lb/listenerRule:ListenerRule", "shop-web").inputs["actions"] as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>;
+  expect(rule[0]!.forward.targetGroups.map((g) => g.weight)).toEqual([80, 20]);
+  expect(one(mocks, "aws:eks/accessEntry:AccessEntry", "shop-blue-admin-role-platform-admin").inputs["principalArn"]).toBe("arn:aws:iam::123456789012:role/platform-admin");
+});
