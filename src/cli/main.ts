@@ -9,6 +9,7 @@ import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerShift } from "./shift.js";
 import { registerStatus } from "./status.js";
+import { registerRollout } from "./rollout.js";
 import { registerCheck } from "./check.js";
 
 export type SetExit = (code: number) => void;
@@ -24,6 +25,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerPlan(program, io, setExit);
   registerShift(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerRollout(program, io, setExit);
   registerCheck(program, io, setExit);
   return program;
 }

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import { formatProblem } from "../spec/problems.js";
+import { parseStackConfig } from "../spec/stack-config.js";
+import { validateFleet } from "../spec/validate.js";
+import { formatEvent, formatResult, formatSchedule } from "../traffic/format-rollout.js";
+import { locateStack, StackLocationError, type StackLocation } from "../traffic/pulumi-stack.js";
+import { DEFAULT_TIMING, type Clock, type RolloutTiming } from "../traffic/rollout.js";
+import { buildSchedule, parseDuration, parseSteps, ScheduleError, type Schedule } from "../traffic/schedule.js";
+import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import type { SetExit } from "./main.js";
+
+interface RolloutOptions {
+  to: string;
+  steps: string;
+  bake: string;
+  poll: string;
+  maxPause: string;
+  dryRun?: boolean;
+}
+
+/** A clock on real time whose sleep ends early on Ctrl-C. */
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  }),
+};
+
+/** Arguments to timing and schedule; bad ones are usage errors, a spec refusal is a finding. */
+function prepare(file: string, service: string, options: RolloutOptions, io: Io) {
+  const text = readTextFile(file);
+  const config = parseStackConfig(text, file);
+  if (config.problems.length > 0) throw new UsageError(`${file} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
+  let timing: RolloutTiming;
+  let schedule: Schedule;
+  let location: StackLocation;
+  try {
+    timing = {
+      ...DEFAULT_TIMING,
+      bakeMs: parseDuration(options.bake, "--bake"),
+      pollMs: Math.max(parseDuration(options.poll, "--poll"), 1000),
+      maxPauseMs: parseDuration(options.maxPause, "--max-pause"),
+    };
+    schedule = buildSchedule(config.fleet, service, options.to, parseSteps(options.steps), colors(io));
+    location = locateStack(file);
+  } catch (error) {
+    if (error instanceof ScheduleError && error.refusal) return { refused: error.message };
+    if (error instanceof ScheduleError || error instanceof StackLocationError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { config, timing, schedule, location };
+}
+
+export function registerRollout(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command("rollout")
+    .description("shift a service to a cluster step by step: write the weights, pulumi up, verify on AWS, bake under the health gates; halt and restore on a failed gate")
+    .argument("<stack-config>", "the Pulumi stack config, Pulumi.<stack>.yaml in the project's stackConfigDir")
+    .argument("<service>", "the service under baton:fleet.services")
+    .requiredOption("--to <cluster>", "the cluster that receives the traffic")
+    .option("--steps <percents>", "the receiving cluster's share at each step", "10,25,50,100")
+    .option("--bake <duration>", "how long each step must pass its gates (e.g. 10m, 90s, 1h)", "10m")
+    .option("--poll <duration>", "time between gate observations", "30s")
+    .option("--max-pause <duration>", "how long missing data may pause a step before the rollout stops where it is", "30m")
+    .option("--dry-run", "print the schedule and the gates, change nothing")
+    .action(async (file: string, service: string, options: RolloutOptions) => {
+      const c = colors(io);
+      const prepared = prepare(file, service, options, io);
+      if ("refused" in prepared) {
+        io.err(c.red(`refused: ${prepared.refused}`));
+        setExit(EXIT.failed);
+        return;
+      }
+      const { config, timing, schedule, location } = prepared;
+      io.out(formatSchedule(schedule, timing, c));
+      io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
+      if (options.dryRun || schedule.steps.length === 0) return;
+
+      const validation = validateFleet(config.fleet);
+      if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
+      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { automationApplier }] = await Promise.all([
+        import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),
+        import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"),
+      ]);
+      const controller = new AbortController();
+      const onInterrupt = () => {
+        io.err(c.yellow("stopping at the next safe point (a running pulumi up is allowed to finish); Ctrl-C again to quit at once"));
+        controller.abort();
+        process.removeListener("SIGINT", onInterrupt);
+      };
+      process.on("SIGINT", onInterrupt);
+      try {
+        const result = await runRollout(schedule, timing, {
+          store: stackFileWeights(file, service),
+          applier: automationApplier(location),
+          live: awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to),
+          clock: realClock,
+          signal: controller.signal,
+          onEvent: (event) => {
+            const line = formatEvent(event, c);
+            if (line !== undefined) io.out(line);
+          },
+        });
+        const report = formatResult(result, schedule, file, c);
+        if (result.outcome === "completed") io.out(report);
+        else io.err(report);
+        setExit(result.outcome === "completed" ? EXIT.ok : EXIT.failed);
+      } finally {
+        process.removeListener("SIGINT", onInterrupt);
+      }
+    });
+}
