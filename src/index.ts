@@ -3,3 +3,4 @@ export { policies, POLICY_PACK_NAME, evaluatePolicies, mandatoryViolations, TARG
 export type { EvaluatedResource, EvaluateOptions, PolicyViolation, VersionPolicyConfig } from "./policy/index.js";
 export * from "./checks/index.js";
 export * from "./components/index.js";
+export * from "./traffic/index.js";
