@@ -11,9 +11,10 @@ import {
   paginateDescribeRules,
   type Rule,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { TAG_CLUSTER } from "../../components/tags.js";
 
-/** The tag that names the cluster a target group belongs to. */
-export const CLUSTER_TAG = "baton:cluster";
+/** The tag the components put on each target group, naming its cluster. */
+const CLUSTER_TAG = TAG_CLUSTER;
 
 export interface ForwardTarget {
   readonly targetGroupArn: string;
