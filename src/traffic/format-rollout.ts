@@ -29,7 +29,7 @@ export function formatSchedule(schedule: Schedule, timing: RolloutTiming, paint:
   if (schedule.steps.length === 0) return [...lines, "  nothing to do: the file is already at the last step"].join("\n");
   if (!schedule.steps[0]!.resumed) lines.push(`  before the first step: the gates must pass once (nothing moves otherwise)`);
   schedule.steps.forEach((step, i) => {
-    const what = step.resumed ? "re-apply and re-bake the weights the file holds (a rerun resumes here)" : `set ${formatWeights(step.weights)}`;
+    const what = step.resumed ? "apply and bake the weights the file holds first (where a rerun resumes)" : `set ${formatWeights(step.weights)}`;
     lines.push(`  ${i + 1}. ${String(step.percent).padStart(3)}% → ${what}; pulumi up; verify on AWS; bake ${formatDuration(timing.bakeMs)}`);
   });
   lines.push(paint.bold("gates"), ...formatGates(schedule).map((l) => `  ${l}`));
