@@ -2,9 +2,9 @@
  * Where a service's traffic goes live, per cluster: the weights on its listener rule or Route53
  * records, and the target groups that receive each cluster's share.
  */
-import { DescribeTargetGroupsCommand, type ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Route53Client } from "@aws-sdk/client-route-53";
-import { setIdentifier, targetGroupName } from "../../spec/names.js";
+import { setIdentifier } from "../../spec/names.js";
 import { awsErrorKind } from "./errors.js";
 import type { FleetSpec, ServiceSpec } from "../../spec/schema.js";
 import { loadBalancerByDns, loadBalancerDimensionOfListener, readListenerRule, arnDimension } from "./alb.js";
@@ -61,16 +61,9 @@ export async function clusterTargetGroups(
   const service = fleet.services[serviceName]!;
   if (service.routing === "alb") {
     const loadBalancer = loadBalancerDimensionOfListener(service.alb.listenerArn);
-    const onRule = live.targetGroups[cluster] ?? [];
-    if (onRule.length > 0) return { loadBalancer, targetGroupArns: onRule };
-    // A cluster at weight 0 may not be on the rule yet: find its target group by baton's name for it.
-    try {
-      const out = await elbv2.send(new DescribeTargetGroupsCommand({ Names: [targetGroupName(fleet.name, serviceName, cluster)] }));
-      return { loadBalancer, targetGroupArns: (out.TargetGroups ?? []).flatMap((g) => (g.TargetGroupArn ? [g.TargetGroupArn] : [])) };
-    } catch (error) {
-      if (awsErrorKind(error) === "not-found") return { loadBalancer, targetGroupArns: [] };
-      throw error;
-    }
+    // baton's listener rule names every cluster listed in the service's weights, weight 0 included;
+    // a cluster missing from the live rule has no target group baton manages (its names are autonamed).
+    return { loadBalancer, targetGroupArns: live.targetGroups[cluster] ?? [] };
   }
   const target = service.route53.targets[cluster];
   if (!target) return { loadBalancer: "", targetGroupArns: [] };
