@@ -5,7 +5,6 @@
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import { setIdentifier } from "../../spec/names.js";
-import { awsErrorKind } from "./errors.js";
 import type { FleetSpec, ServiceSpec } from "../../spec/schema.js";
 import { loadBalancerByDns, loadBalancerDimensionOfListener, readListenerRule, arnDimension } from "./alb.js";
 import { recordSetsAt, weightsBySetIdentifier } from "./route53.js";
