@@ -5,7 +5,7 @@
  *   1. parse:  read each file, yaml.parseAllDocuments + toJS (the YAML library alone)
  *   2. check:  the same read + baton's parse and every rule (checkTexts), i.e. `baton check`
  *              without output formatting.
- * Run: npx tsx bench/check-throughput.ts [runs]
+ * Run: npx tsx bench/check-throughput.ts [runs] [--json]   (--json: one result line for bench/run.ts)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -14,10 +14,13 @@ import { performance } from "node:perf_hooks";
 import { parseAllDocuments, stringify } from "yaml";
 import { checkTexts } from "../src/checks/check.js";
 import { manifestFiles } from "../src/checks/inputs.js";
+import { report } from "./lib/child.js";
+import { median } from "./lib/stats.js";
 
 const FILES = 2_000;
 const PER_FILE = 5;
-const RUNS = Number(process.argv[2] ?? 7);
+const JSON_OUTPUT = process.argv.includes("--json");
+const RUNS = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 7);
 
 function manifestsFor(i: number): string {
   const name = `svc-${i}`;
@@ -37,11 +40,6 @@ function manifestsFor(i: number): string {
     { apiVersion: i % 5 === 0 ? "batch/v1beta1" : "batch/v1", kind: "CronJob", metadata: { name: `${name}-nightly`, namespace: `team-${i % 20}` }, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "job", image: "busybox" }] } } } } } },
   ];
   return `${docs.map((d, n) => `# Source: chart-${i % 10}/templates/${n}.yaml\n${stringify(d)}`).join("---\n")}`;
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "baton-bench-"));
@@ -68,12 +66,16 @@ try {
   }
   const parse = median(timings.parse);
   const check = median(timings.check);
-  const rate = (ms: number) => Math.round((objects / ms) * 1000).toLocaleString("en-US");
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
-  console.log(`corpus: ${FILES} files, ${objects} manifests, ${findings} findings at target 1.32; median of ${RUNS} runs after a warm-up`);
-  console.log(`parse only (yaml):  ${parse.toFixed(0)} ms  ${rate(parse)} manifests/s`);
-  console.log(`baton check:        ${check.toFixed(0)} ms  ${rate(check)} manifests/s`);
-  console.log(`check costs ${((check / parse - 1) * 100).toFixed(1)}% over parsing alone`);
+  if (JSON_OUTPUT) {
+    report({ files: FILES, manifests: objects, findings, runs: RUNS, parseMs: parse, checkMs: check, parseSamples: timings.parse, checkSamples: timings.check });
+  } else {
+    const rate = (ms: number) => Math.round((objects / ms) * 1000).toLocaleString("en-US");
+    console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+    console.log(`corpus: ${FILES} files, ${objects} manifests, ${findings} findings at target 1.32; median of ${RUNS} runs after a warm-up`);
+    console.log(`parse only (yaml):  ${parse.toFixed(0)} ms  ${rate(parse)} manifests/s`);
+    console.log(`baton check:        ${check.toFixed(0)} ms  ${rate(check)} manifests/s`);
+    console.log(`check costs ${((check / parse - 1) * 100).toFixed(1)}% over parsing alone`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
