@@ -27,3 +27,16 @@ export function rollBatches(updateConfig: UpdateConfigSpec, nodes: number): numb
   if (nodes <= 0) return 0;
   return Math.ceil(nodes / nodesPerBatch(updateConfig, nodes));
 }
+
+/**
+ * Extra nodes EKS adds before a managed node group update drains anything (its documented
+ * scale-up phase): the larger of twice the group's Availability Zones and its maxUnavailable.
+ * The group's subnets stand in for its zones (at most one zone each), so this is an upper bound.
+ */
+export function rollSurgeNodes(updateConfig: UpdateConfigSpec, nodes: number, availabilityZones: number): number {
+  if (nodes <= 0) return 0;
+  return Math.max(2 * availabilityZones, nodesPerBatch(updateConfig, nodes));
+}
+
+/** EKS fails a node group update when a node's pods cannot be evicted within this many minutes (unless forced). */
+export const EKS_POD_EVICTION_TIMEOUT_MINUTES = 15;

@@ -35,7 +35,12 @@ export function servingClusters(fleet: FleetSpec): Set<string> {
 
 /** How fast a weight change on this service reaches clients: the rollback speed reviewers are told. */
 export function weightChangeSpeed(service: ServiceSpec): string {
-  return service.routing === "alb"
+  return weightChangeSpeedOf(service.routing);
+}
+
+/** How fast a weight change reaches clients, by routing alone (for a preview read without the spec). */
+export function weightChangeSpeedOf(routing: ServiceSpec["routing"]): string {
+  return routing === "alb"
     ? "at once: the ALB applies new listener-rule weights to the next request"
     : `after DNS caches expire: alias records to a load balancer carry a ${ELB_ALIAS_TTL_SECONDS} s TTL, and some resolvers hold answers longer`;
 }
