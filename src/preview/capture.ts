@@ -1,0 +1,90 @@
+/**
+ * The capture engine: runs a Pulumi program in-process under the mock runtime in preview mode and
+ * records every resource it registers (type, name, parent, inputs as passed to the provider).
+ * Pulumi keeps its runtime in module-global state, so captures in one process run one at a time.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Capture, CapturedResource } from "./model.js";
+import { OfflineMocks, type OfflineMocksOptions } from "./offline-mocks.js";
+
+export interface CaptureOptions extends OfflineMocksOptions {
+  /** @default "baton" */
+  readonly project?: string;
+  /** @default "offline" */
+  readonly stack?: string;
+}
+
+/** The monitor calls the capture hooks: a narrow view of the mock monitor Pulumi installs. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+}
+interface RegisterResponse {
+  getUrn(): string;
+}
+type Callback = (error: Error | null, response?: RegisterResponse) => void;
+interface HookableMonitor {
+  registerResource(request: RegisterRequest, callback: Callback): unknown;
+}
+
+/** Serialises captures: Pulumi's runtime is one per process. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `program` under fresh offline mocks with preview = true and resolves once every resource it
+ * registered has been answered. A program that throws rejects with its own error. The program's
+ * return value is awaited and then dropped.
+ */
+export function captureProgram(program: () => unknown, options: CaptureOptions = {}): Promise<Capture> {
+  const run = queue.then(() => captureNow(program, options));
+  // Keep only the order, not the capture: a finished run's resources must be free to collect.
+  queue = run.then(() => undefined, () => undefined);
+  return run;
+}
+
+async function captureNow(program: () => unknown, options: CaptureOptions): Promise<Capture> {
+  const mocks = new OfflineMocks(options);
+  await pulumi.runtime.setMocks(mocks, options.project ?? "baton", options.stack ?? "offline", true);
+  // Indexed like the mocks' records, so the capture keeps registration order whatever order answers come in.
+  const slots: CapturedResource[] = [];
+  hookRegistrations(mocks, slots);
+  // Most of the mock runtime's cost is stack traces the SDK records for every promise and resource.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    // The program's own result (stack outputs) is dropped: it holds the whole Pulumi resource graph.
+    await program();
+    // Waits for every outstanding registration, then closes this capture's mock monitor.
+    await pulumi.runtime.disconnect();
+    return { resources: slots.filter((r) => r !== undefined) };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Records each registration with its parent and URN. The mock monitor asks the mocks for the
+ * resource synchronously, before its first await, so the mocks' newest record is this request's.
+ */
+function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as HookableMonitor | undefined;
+  if (monitor === undefined) throw new Error("Pulumi's mock monitor is not installed; setMocks must run first.");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const index = mocks.resources.length;
+    return register(request, (error, response) => {
+      const mocked = mocks.resources[index];
+      if (!error && response && mocked) {
+        const parent = request.getParent();
+        into[index] = {
+          urn: response.getUrn(), type: request.getType(), name: request.getName(), custom: request.getCustom(),
+          ...(parent ? { parent } : {}), ...(mocked.provider ? { provider: mocked.provider } : {}),
+          inputs: mocked.inputs,
+        };
+      }
+      callback(error, response);
+    });
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The offline preview: run the fleet program on the head config (and on the base config when one
+ * is given) under the mock runtime, diff the graphs, and build the review with the spec's plan.
+ */
+import { validateFleet } from "../spec/validate.js";
+import { FleetSpecError } from "../spec/problems.js";
+import { createAll, diffCaptures } from "./diff.js";
+import type { Capture } from "./model.js";
+import { buildReview, type Review } from "./review.js";
+
+/** Runs the fleet program on a raw `baton:fleet` value, registering its resources. */
+export type FleetProgram = (fleet: unknown) => unknown;
+
+/** Captures one fleet's resource graph (in this process, or in a worker). */
+export type FleetCapturer = (fleet: unknown) => Promise<Capture>;
+
+export interface OfflinePreviewInput {
+  /** The raw `baton:fleet` proposed. */
+  readonly head: unknown;
+  /** The raw `baton:fleet` as deployed; without it, every resource is a create. */
+  readonly base?: unknown;
+  readonly subject: string;
+  readonly capture: FleetCapturer;
+  /** The date version support is judged on. */
+  readonly today?: string;
+  /** Capture base and head at the same time (when the capturer runs each in its own worker). */
+  readonly parallel?: boolean;
+}
+
+export interface OfflinePreview {
+  readonly review: Review;
+  /** The head's graph; undefined when a config was invalid and nothing ran. */
+  readonly head?: Capture;
+}
+
+/**
+ * A config that fails the spec is not run: the review carries its problems (path, rule, fix) and
+ * no resources, instead of a stack trace from inside the program.
+ */
+export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
+  const options = input.today === undefined ? {} : { today: input.today };
+  const common = { offline: true, subject: input.subject, after: input.head, validate: options, ...(input.base !== undefined ? { before: input.base } : {}) };
+  const valid = validateFleet(input.head, options).ok && (input.base === undefined || validateFleet(input.base, options).ok);
+  if (!valid) return { review: buildReview({ ...common, changes: [] }) };
+  try {
+    if (input.base === undefined) {
+      const head = await input.capture(input.head);
+      return { review: buildReview({ ...common, changes: createAll(head) }), head };
+    }
+    const [base, head] = input.parallel
+      ? await Promise.all([input.capture(input.base), input.capture(input.head)])
+      : [await input.capture(input.base), await input.capture(input.head)];
+    return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
+  } catch (error) {
+    // The program validates too; its problems are the spec's, so report them the same way.
+    if (error instanceof FleetSpecError) return { review: buildReview({ ...common, changes: [] }) };
+    throw error;
+  }
+}

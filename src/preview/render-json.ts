@@ -1,0 +1,39 @@
+/** The review for tools and tests: resources as registered, per-resource changes, and the spec's plan. */
+import type { Capture } from "./model.js";
+import type { Review } from "./review.js";
+
+export interface PreviewJson {
+  readonly offline: boolean;
+  readonly subject: string;
+  /** What the head config registers, with inputs exactly as passed to the provider (offline preview only). */
+  readonly resources: readonly { type: string; name: string; parent?: string; inputs: Readonly<Record<string, unknown>> }[];
+  readonly changes: readonly { type: string; name: string; op: string; paths: readonly string[]; replacePaths?: readonly string[]; reason?: string }[];
+  readonly plan: Review["plan"] | null;
+  readonly verdict: Review["verdict"] | null;
+  readonly traffic: Review["traffic"];
+  readonly irreversible: Review["irreversible"];
+  readonly rolls: Review["rolls"];
+  readonly rollback: Review["rollback"];
+}
+
+export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
+  return {
+    offline: review.offline,
+    subject: review.subject,
+    resources: (head?.resources ?? []).map((r) => ({ type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), inputs: r.inputs })),
+    changes: review.changes.map((c) => ({
+      type: c.type, name: c.name, op: c.op, paths: c.paths,
+      ...(c.replacePaths ? { replacePaths: c.replacePaths } : {}), ...(c.reason ? { reason: c.reason } : {}),
+    })),
+    plan: review.plan ?? null,
+    verdict: review.verdict ?? null,
+    traffic: review.traffic,
+    irreversible: review.irreversible,
+    rolls: review.rolls,
+    rollback: review.rollback,
+  };
+}
+
+export function renderJson(review: Review, head?: Capture): string {
+  return JSON.stringify(toPreviewJson(review, head), null, 2);
+}

@@ -1,0 +1,155 @@
+/**
+ * The pull-request review comment. Order is what a reviewer needs first: the verdict, where
+ * traffic moves, what cannot be undone, node group rolls, replacements and deletions, the rest
+ * collapsed, and the rollback. It stays under GitHub's comment limit by trimming lists, the
+ * collapsed details first, never the summary.
+ */
+import { formatEdit } from "../spec/format-plan.js";
+import { formatProblem } from "../spec/problems.js";
+import { countOps, shortType, type ResourceChange } from "./model.js";
+import type { Review } from "./review.js";
+import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+
+/** GitHub rejects issue and pull-request comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** A hidden marker a CI job finds to update its one comment instead of adding another. */
+export const COMMENT_MARKER = "<!-- baton-preview -->";
+
+interface Limits {
+  /** Rows in the collapsed list of other changes. */
+  readonly details: number;
+  /** Items in the replacements and deletions list. */
+  readonly replacements: number;
+  /** Rows per traffic table. */
+  readonly trafficRows: number;
+}
+
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function more(total: number, shown: number, what: string): string[] {
+  return total > shown ? [`- … and ${total - shown} more ${what} (see \`--format json\`)`] : [];
+}
+
+function verdict(review: Review): string[] {
+  const v = review.verdict;
+  const icon = !v ? "ℹ️" : v.allowed ? "✅" : "⛔";
+  const lines = [`### ${icon} baton: ${verdictLine(review)}`];
+  if (v && v.blocking.length > 0) {
+    lines.push("", ...v.blocking.map((p) => `- **${p.rule}** at ${code(p.path)}: ${p.message}<br>fix: ${p.fix}`));
+  }
+  if (v && v.warnings.length > 0) lines.push("", ...v.warnings.map((p) => `- ⚠️ ${p.rule} at ${code(p.path)}: ${p.message}`));
+  return lines;
+}
+
+function traffic(review: Review, limits: Limits): string[] {
+  if (review.traffic.length === 0) return [];
+  const lines = ["", "#### Traffic"];
+  const unchanged = review.traffic.filter((s) => !s.changed);
+  for (const service of review.traffic.filter((s) => s.changed)) {
+    const routing = service.routing === "alb" ? "ALB weighted target groups" : "Route53 weighted records";
+    lines.push("", `**${service.service}** (${routing}): takes effect ${service.takesEffect}`, "",
+      "| target | weight | share |", "|---|---|---|");
+    const rows = service.rows.slice(0, limits.trafficRows);
+    for (const row of rows) {
+      const moved = row.before !== row.after;
+      const w = moved ? `${weight(row.before)} → **${weight(row.after)}**` : weight(row.after);
+      lines.push(`| ${cell(row.target)} | ${w} | ${shareMove(row)} |`);
+    }
+    if (service.rows.length > rows.length) lines.push(`| … ${service.rows.length - rows.length} more | | |`);
+  }
+  if (unchanged.length > 0) lines.push("", `Traffic unchanged: ${unchanged.map((s) => s.service).join(", ")}.`);
+  return lines;
+}
+
+function irreversible(review: Review): string[] {
+  if (review.irreversible.length === 0) return [];
+  return ["", "#### Cannot be undone", "", ...review.irreversible.map((s) => `- **${s.summary}**: ${s.note}`)];
+}
+
+function rolls(review: Review): string[] {
+  if (review.rolls.length === 0) return [];
+  return ["", "#### Node group rolls", "", "| node group | cause | nodes | at a time | batches | surge (max) |", "|---|---|---|---|---|---|",
+    ...review.rolls.map((r) => `| ${cell(r.subject.replace(/^node group /, ""))} | ${cell(r.cause)} | ${r.nodes} | ${r.perBatch} | ${r.batches} | ${r.surge} |`),
+    "", ROLL_NOTE];
+}
+
+function changeLine(change: ResourceChange): string {
+  return `- **${OP_LABEL[change.op]}** ${shortType(change.type)} ${code(change.name)}${change.reason ? `: ${change.reason}` : ""}`;
+}
+
+function replacements(review: Review, limits: Limits): string[] {
+  const serious = review.changes.filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
+  if (serious.length === 0) return [];
+  const shown = serious.slice(0, limits.replacements);
+  return ["", "#### Replaced or deleted", "", ...shown.map(changeLine), ...more(serious.length, shown.length, "replacements and deletions")];
+}
+
+function details(review: Review, limits: Limits): string[] {
+  const rest = review.changes.filter((c) => c.op === "update" || c.op === "create");
+  const counts = countOps(review.changes);
+  const summary = `${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`;
+  if (rest.length === 0) return ["", `Other resources: ${summary}.`];
+  const shown = rest.slice(0, limits.details);
+  const lines = ["", `<details><summary>Other resources: ${summary}</summary>`, ""];
+  if (shown.length > 0) {
+    lines.push("| op | type | name | changed |", "|---|---|---|---|",
+      ...shown.map((c) => `| ${OP_LABEL[c.op]} | ${shortType(c.type)} | ${code(c.name)} | ${cell(c.paths.slice(0, 4).join(", "))}${c.paths.length > 4 ? ", …" : ""} |`));
+  }
+  if (rest.length > shown.length) lines.push("", `… and ${rest.length - shown.length} more (see \`--format json\`).`);
+  lines.push("", "</details>");
+  return lines;
+}
+
+function rollback(review: Review): string[] {
+  const r = review.rollback;
+  const lines = ["", "#### Rollback"];
+  if (r.edits.length > 0) {
+    lines.push("", "Undo this change with this config edit:", "", "```yaml", ...r.edits.map(formatEdit), "```");
+    if (r.takesEffect.length > 0) lines.push("", ...r.takesEffect.map((t) => `- takes effect: ${t}`));
+  } else if (review.verdict && review.plan && review.plan.changes.length === 0) {
+    lines.push("", "Nothing to roll back: the fleet spec does not change.");
+  }
+  if (r.notes.length > 0) lines.push("", ...r.notes.map((n) => `- ${n}`));
+  return lines;
+}
+
+function render(review: Review, limits: Limits): string {
+  return [
+    COMMENT_MARKER,
+    ...verdict(review),
+    "",
+    `Preview of ${review.subject}.`,
+    ...traffic(review, limits),
+    ...irreversible(review),
+    ...rolls(review),
+    ...replacements(review, limits),
+    ...details(review, limits),
+    ...rollback(review),
+    "",
+    `<sub>${review.offline ? OFFLINE_NOTE : REAL_PREVIEW_NOTE}</sub>`,
+    "",
+  ].join("\n");
+}
+
+/** Trimming steps, least useful first: the collapsed details, then the replacement list, then long traffic tables. */
+const TRIM_STEPS: readonly Limits[] = [
+  { details: Infinity, replacements: Infinity, trafficRows: Infinity },
+  { details: 200, replacements: Infinity, trafficRows: Infinity },
+  { details: 25, replacements: Infinity, trafficRows: Infinity },
+  { details: 0, replacements: 200, trafficRows: Infinity },
+  { details: 0, replacements: 25, trafficRows: 50 },
+  { details: 0, replacements: 10, trafficRows: 10 },
+];
+
+/** The review as a GitHub comment, never longer than `maxLength`. */
+export function renderMarkdown(review: Review, maxLength = GITHUB_COMMENT_LIMIT): string {
+  for (const limits of TRIM_STEPS) {
+    const text = render(review, limits);
+    if (text.length <= maxLength) return text;
+  }
+  const text = render(review, TRIM_STEPS[TRIM_STEPS.length - 1]!);
+  const tail = "\n\n… comment cut at GitHub's length limit; see `--format json` for the rest.\n";
+  return text.slice(0, maxLength - tail.length) + tail;
+}

@@ -1,0 +1,88 @@
+/** The review for a terminal: the comment's sections, coloured, readable at 100 columns. */
+import { formatEdit, type Paint } from "../spec/format-plan.js";
+import { countOps, shortType } from "./model.js";
+import type { Review } from "./review.js";
+import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+
+const WIDTH = 100;
+
+/** Wraps prose at the terminal width, indenting continuation lines. */
+function wrap(text: string, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > WIDTH - indent.length) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : indent + l));
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+/** Plain list items the terminal shows; the rest is counted. */
+const LIST_LIMIT = 40;
+
+export function renderText(review: Review, paint: Paint): string {
+  const out: string[] = [];
+  const v = review.verdict;
+  const head = verdictLine(review);
+  out.push(!v ? paint.yellow(head) : v.allowed ? paint.green(head) : paint.red(head));
+  for (const p of v?.blocking ?? []) out.push(...formatProblem2(p, paint.red));
+  for (const p of v?.warnings ?? []) out.push(...formatProblem2(p, paint.yellow));
+  out.push("", ...wrap(`preview of ${review.subject}`));
+
+  if (review.traffic.length > 0) {
+    out.push("", paint.bold("traffic"));
+    for (const s of review.traffic.filter((t) => t.changed)) {
+      out.push(`  ${paint.bold(s.service)} (${s.routing === "alb" ? "ALB" : "Route53"})`);
+      const width = Math.max(8, ...s.rows.map((r) => r.target.length));
+      for (const row of s.rows.slice(0, LIST_LIMIT)) {
+        const moved = row.before !== row.after;
+        const w = moved ? `${weight(row.before)} → ${weight(row.after)}` : weight(row.after);
+        out.push(`    ${pad(row.target, width)}  ${pad(moved ? paint.yellow(w) : w, 12)}  ${shareMove(row)}`);
+      }
+      if (s.rows.length > LIST_LIMIT) out.push(paint.dim(`    … ${s.rows.length - LIST_LIMIT} more`));
+      out.push(...wrap(paint.dim(`takes effect ${s.takesEffect}`), "    ").map((l, i) => (i === 0 ? `    ${l}` : l)));
+    }
+    const unchanged = review.traffic.filter((t) => !t.changed).map((t) => t.service);
+    if (unchanged.length > 0) out.push(...wrap(`  unchanged: ${unchanged.join(", ")}`, "    "));
+  }
+  if (review.irreversible.length > 0) {
+    out.push("", paint.bold(paint.red("cannot be undone")));
+    for (const s of review.irreversible) out.push(...wrap(`  ${paint.bold(s.summary)}: ${s.note}`, "    "));
+  }
+  if (review.rolls.length > 0) {
+    out.push("", paint.bold("node group rolls"));
+    for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
+    out.push(...wrap(paint.dim(`  ${ROLL_NOTE}`), "  "));
+  }
+  const serious = review.changes.filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
+  if (serious.length > 0) {
+    out.push("", paint.bold("replaced or deleted"));
+    for (const c of serious.slice(0, LIST_LIMIT)) {
+      const op = c.op === "may-replace" ? paint.yellow(OP_LABEL[c.op]) : paint.red(OP_LABEL[c.op]);
+      out.push(...wrap(`  ${op} ${shortType(c.type)} ${c.name}${c.reason ? `: ${c.reason}` : ""}`, "    "));
+    }
+    if (serious.length > LIST_LIMIT) out.push(paint.dim(`  … ${serious.length - LIST_LIMIT} more`));
+  }
+  const counts = countOps(review.changes);
+  out.push("", `${paint.bold("other resources")}: ${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`);
+  for (const c of review.changes.filter((x) => x.op === "update").slice(0, 10)) {
+    out.push(...wrap(paint.dim(`  update ${shortType(c.type)} ${c.name}: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}`), "    "));
+  }
+  out.push("", paint.bold("rollback"));
+  if (review.rollback.edits.length > 0) {
+    for (const e of review.rollback.edits) out.push(`  ${formatEdit(e)}`);
+    for (const t of review.rollback.takesEffect) out.push(...wrap(paint.dim(`  takes effect: ${t}`), "    "));
+  } else if (review.rollback.notes.length === 0) out.push("  nothing to roll back");
+  for (const n of review.rollback.notes) out.push(...wrap(`  ${n}`, "    "));
+  out.push("", ...wrap(paint.dim(review.offline ? OFFLINE_NOTE.replace(/`/g, "") : REAL_PREVIEW_NOTE.replace(/`/g, ""))));
+  return out.join("\n");
+}
+
+function formatProblem2(p: { rule: string; path: string; message: string; fix: string }, colour: (s: string) => string): string[] {
+  return [...wrap(`  ${colour(p.rule)} ${p.path}: ${p.message}`, "    "), ...wrap(`    fix: ${p.fix}`, "      ")];
+}

@@ -1,0 +1,225 @@
+/**
+ * The review: everything the comment, text and JSON outputs show, built once from a change list
+ * (an offline capture diff or a real preview) and, when known, the fleet specs before and after.
+ * The verdict, rollbacks and roll sizes come from the spec layer; nothing here re-decides a rule.
+ */
+import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../spec/nodegroups.js";
+import { plan, planRollback, type Change, type ConfigEdit, type Plan } from "../spec/plan.js";
+import { errorsOf, type Problem } from "../spec/problems.js";
+import type { FleetSpec, ServiceSpec } from "../spec/schema.js";
+import { shares, weightChangeSpeed } from "../spec/traffic.js";
+import { validateFleet, type ValidateOptions } from "../spec/validate.js";
+import type { ResourceChange } from "./model.js";
+import { trafficFromChanges } from "./traffic-from-changes.js";
+
+export interface TrafficRow {
+  /** A cluster name, or the target group / record set identifier when only the preview is known. */
+  readonly target: string;
+  readonly before?: number;
+  readonly after?: number;
+  /** 0–1. */
+  readonly shareBefore?: number;
+  readonly shareAfter?: number;
+}
+
+export interface ServiceTraffic {
+  readonly service: string;
+  readonly routing: "alb" | "route53";
+  readonly changed: boolean;
+  readonly rows: readonly TrafficRow[];
+  /** How fast the new weights reach clients. */
+  readonly takesEffect: string;
+}
+
+export interface NodeGroupRoll {
+  readonly subject: string;
+  /** What starts the roll (a version, a launch template field). */
+  readonly cause: string;
+  readonly nodes: number;
+  readonly perBatch: number;
+  readonly batches: number;
+  /** Nodes EKS adds before draining (its scale-up phase), an upper bound. */
+  readonly surge: number;
+}
+
+export interface IrreversibleStep {
+  readonly subject: string;
+  readonly summary: string;
+  /** What a rollback can and cannot do about it. */
+  readonly note: string;
+}
+
+export interface Verdict {
+  readonly allowed: boolean;
+  readonly refusedRules: readonly string[];
+  /** Refusals and validation errors, each with its path, rule and fix. */
+  readonly blocking: readonly Problem[];
+  readonly warnings: readonly Problem[];
+  /** Where the verdict came from, for the reader. */
+  readonly basis: string;
+}
+
+export interface Review {
+  readonly offline: boolean;
+  /** What was previewed, e.g. `stacks/Pulumi.b.yaml (base: stacks/Pulumi.a.yaml)`. */
+  readonly subject: string;
+  /** Undefined when no fleet config was given (a preview of any Pulumi program). */
+  readonly verdict?: Verdict;
+  readonly plan?: Plan;
+  readonly traffic: readonly ServiceTraffic[];
+  readonly irreversible: readonly IrreversibleStep[];
+  readonly rolls: readonly NodeGroupRoll[];
+  readonly changes: readonly ResourceChange[];
+  readonly rollback: {
+    readonly edits: readonly ConfigEdit[];
+    readonly takesEffect: readonly string[];
+    /** For steps no config edit undoes. */
+    readonly notes: readonly string[];
+  };
+}
+
+export interface ReviewInput {
+  readonly offline: boolean;
+  readonly subject: string;
+  readonly changes: readonly ResourceChange[];
+  /** The raw `baton:fleet` as deployed (the base), when known. */
+  readonly before?: unknown;
+  /** The raw `baton:fleet` proposed (the head), when known. */
+  readonly after?: unknown;
+  readonly validate?: ValidateOptions;
+}
+
+export function buildReview(input: ReviewInput): Review {
+  const { offline, subject, changes } = input;
+  const afterValidation = input.after === undefined ? undefined : validateFleet(input.after, input.validate);
+  const afterFleet = afterValidation?.fleet;
+  const planned = input.before !== undefined && input.after !== undefined ? plan(input.before, input.after, input.validate) : undefined;
+  const beforeFleet = planned && input.before !== undefined ? validateFleet(input.before, input.validate).fleet : undefined;
+
+  let verdict: Verdict | undefined;
+  if (planned) {
+    verdict = {
+      allowed: planned.allowed, refusedRules: planned.refusedRules,
+      blocking: [...errorsOf(planned.problems), ...planned.changes.flatMap((c) => c.refusals)],
+      warnings: planned.problems.filter((p) => p.severity === "warning"),
+      basis: "baton plan (base → head)",
+    };
+  } else if (afterValidation) {
+    const errors = errorsOf(afterValidation.problems);
+    verdict = {
+      allowed: afterValidation.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
+      warnings: afterValidation.problems.filter((p) => p.severity === "warning"),
+      basis: "baton validate (no base config: every resource is new)",
+    };
+  }
+
+  const traffic = afterFleet ? trafficFromSpecs(beforeFleet, afterFleet) : trafficFromChanges(changes);
+  const rollback = planned ? rollbackOf(planned) : {
+    edits: [], takesEffect: [],
+    notes: ["Revert this change and preview again; without the fleet configs baton cannot name the exact edit."],
+  };
+  return {
+    offline, subject, ...(verdict ? { verdict } : {}), ...(planned ? { plan: planned } : {}),
+    traffic,
+    irreversible: planned ? irreversibleFromPlan(planned) : irreversibleFromChanges(changes),
+    rolls: planned && afterFleet ? rollsFromPlan(planned, afterFleet) : rollsFromChanges(changes),
+    changes, rollback,
+  };
+}
+
+function trafficRows(before: Record<string, number> | undefined, after: Record<string, number> | undefined): TrafficRow[] {
+  const shareBefore = before ? shares(before) : {};
+  const shareAfter = after ? shares(after) : {};
+  const targets = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  return targets.map((target) => ({
+    target,
+    ...(before?.[target] !== undefined ? { before: before[target], shareBefore: shareBefore[target] } : {}),
+    ...(after?.[target] !== undefined ? { after: after[target], shareAfter: shareAfter[target] } : {}),
+  }));
+}
+
+function trafficFromSpecs(before: FleetSpec | undefined, after: FleetSpec): ServiceTraffic[] {
+  const names = [...new Set([...Object.keys(after.services), ...Object.keys(before?.services ?? {})])];
+  return names.map((service) => {
+    const a: ServiceSpec | undefined = after.services[service];
+    const b: ServiceSpec | undefined = before?.services[service];
+    const routing = (a ?? b)!.routing;
+    return {
+      service, routing,
+      changed: JSON.stringify(a?.weights) !== JSON.stringify(b?.weights),
+      rows: trafficRows(b?.weights, a?.weights),
+      takesEffect: weightChangeSpeed((a ?? b)!),
+    };
+  });
+}
+
+function irreversibleFromPlan(planned: Plan): IrreversibleStep[] {
+  return planned.changes.filter((c) => c.irreversible).map((c) => ({ subject: c.subject, summary: c.summary, note: c.rollback.note }));
+}
+
+const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+
+/** Without the specs, the steps no config edit undoes are read off the resources themselves. */
+function irreversibleFromChanges(changes: readonly ResourceChange[]): IrreversibleStep[] {
+  const steps: IrreversibleStep[] = [];
+  for (const change of changes) {
+    if (change.type !== EKS_CLUSTER) continue;
+    const versionChanged = change.paths.includes("version");
+    if (change.op === "delete" || change.op === "replace") {
+      steps.push({ subject: `EKS cluster ${change.name}`, summary: `${change.op === "delete" ? "delete" : "replace"} EKS cluster ${change.name}`, note: "A deleted cluster cannot be restored; its workloads and state are gone." });
+    } else if (versionChanged) {
+      steps.push({
+        subject: `EKS cluster ${change.name}`,
+        summary: `upgrade the control plane of ${change.name} from Kubernetes ${String(change.before?.["version"] ?? "?")} to ${String(change.after?.["version"] ?? "?")}`,
+        note: "EKS cannot downgrade a control plane; roll back by moving traffic to another cluster.",
+      });
+    }
+  }
+  return steps;
+}
+
+function rollOf(subject: string, cause: string, nodes: number, updateConfig: { maxUnavailable?: number; maxUnavailablePercentage?: number }, zones: number): NodeGroupRoll {
+  return {
+    subject, cause, nodes,
+    perBatch: nodesPerBatch(updateConfig, nodes),
+    batches: rollBatches(updateConfig, nodes),
+    surge: rollSurgeNodes(updateConfig, nodes, zones),
+  };
+}
+
+function rollsFromPlan(planned: Plan, after: FleetSpec): NodeGroupRoll[] {
+  return planned.changes.filter((c): c is Change => c.kind === "node-group-roll").flatMap((change) => {
+    const [cluster, group] = change.subject.replace(/^node group /, "").split("/");
+    const spec = cluster && group ? after.clusters[cluster]?.nodeGroups[group] : undefined;
+    if (!spec) return [];
+    const cause = change.fields.includes("version") ? `Kubernetes ${String(change.before)} → ${String(change.after)}` : change.fields.join(", ");
+    return [rollOf(change.subject, cause, spec.scaling.desired, effectiveUpdateConfig(spec), after.network.subnetIds.length)];
+  });
+}
+
+const ROLL_PATHS = ["version", "releaseVersion", "launchTemplate.version", "amiType"];
+
+/** Without the specs: node groups whose version, release or launch template version changes roll. */
+function rollsFromChanges(changes: readonly ResourceChange[]): NodeGroupRoll[] {
+  return changes.filter((c) => c.type === NODE_GROUP && c.op === "update" && c.paths.some((p) => ROLL_PATHS.includes(p))).map((change) => {
+    const inputs = change.after ?? {};
+    const scaling = (inputs["scalingConfig"] ?? {}) as Record<string, unknown>;
+    const update = (inputs["updateConfig"] ?? {}) as Record<string, unknown>;
+    const nodes = typeof scaling["desiredSize"] === "number" ? scaling["desiredSize"] : 0;
+    const updateConfig = typeof update["maxUnavailable"] === "number"
+      ? { maxUnavailable: update["maxUnavailable"] }
+      : { maxUnavailablePercentage: typeof update["maxUnavailablePercentage"] === "number" ? update["maxUnavailablePercentage"] : undefined };
+    // AWS's default when a group sets neither: one node at a time.
+    const effective = updateConfig.maxUnavailable === undefined && updateConfig.maxUnavailablePercentage === undefined ? { maxUnavailable: 1 } : updateConfig;
+    const subnets = Array.isArray(inputs["subnetIds"]) ? inputs["subnetIds"].length : 2;
+    const cause = change.paths.filter((p) => ROLL_PATHS.includes(p)).join(", ");
+    return rollOf(`node group ${change.name}`, cause, nodes, effective, subnets);
+  });
+}
+
+function rollbackOf(planned: Plan): Review["rollback"] {
+  const notes = planned.changes.filter((c) => c.irreversible || c.rollback.edits.length === 0).map((c) => `${c.subject}: ${c.rollback.note}`);
+  const takesEffect = [...new Set(planned.changes.filter((c) => c.rollback.edits.length > 0).map((c) => `${c.subject}: ${c.rollback.takesEffect}`))];
+  return { edits: planRollback(planned), takesEffect, notes };
+}

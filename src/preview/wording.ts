@@ -1,0 +1,48 @@
+/** Words and numbers every preview output shares, so the comment, text and JSON never disagree. */
+import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../spec/nodegroups.js";
+import type { ChangeOp } from "./model.js";
+import type { NodeGroupRoll, Review, TrafficRow } from "./review.js";
+
+/** What an offline preview cannot know: said plainly in every output. */
+export const OFFLINE_LIMITS = [
+  "live drift (anything changed outside this stack since the last `pulumi up`)",
+  "AWS-side validation (quotas, permissions, names already taken)",
+  "provider defaults and computed values the real providers fill in",
+  "real IDs and ARNs (the offline run makes up deterministic ones)",
+] as const;
+
+export const OFFLINE_NOTE = `This is an offline preview: baton ran the fleet program under Pulumi's mock runtime, without cloud credentials. It cannot know ${OFFLINE_LIMITS.join("; ")}. Run \`pulumi preview\` with credentials for the provider's own word.`;
+
+export const REAL_PREVIEW_NOTE = "Rendered from `pulumi preview --json`: the providers' own diff against the stack's state. Replacements follow the provider's replaceReasons.";
+
+export const OP_LABEL: Readonly<Record<ChangeOp, string>> = {
+  create: "create", update: "update", replace: "replace", "may-replace": "may replace", delete: "delete", same: "unchanged",
+};
+
+export function percent(share: number | undefined): string {
+  if (share === undefined) return "–";
+  const value = share * 100;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
+export const weight = (w: number | undefined) => (w === undefined ? "–" : String(w));
+
+/** `90% → 50%`, or just the share when it does not move. */
+export function shareMove(row: TrafficRow): string {
+  const b = percent(row.shareBefore);
+  const a = percent(row.shareAfter);
+  return b === a ? a : `${b} → ${a}`;
+}
+
+export function rollSentence(roll: NodeGroupRoll): string {
+  return `${roll.nodes} node(s), ${roll.perBatch} at a time: ${roll.batches} batch(es); EKS first adds up to ${roll.surge} surge node(s)`;
+}
+
+export const ROLL_NOTE = `Each batch is drained before the next starts; EKS fails the update when a node's pods cannot be evicted within ${EKS_POD_EVICTION_TIMEOUT_MINUTES} minutes (a PodDisruptionBudget that never allows an eviction stops it).`;
+
+/** The verdict in one line. */
+export function verdictLine(review: Review): string {
+  const v = review.verdict;
+  if (!v) return "no fleet config given: no verdict (pass --from/--to to get one)";
+  return v.allowed ? `allowed (${v.basis})` : `refused: ${v.refusedRules.join(", ")} (${v.basis})`;
+}
