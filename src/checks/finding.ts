@@ -2,17 +2,8 @@ import type { ManifestObject } from "./manifest.js";
 
 export type Severity = "error" | "warning";
 
-/** What `baton check` reports about one object: where, which rule, what is wrong and what to change. */
-export interface Finding {
-  readonly file: string;
-  readonly document: number;
-  readonly line: number;
-  /** The Helm template that rendered the object, when the input says (`# Source:`). */
-  readonly source?: string;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly namespace?: string;
+/** What `baton check` reports about one object: where (the object's location fields), which rule, what is wrong and what to change. */
+export interface Finding extends Omit<ManifestObject, "body"> {
   /** Stable rule id, e.g. `removed-api`; CI filters and SARIF key on it. */
   readonly rule: RuleId;
   readonly severity: Severity;
