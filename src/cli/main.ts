@@ -11,6 +11,8 @@ import { registerShift } from "./shift.js";
 import { registerStatus } from "./status.js";
 import { registerRollout } from "./rollout.js";
 import { registerCheck } from "./check.js";
+import { registerPreview } from "./preview.js";
+import { registerComment } from "./comment.js";
 
 export type SetExit = (code: number) => void;
 
@@ -27,6 +29,8 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerStatus(program, io, setExit);
   registerRollout(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerPreview(program, io, setExit);
+  registerComment(program, io, setExit);
   return program;
 }
 

@@ -53,14 +53,17 @@ async function captureNow(program: () => unknown, options: CaptureOptions): Prom
   // Most of the mock runtime's cost is stack traces the SDK records for every promise and resource.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
+  const diagnostics: string[] = [];
+  const restoreConsole = collectRuntimeLogs(diagnostics);
   try {
     // The program's own result (stack outputs) is dropped: it holds the whole Pulumi resource graph.
     await program();
     // Waits for every outstanding registration, then closes this capture's mock monitor.
     await pulumi.runtime.disconnect();
-    return { resources: slots.filter((r) => r !== undefined) };
+    return { resources: slots.filter((r) => r !== undefined), diagnostics };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    restoreConsole();
   }
 }
 
@@ -86,5 +89,24 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
       }
       callback(error, response);
     });
+  };
+}
+
+/** Without an engine, pulumi.log writes "warning: [runtime] …" to the console; the capture keeps those lines instead. */
+const RUNTIME_LOG = /^(warning|error|info): \[runtime\] /;
+
+function collectRuntimeLogs(into: string[]): () => void {
+  const { warn, error, log } = console;
+  const divert = (original: (...args: unknown[]) => void) => (...args: unknown[]) => {
+    if (typeof args[0] === "string" && RUNTIME_LOG.test(args[0])) into.push(args[0].replace(RUNTIME_LOG, "$1: "));
+    else original(...args);
+  };
+  console.warn = divert(warn);
+  console.error = divert(error);
+  console.log = divert(log);
+  return () => {
+    console.warn = warn;
+    console.error = error;
+    console.log = log;
   };
 }

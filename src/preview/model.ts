@@ -23,6 +23,8 @@ export interface CapturedResource {
 /** The resource graph one run of a program registered, in registration order. */
 export interface Capture {
   readonly resources: readonly CapturedResource[];
+  /** What the program logged through pulumi.log (warnings, errors), in order. */
+  readonly diagnostics?: readonly string[];
 }
 
 /**

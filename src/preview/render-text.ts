@@ -9,15 +9,16 @@ const WIDTH = 100;
 /** Wraps prose at the terminal width, indenting continuation lines. */
 function wrap(text: string, indent = ""): string[] {
   const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > WIDTH - indent.length) {
+  const lead = /^\s*/.exec(text)?.[0] ?? "";
+  let line = lead;
+  for (const word of text.trim().split(/\s+/)) {
+    if (line.trim() && line.length + word.length + 1 > WIDTH) {
       lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+      line = indent + word;
+    } else line = line.trim() ? `${line} ${word}` : line + word;
   }
   if (line) lines.push(line);
-  return lines.map((l, i) => (i === 0 ? l : indent + l));
+  return lines;
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
@@ -45,7 +46,7 @@ export function renderText(review: Review, paint: Paint): string {
         out.push(`    ${pad(row.target, width)}  ${pad(moved ? paint.yellow(w) : w, 12)}  ${shareMove(row)}`);
       }
       if (s.rows.length > LIST_LIMIT) out.push(paint.dim(`    … ${s.rows.length - LIST_LIMIT} more`));
-      out.push(...wrap(paint.dim(`takes effect ${s.takesEffect}`), "    ").map((l, i) => (i === 0 ? `    ${l}` : l)));
+      out.push(...wrap(`    takes effect ${s.takesEffect}`, "      ").map(paint.dim));
     }
     const unchanged = review.traffic.filter((t) => !t.changed).map((t) => t.service);
     if (unchanged.length > 0) out.push(...wrap(`  unchanged: ${unchanged.join(", ")}`, "    "));
@@ -57,7 +58,7 @@ export function renderText(review: Review, paint: Paint): string {
   if (review.rolls.length > 0) {
     out.push("", paint.bold("node group rolls"));
     for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
-    out.push(...wrap(paint.dim(`  ${ROLL_NOTE}`), "  "));
+    out.push(...wrap(`  ${ROLL_NOTE}`, "  ").map(paint.dim));
   }
   const serious = review.changes.filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length > 0) {
@@ -71,15 +72,15 @@ export function renderText(review: Review, paint: Paint): string {
   const counts = countOps(review.changes);
   out.push("", `${paint.bold("other resources")}: ${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`);
   for (const c of review.changes.filter((x) => x.op === "update").slice(0, 10)) {
-    out.push(...wrap(paint.dim(`  update ${shortType(c.type)} ${c.name}: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}`), "    "));
+    out.push(...wrap(`  update ${shortType(c.type)} ${c.name}: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}`, "    ").map(paint.dim));
   }
   out.push("", paint.bold("rollback"));
   if (review.rollback.edits.length > 0) {
     for (const e of review.rollback.edits) out.push(`  ${formatEdit(e)}`);
-    for (const t of review.rollback.takesEffect) out.push(...wrap(paint.dim(`  takes effect: ${t}`), "    "));
+    for (const t of review.rollback.takesEffect) out.push(...wrap(`  takes effect: ${t}`, "    ").map(paint.dim));
   } else if (review.rollback.notes.length === 0) out.push("  nothing to roll back");
   for (const n of review.rollback.notes) out.push(...wrap(`  ${n}`, "    "));
-  out.push("", ...wrap(paint.dim(review.offline ? OFFLINE_NOTE.replace(/`/g, "") : REAL_PREVIEW_NOTE.replace(/`/g, ""))));
+  out.push("", ...wrap(review.offline ? OFFLINE_NOTE.replace(/`/g, "") : REAL_PREVIEW_NOTE.replace(/`/g, "")).map(paint.dim));
   return out.join("\n");
 }
 

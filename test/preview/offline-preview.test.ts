@@ -1,0 +1,105 @@
+import { captureProgram } from "../../src/preview/capture.js";
+import { offlinePreview } from "../../src/preview/offline-preview.js";
+import { renderMarkdown } from "../../src/preview/render-markdown.js";
+import { toPreviewJson } from "../../src/preview/render-json.js";
+import { runFleetProgram } from "../../stacks/program.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+
+Error.stackTraceLimit = 0;
+
+const capture = (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
+const preview = (base: unknown, head: unknown) => offlinePreview({ base, head, subject: "test", capture, today: TODAY });
+const changed = (changes: readonly { op: string; type: string; name: string }[]) =>
+  changes.filter((c) => c.op !== "same").map((c) => `${c.op} ${c.type} ${c.name}`).sort();
+
+describe("offline preview of fleet changes", () => {
+  it("a weight change updates the listener rule and the records only, with the traffic table and rollback", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.services.web.weights = { blue: 50, green: 50 }; f.services.api.weights = { blue: 80, green: 20 }; });
+    const { review, head: captured } = await preview(base, head);
+    expect(changed(review.changes)).toEqual([
+      "update aws:lb/listenerRule:ListenerRule shop-web",
+      "update aws:route53/record:Record shop-api-blue",
+      "update aws:route53/record:Record shop-api-green",
+    ]);
+    const rule = review.changes.find((c) => c.type === "aws:lb/listenerRule:ListenerRule")!;
+    expect(rule.paths).toEqual(["actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1].weight"]);
+    expect(review.changes.find((c) => c.name === "shop-api-green")!.paths).toEqual(["weightedRoutingPolicies[0].weight"]);
+    expect(review.verdict?.allowed).toBe(true);
+    const web = review.traffic.find((t) => t.service === "web")!;
+    expect(web.rows).toEqual([
+      { target: "blue", before: 90, after: 50, shareBefore: 0.9, shareAfter: 0.5 },
+      { target: "green", before: 10, after: 50, shareBefore: 0.1, shareAfter: 0.5 },
+    ]);
+    expect(web.takesEffect).toMatch(/^at once/);
+    expect(review.traffic.find((t) => t.service === "api")!.takesEffect).toMatch(/TTL/);
+    expect(review.irreversible).toEqual([]);
+    expect(review.rollback.edits).toEqual([
+      { path: "baton:fleet.services.web.weights", value: { blue: 90, green: 10 } },
+      { path: "baton:fleet.services.api.weights", value: { blue: 100, green: 0 } },
+    ]);
+    const md = renderMarkdown(review);
+    expect(md).toContain("| blue | 90 → **50** | 90% → 50% |");
+    expect(md).toContain("baton:fleet.services.web.weights: { blue: 90, green: 10 }");
+    // JSON: the head's resources with inputs as passed to the provider.
+    const json = toPreviewJson(review, captured);
+    const record = json.resources.find((r) => r.name === "shop-api-green")!;
+    expect(record.inputs["weightedRoutingPolicies"]).toEqual([{ weight: 20 }]);
+    expect(record.parent).toMatch(/^urn:pulumi:offline::baton::baton:components:BlueGreenFleet\$baton:components:WeightedDnsRoute::shop-api$/);
+  });
+
+  it("a version bump shows the control plane update as irreversible and the node group roll in batches", async () => {
+    const base = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 100, green: 0 }; });
+    const head = edit(base, (f) => { f.clusters.blue.version = "1.34"; });
+    const { review } = await preview(base, head);
+    const cluster = review.changes.find((c) => c.type === "aws:eks/cluster:Cluster" && c.name === "shop-blue")!;
+    expect(cluster.op).toBe("update");
+    expect(cluster.paths).toContain("version");
+    expect(review.irreversible.map((s) => s.subject)).toEqual(["cluster blue", "node group blue/general"]);
+    expect(review.irreversible[0]!.summary).toMatch(/upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
+    // 6 nodes at 25 %: 1 node a time, 6 batches; EKS surges by 2 × 2 subnets first.
+    expect(review.rolls).toEqual([{ subject: "node group blue/general", cause: "Kubernetes 1.33 → 1.34", nodes: 6, perBatch: 1, batches: 6, surge: 4 }]);
+    const md = renderMarkdown(review);
+    expect(md).toMatch(/#### Cannot be undone\n\n- \*\*upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
+    // The rollback is a traffic move to the cluster that served before.
+    expect(review.rollback.edits[0]).toEqual({ path: "baton:fleet.services.web.weights", value: { blue: 0, green: 100 } });
+  });
+
+  it("changing a node group's instance types shows a replacement with its reason", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.clusters.green.nodeGroups.general.instanceTypes = ["m7i.xlarge"]; });
+    const { review } = await preview(base, head);
+    expect(changed(review.changes)).toEqual(["replace aws:eks/nodeGroup:NodeGroup shop-green-general"]);
+    const group = review.changes.find((c) => c.op === "replace")!;
+    expect(group.replacePaths).toEqual(["instanceTypes[0]"]);
+    expect(group.reason).toMatch(/instance types/);
+    expect(renderMarkdown(review)).toMatch(/#### Replaced or deleted\n\n- \*\*replace\*\* eks\.NodeGroup `shop-green-general`: instanceTypes\[0\] changed/);
+  });
+
+  it("removing a cluster that still has weight is refused and says why, without running anything", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => {
+      delete f.clusters.green;
+      f.services.web.weights = { blue: 100 };
+      f.services.api.weights = { blue: 100 };
+      delete f.services.api.route53.targets.green;
+    });
+    const { review } = await preview(base, head);
+    expect(review.verdict?.allowed).toBe(false);
+    expect(review.verdict?.refusedRules).toEqual(["decommission-weighted-cluster"]);
+    expect(review.changes.filter((c) => c.op === "delete").map((c) => c.type)).toContain("aws:eks/cluster:Cluster");
+    const md = renderMarkdown(review);
+    expect(md).toMatch(/^### ⛔ baton: refused: decommission-weighted-cluster/m);
+    expect(md).toContain("Cluster green still has traffic in the current spec");
+    expect(md).toContain("fix: First set green's weights to 0 in one change and apply it");
+  });
+
+  it("an invalid head config is reported with its path, rule and fix, not a stack trace", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.clusters.green.nodeGroups.general.updateConfig = { maxUnavailable: 0 }; });
+    const { review, head: captured } = await preview(base, head);
+    expect(captured).toBeUndefined();
+    expect(review.verdict?.allowed).toBe(false);
+    expect(review.verdict?.blocking.some((p) => p.path === "baton:fleet.clusters.green.nodeGroups.general.updateConfig.maxUnavailable")).toBe(true);
+  });
+});
