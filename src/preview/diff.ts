@@ -38,7 +38,7 @@ export function changedPaths(before: unknown, after: unknown, base = ""): string
 
 function changeOf(before: CapturedResource | undefined, after: CapturedResource | undefined): ResourceChange {
   const subject = (after ?? before)!;
-  const head = { urn: subject.urn, type: subject.type, name: subject.name };
+  const head = { urn: subject.urn, type: subject.type, name: subject.name, custom: subject.custom };
   if (before === undefined) return { ...head, op: "create", paths: [], after: after!.inputs };
   if (after === undefined) return { ...head, op: "delete", paths: [], before: before.inputs, reason: "no longer registered by the program" };
   // A resource handed to another provider instance (another cluster's kubeconfig) is a change too.

@@ -38,6 +38,8 @@ export interface ResourceChange {
   readonly type: string;
   readonly name: string;
   readonly op: ChangeOp;
+  /** False for component resources: grouping only, nothing in the cloud. */
+  readonly custom?: boolean;
   /** Changed input property paths, e.g. `actions[0].forward.targetGroups[1].weight`. */
   readonly paths: readonly string[];
   /** For replace and may-replace: the paths that force (or may force) the replacement. */
@@ -66,3 +68,6 @@ export function shortType(type: string): string {
   if (parts[0] === "pulumi") return type;
   return module && module !== "index" ? `${module}.${last}` : last;
 }
+
+/** Changes to resources in the cloud (component resources only group them). */
+export const cloudChanges = (changes: readonly ResourceChange[]) => changes.filter((c) => c.custom !== false);

@@ -12,6 +12,7 @@ export class PreviewJsonError extends Error {
 
 interface StepState {
   readonly type?: string;
+  readonly custom?: boolean;
   readonly inputs?: Record<string, unknown>;
   readonly parent?: string;
 }
@@ -97,6 +98,7 @@ export function parsePulumiPreview(json: unknown): ParsedPreview {
     const stateType = steps.find((s) => s.newState?.type ?? s.oldState?.type);
     const change: ResourceChange = {
       urn, type: stateType?.newState?.type ?? stateType?.oldState?.type ?? type, name, op, paths: changed,
+      ...(steps.some((s) => (s.newState ?? s.oldState)?.custom === false) ? { custom: false } : {}),
       ...(before ? { before } : {}), ...(after ? { after } : {}),
       ...(op === "replace" ? { replacePaths: forcing, reason: forcing.length > 0 ? `the provider replaces it: ${forcing.join(", ")} cannot change in place` : "the provider replaces it" } : {}),
       ...(op === "delete" ? { reason: "no longer in the program" } : {}),

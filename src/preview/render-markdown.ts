@@ -6,7 +6,7 @@
  */
 import { formatEdit } from "../spec/format-plan.js";
 import { formatProblem } from "../spec/problems.js";
-import { countOps, shortType, type ResourceChange } from "./model.js";
+import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import type { Review } from "./review.js";
 import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
@@ -80,15 +80,15 @@ function changeLine(change: ResourceChange): string {
 }
 
 function replacements(review: Review, limits: Limits): string[] {
-  const serious = review.changes.filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
+  const serious = cloudChanges(review.changes).filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length === 0) return [];
   const shown = serious.slice(0, limits.replacements);
   return ["", "#### Replaced or deleted", "", ...shown.map(changeLine), ...more(serious.length, shown.length, "replacements and deletions")];
 }
 
 function details(review: Review, limits: Limits): string[] {
-  const rest = review.changes.filter((c) => c.op === "update" || c.op === "create");
-  const counts = countOps(review.changes);
+  const rest = cloudChanges(review.changes).filter((c) => c.op === "update" || c.op === "create");
+  const counts = countOps(cloudChanges(review.changes));
   const summary = `${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`;
   if (rest.length === 0) return ["", `Other resources: ${summary}.`];
   const shown = rest.slice(0, limits.details);

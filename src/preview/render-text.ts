@@ -1,6 +1,6 @@
 /** The review for a terminal: the comment's sections, coloured, readable at 100 columns. */
 import { formatEdit, type Paint } from "../spec/format-plan.js";
-import { countOps, shortType } from "./model.js";
+import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
 import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
@@ -60,7 +60,7 @@ export function renderText(review: Review, paint: Paint): string {
     for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
     out.push(...wrap(`  ${ROLL_NOTE}`, "  ").map(paint.dim));
   }
-  const serious = review.changes.filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
+  const serious = cloudChanges(review.changes).filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length > 0) {
     out.push("", paint.bold("replaced or deleted"));
     for (const c of serious.slice(0, LIST_LIMIT)) {
@@ -69,9 +69,9 @@ export function renderText(review: Review, paint: Paint): string {
     }
     if (serious.length > LIST_LIMIT) out.push(paint.dim(`  … ${serious.length - LIST_LIMIT} more`));
   }
-  const counts = countOps(review.changes);
+  const counts = countOps(cloudChanges(review.changes));
   out.push("", `${paint.bold("other resources")}: ${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`);
-  for (const c of review.changes.filter((x) => x.op === "update").slice(0, 10)) {
+  for (const c of cloudChanges(review.changes).filter((x) => x.op === "update").slice(0, 10)) {
     out.push(...wrap(`  update ${shortType(c.type)} ${c.name}: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}`, "    ").map(paint.dim));
   }
   out.push("", paint.bold("rollback"));

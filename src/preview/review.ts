@@ -220,6 +220,17 @@ function rollsFromChanges(changes: readonly ResourceChange[]): NodeGroupRoll[] {
 
 function rollbackOf(planned: Plan): Review["rollback"] {
   const notes = planned.changes.filter((c) => c.irreversible || c.rollback.edits.length === 0).map((c) => `${c.subject}: ${c.rollback.note}`);
-  const takesEffect = [...new Set(planned.changes.filter((c) => c.rollback.edits.length > 0).map((c) => `${c.subject}: ${c.rollback.takesEffect}`))];
-  return { edits: planRollback(planned), takesEffect, notes };
+  // Subjects whose rollback takes effect the same way share one line.
+  const speeds = new Map<string, string[]>();
+  for (const c of planned.changes.filter((x) => x.rollback.edits.length > 0)) speeds.set(c.rollback.takesEffect, [...(speeds.get(c.rollback.takesEffect) ?? []), c.subject]);
+  const takesEffect = [...speeds].map(([speed, subjects]) => `${subjects.join(", ")}: ${speed}`);
+  // Two irreversible steps of one cluster move the same traffic back: say each edit once.
+  const seen = new Set<string>();
+  const edits: ConfigEdit[] = [];
+  for (const edit of planRollback(planned)) {
+    const key = JSON.stringify(edit);
+    if (!seen.has(key)) edits.push(edit);
+    seen.add(key);
+  }
+  return { edits, takesEffect, notes };
 }

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { main } from "../../src/cli/main.js";
+import { captureIo } from "../support/io.js";
+
+Error.stackTraceLimit = 0;
+
+const repo = path.resolve(__dirname, "../..");
+const stack = (name: string) => path.join(repo, "stacks", name);
+const sample = path.resolve(repo, "../shared/reference/pulumi-preview/sample-preview-update.json");
+const run = async (...args: string[]) => {
+  const io = captureIo();
+  const code = await main(["node", "baton", ...args, "--today", "2026-11-23"], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+};
+
+describe("baton preview", () => {
+  it("previews the example pair as JSON: the head's resources and one listener-rule update", async () => {
+    const { code, out } = await run("preview", stack("Pulumi.migration-next.yaml"), "--from", stack("Pulumi.migration.yaml"), "--format", "json");
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as { offline: boolean; resources: { type: string }[]; changes: { op: string; type: string }[]; plan: { allowed: boolean } };
+    expect(json.offline).toBe(true);
+    expect(json.plan.allowed).toBe(true);
+    expect(json.resources.length).toBeGreaterThan(40);
+    expect(json.changes.filter((c) => c.op !== "same")).toEqual([
+      { type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", op: "update", paths: ["actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1].weight"] },
+    ]);
+  });
+
+  it("without --from, everything is a create", async () => {
+    const { code, out } = await run("preview", stack("Pulumi.dev.yaml"), "--format", "markdown");
+    expect(code).toBe(0);
+    expect(out).toMatch(/Other resources: 0 update\(s\), \d+ create\(s\), 0 unchanged/);
+    expect(out).toContain("baton validate (no base config: every resource is new)");
+  });
+
+  it("exits 2 on a missing file or a bad format, naming what is wrong", async () => {
+    expect((await run("preview", "nope.yaml")).err).toContain("cannot read nope.yaml: no such file");
+    expect((await run("preview", "nope.yaml")).code).toBe(2);
+    const bad = await run("preview", stack("Pulumi.dev.yaml"), "--format", "html");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--format must be one of text, json, markdown, got "html"');
+  });
+});
+
+describe("baton comment", () => {
+  it("renders the comment from a real preview", async () => {
+    const { code, out } = await run("comment", sample);
+    expect(code).toBe(0);
+    expect(out).toContain("<!-- baton-preview -->");
+    expect(out).toContain("| update | lambda.Function | `docsHandler` | code |");
+    expect(out).toContain("Rendered from `pulumi preview --json`");
+  });
+
+  it("exits 2 on a file that is not a preview", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-comment-"));
+    const file = path.join(dir, "x.json");
+    writeFileSync(file, JSON.stringify({ hello: "world" }));
+    const { code, err } = await run("comment", file);
+    expect(code).toBe(2);
+    expect(err).toContain('has no "steps" array; produce it with `pulumi preview --json > preview.json`');
+    writeFileSync(file, "not json");
+    expect((await run("comment", file)).err).toMatch(/is not JSON/);
+  });
+
+  it("with --from and --to, gives the verdict and refuses an unsafe fleet change with exit 1", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-comment-"));
+    const head = path.join(dir, "head.yaml");
+    // green takes traffic in the same change that builds it: refused by the spec.
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(stack("Pulumi.migration.yaml"), "utf8");
+    writeFileSync(head, text.replace(/      green:\n        version: "1.35"/, '      teal:\n        version: "1.35"').replace("weights: { blue: 90, green: 10 }", "weights: { blue: 90, teal: 10 }").replace("weights: { blue: 100, green: 0 }", "weights: { blue: 100 }").replace(/            green: \{ dnsName.*\n/, ""));
+    const { code, out } = await run("comment", sample, "--from", stack("Pulumi.migration.yaml"), "--to", head);
+    expect(code).toBe(1);
+    expect(out).toMatch(/⛔ baton: refused: .*new-cluster-weighted/);
+  });
+});

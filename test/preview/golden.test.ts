@@ -1,0 +1,75 @@
+/**
+ * Golden files of the review comment, read by eye as a reviewer would read them. After a deliberate
+ * change to the comment: `UPDATE_GOLDEN=1 npx vitest run test/preview/golden.test.ts`, then review the diff.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { captureProgram } from "../../src/preview/capture.js";
+import { offlinePreview } from "../../src/preview/offline-preview.js";
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/preview/render-markdown.js";
+import { renderText } from "../../src/preview/render-text.js";
+import type { Review } from "../../src/preview/review.js";
+import { readFleetConfig } from "../../src/cli/preview.js";
+import { runFleetProgram } from "../../stacks/program.js";
+import { edit, generateFleet, migrationFleet, TODAY } from "../support/fleets.js";
+
+Error.stackTraceLimit = 0;
+
+const capture = (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
+const preview = async (base: unknown, head: unknown, subject: string) => (await offlinePreview({ base, head, subject, capture, today: TODAY })).review;
+const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
+
+function golden(name: string, actual: string): void {
+  const file = path.join(__dirname, "golden", name);
+  if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+const repo = path.resolve(__dirname, "../..");
+
+describe("golden review comments", () => {
+  it("the example pair: the migration one step forward", async () => {
+    const base = readFleetConfig(path.join(repo, "stacks/Pulumi.migration.yaml"));
+    const head = readFleetConfig(path.join(repo, "stacks/Pulumi.migration-next.yaml"));
+    const review = await preview(base, head, "`stacks/Pulumi.migration-next.yaml` against `stacks/Pulumi.migration.yaml`");
+    golden("migration-step.md", renderMarkdown(review));
+    golden("migration-step.txt", renderText(review, plain));
+  });
+
+  it("an in-place control-plane upgrade with a disk size change", async () => {
+    const base = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 100, green: 0 }; });
+    const head = edit(base, (f) => { f.clusters.blue.version = "1.34"; f.clusters.green.nodeGroups.general.diskSizeGiB = 100; });
+    golden("version-bump.md", renderMarkdown(await preview(base, head, "a control-plane upgrade of blue")));
+  });
+
+  it("a refused decommission of a cluster that still has weight", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => {
+      delete f.clusters.green;
+      f.services.web.weights = { blue: 100 };
+      f.services.api.weights = { blue: 100 };
+      delete f.services.api.route53.targets.green;
+    });
+    golden("refused-decommission.md", renderMarkdown(await preview(base, head, "removing cluster green")));
+  });
+});
+
+describe("the comment's length", () => {
+  let review: Review;
+  beforeAll(async () => {
+    // A new 40-cluster fleet: every resource is a create, a long list to trim.
+    review = (await offlinePreview({ head: generateFleet({ clusters: 40 }), subject: "a new fleet", capture, today: TODAY })).review;
+  });
+
+  it("stays under GitHub's limit, trimming the collapsed details before the summary", () => {
+    const full = renderMarkdown(review, Infinity);
+    const limit = 20_000;
+    expect(full.length).toBeGreaterThan(limit);
+    const trimmed = renderMarkdown(review, limit);
+    expect(trimmed.length).toBeLessThanOrEqual(limit);
+    expect(trimmed).toMatch(/^### ✅ baton: allowed/m);
+    expect(trimmed).toContain("#### Rollback");
+    expect(trimmed).toMatch(/… and \d+ more \(see `--format json`\)/);
+    expect(renderMarkdown(review).length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+  });
+});

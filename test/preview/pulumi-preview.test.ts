@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parsePulumiPreview, PreviewJsonError } from "../../src/preview/pulumi-preview.js";
+import { countOps } from "../../src/preview/model.js";
+import { renderMarkdown } from "../../src/preview/render-markdown.js";
+import { buildReview } from "../../src/preview/review.js";
+
+const SAMPLES = path.resolve(__dirname, "../../../shared/reference/pulumi-preview");
+const sample = (name: string): unknown => JSON.parse(readFileSync(path.join(SAMPLES, `sample-preview-${name}.json`), "utf8"));
+const review = (json: unknown) => buildReview({ offline: false, subject: "preview.json", changes: parsePulumiPreview(json).changes });
+
+describe("reading real pulumi preview --json output", () => {
+  it("creates: all 16 steps are creates, typed from their state", () => {
+    const { changes } = parsePulumiPreview(sample("creates"));
+    expect(countOps(changes)).toMatchObject({ create: 16, update: 0, delete: 0, same: 0 });
+    expect(changes.find((c) => c.name === "docsHandler" && c.type === "aws:lambda/function:Function")).toBeDefined();
+    const md = renderMarkdown(review(sample("creates")));
+    // The stack and the BucketEventSubscription are components (custom: false): nothing in the cloud.
+    expect(md).toContain("Other resources: 0 update(s), 14 create(s), 0 unchanged");
+    expect(md).toContain("no fleet config given: no verdict");
+    expect(md).not.toContain("Replaced or deleted");
+  });
+
+  it("update: the one changed function with the path the provider reports, the rest unchanged", () => {
+    const { changes } = parsePulumiPreview(sample("update"));
+    expect(countOps(changes)).toMatchObject({ update: 1, same: 15 });
+    const update = changes.find((c) => c.op === "update")!;
+    expect(update).toMatchObject({ type: "aws:lambda/function:Function", name: "docsHandler", paths: ["code"] });
+    expect(renderMarkdown(review(sample("update")))).toContain("| update | lambda.Function | `docsHandler` | code |");
+  });
+
+  it("deletes: 14 deletions, the 13 cloud resources listed with their reason, the bucket and stack unchanged", () => {
+    const { changes } = parsePulumiPreview(sample("deletes"));
+    expect(countOps(changes)).toMatchObject({ delete: 14, same: 2 });
+    const md = renderMarkdown(review(sample("deletes")));
+    expect(md.match(/^- \*\*delete\*\* /gm)).toHaveLength(13);
+    expect(md).not.toContain("BucketEventSubscription");
+    expect(md).toContain("- **delete** iam.Role `docsHandler`: no longer in the program");
+  });
+
+  it("rejects JSON that is not a preview, saying how to produce one", () => {
+    expect(() => parsePulumiPreview({ foo: 1 })).toThrow(PreviewJsonError);
+    expect(() => parsePulumiPreview({ steps: [{ op: "create" }] })).toThrow(/steps\[0\] has no "op" and "urn"/);
+  });
+});
+
+const STACK = "urn:pulumi:prod::baton::baton:components:BlueGreenFleet";
+const urn = (qualified: string, name: string) => `${STACK}$${qualified}::${name}`;
+const TG = (cluster: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-web-${cluster}-1a2b3c4/0123456789abcdef`;
+const ruleInputs = (blue: number, green: number) => ({
+  listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2",
+  priority: 10,
+  actions: [{ type: "forward", forward: { targetGroups: [{ arn: TG("blue"), weight: blue }, { arn: TG("green"), weight: green }] } }],
+});
+const recordInputs = (cluster: string, weight: number) => ({ zoneId: "Z0123456789ABCDEFGHIJ", name: "api.example.com", type: "A", setIdentifier: `shop-${cluster}`, weightedRoutingPolicies: [{ weight }] });
+
+/** A fleet-shaped preview as `pulumi preview --json` writes one: a weight shift, a node group replacement and a cluster deletion. */
+function fleetPreview(): unknown {
+  const ruleUrn = urn("baton:components:WeightedAlbRoute$aws:lb/listenerRule:ListenerRule", "shop-web");
+  const ngUrn = urn("baton:components:EksCluster$baton:components:ManagedNodeGroup$aws:eks/nodeGroup:NodeGroup", "shop-blue-general");
+  const recordUrn = (c: string) => urn("baton:components:WeightedDnsRoute$aws:route53/record:Record", `shop-api-${c}`);
+  const ngOld = { type: "aws:eks/nodeGroup:NodeGroup", inputs: { instanceTypes: ["m7i.large"], scalingConfig: { desiredSize: 6 } } };
+  const ngNew = { type: "aws:eks/nodeGroup:NodeGroup", inputs: { instanceTypes: ["m7i.xlarge"], scalingConfig: { desiredSize: 6 } } };
+  return {
+    config: {},
+    steps: [
+      { op: "update", urn: ruleUrn, oldState: { type: "aws:lb/listenerRule:ListenerRule", inputs: ruleInputs(90, 10) }, newState: { type: "aws:lb/listenerRule:ListenerRule", inputs: ruleInputs(50, 50) },
+        diffReasons: ["actions"], detailedDiff: { "actions[0].forward.targetGroups[0].weight": { kind: "update" }, "actions[0].forward.targetGroups[1].weight": { kind: "update" } } },
+      { op: "update", urn: recordUrn("blue"), oldState: { type: "aws:route53/record:Record", inputs: recordInputs("blue", 100) }, newState: { type: "aws:route53/record:Record", inputs: recordInputs("blue", 75) },
+        diffReasons: ["weightedRoutingPolicies"], detailedDiff: { "weightedRoutingPolicies[0].weight": { kind: "update" } } },
+      { op: "update", urn: recordUrn("green"), oldState: { type: "aws:route53/record:Record", inputs: recordInputs("green", 0) }, newState: { type: "aws:route53/record:Record", inputs: recordInputs("green", 25) },
+        diffReasons: ["weightedRoutingPolicies"], detailedDiff: { "weightedRoutingPolicies[0].weight": { kind: "update" } } },
+      { op: "create-replacement", urn: ngUrn, oldState: ngOld, newState: ngNew, diffReasons: ["instanceTypes"], replaceReasons: ["instanceTypes"], detailedDiff: { "instanceTypes[0]": { kind: "update-replace" } } },
+      { op: "replace", urn: ngUrn, oldState: ngOld, newState: ngNew, diffReasons: ["instanceTypes"], replaceReasons: ["instanceTypes"], detailedDiff: { "instanceTypes[0]": { kind: "update-replace" } } },
+      { op: "delete-replaced", urn: ngUrn, oldState: ngOld },
+      { op: "delete", urn: urn("baton:components:EksCluster$aws:eks/cluster:Cluster", "shop-green"), oldState: { type: "aws:eks/cluster:Cluster", inputs: { name: "shop-green", version: "1.35" } } },
+      { op: "same", urn: urn("baton:components:EksCluster$aws:eks/cluster:Cluster", "shop-blue"), oldState: { type: "aws:eks/cluster:Cluster", inputs: { name: "shop-blue", version: "1.33" } }, newState: { type: "aws:eks/cluster:Cluster", inputs: { name: "shop-blue", version: "1.33" } } },
+    ],
+    changeSummary: { update: 3, replace: 1, delete: 1, same: 1 },
+  };
+}
+
+describe("fleet-shaped previews", () => {
+  it("a replacement's three steps become one replace with the provider's reason", () => {
+    const { changes } = parsePulumiPreview(fleetPreview());
+    const replaced = changes.filter((c) => c.op === "replace");
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]).toMatchObject({ name: "shop-blue-general", replacePaths: ["instanceTypes", "instanceTypes[0]"] });
+    expect(countOps(changes)).toMatchObject({ update: 3, replace: 1, delete: 1, same: 1 });
+  });
+
+  it("weight updates on a listener rule and on Route53 records read as traffic tables without any config", () => {
+    const r = review(fleetPreview());
+    expect(r.traffic.map((t) => [t.service, t.changed])).toEqual([["listener rule shop-web", true], ["records api.example.com", true]]);
+    expect(r.traffic[0]!.rows[0]).toEqual({ target: "shop-web-blue-1a2b3c4", before: 90, after: 50, shareBefore: 0.9, shareAfter: 0.5 });
+    expect(r.traffic[1]!.rows).toEqual([
+      { target: "shop-blue", before: 100, after: 75, shareBefore: 1, shareAfter: 0.75 },
+      { target: "shop-green", before: 0, after: 25, shareBefore: 0, shareAfter: 0.25 },
+    ]);
+    expect(r.traffic[1]!.takesEffect).toMatch(/TTL/);
+  });
+
+  it("a deleted cluster is irreversible, and the replacement and deletion are listed with reasons", () => {
+    const md = renderMarkdown(review(fleetPreview()));
+    expect(md).toContain("- **delete EKS cluster shop-green**: A deleted cluster cannot be restored");
+    expect(md).toContain("- **replace** eks.NodeGroup `shop-blue-general`: the provider replaces it: instanceTypes, instanceTypes[0] cannot change in place");
+    expect(md).toContain("- **delete** eks.Cluster `shop-green`: no longer in the program");
+  });
+
+  it("reads baton:fleet from the preview's config when Pulumi wrote it there", () => {
+    const json = { ...(fleetPreview() as object), config: { "baton:fleet": JSON.stringify({ name: "shop" }) } };
+    expect(parsePulumiPreview(json).fleet).toEqual({ name: "shop" });
+  });
+});
