@@ -4,3 +4,4 @@ export type { EvaluatedResource, EvaluateOptions, PolicyViolation, VersionPolicy
 export * from "./checks/index.js";
 export * from "./components/index.js";
 export * from "./traffic/index.js";
+export * from "./preview/index.js";
