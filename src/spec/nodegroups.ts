@@ -19,8 +19,13 @@ export function isSchedulable(nodeGroup: NodeGroupSpec): boolean {
 export function nodesPerBatch(updateConfig: UpdateConfigSpec, nodes: number): number {
   if (updateConfig.maxUnavailable !== undefined) return Math.max(1, Math.min(updateConfig.maxUnavailable, Math.max(nodes, 1)));
   const percentage = updateConfig.maxUnavailablePercentage ?? 0;
-  return Math.max(1, Math.floor((nodes * percentage) / 100));
+  // AWS updates "up to 100 nodes at once" and does not document its rounding: rounding down
+  // (at least one node) makes the batch count an upper bound.
+  return Math.min(MAX_PARALLEL_NODE_UPDATES, Math.max(1, Math.floor((nodes * percentage) / 100)));
 }
+
+/** EKS updates at most this many nodes of a managed node group in parallel, whatever updateConfig says. */
+export const MAX_PARALLEL_NODE_UPDATES = 100;
 
 /** How many sequential batches a roll of `nodes` nodes takes. */
 export function rollBatches(updateConfig: UpdateConfigSpec, nodes: number): number {
