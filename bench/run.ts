@@ -5,6 +5,7 @@
  *   npx tsx bench/run.ts            the full run (a few minutes on 2 cores)
  *   npx tsx bench/run.ts --quick    fleets of 1, 10 and 50 clusters, one run each: a smoke test
  *   npx tsx bench/run.ts --out FILE write the report elsewhere
+ *   npx tsx bench/run.ts --render RESULTS.json   rewrite the report from the JSON a run printed, measuring nothing
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, platform, tmpdir, totalmem } from "node:os";
@@ -111,6 +112,14 @@ function moduleLoads(scratch: string, shown: string, args: readonly string[], mu
 }
 
 function main(): void {
+  const renderIndex = process.argv.indexOf("--render");
+  if (renderIndex > 0) {
+    const saved = process.argv[renderIndex + 1];
+    if (saved === undefined) throw new Error("--render needs the results JSON a run printed");
+    writeFileSync(outFile, renderReport(JSON.parse(readFileSync(saved, "utf8")) as Results, { quick }));
+    log(`wrote ${path.relative(ROOT, outFile)} from ${saved}`);
+    return;
+  }
   if (!existsSync(path.join(ROOT, "dist", "src", "cli", "main.js"))) throw new Error("the CLI is not built: run `npm run build` first (`npm run bench` does)");
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;

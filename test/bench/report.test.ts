@@ -49,13 +49,20 @@ describe("renderReport", () => {
   it("explains a slow 300-cluster preview with the mock runtime's floor per resource", () => {
     const text = renderReport(results({ previewMs: 45_000 }), { quick: false });
     expect(text).toContain("**The 300-cluster preview misses 30 s.**");
-    expect(text).toContain("costs 1.01 ms of CPU per resource here");
+    expect(text).toContain("the mock runtime alone costs 1.01 ms of CPU per provider resource here");
+    expect(text).toContain("cost at least 15.2 s of CPU before baton does anything");
   });
 
   it("flags overhead above 1.2× and a check that loads Pulumi", () => {
     const text = renderReport(results({ batonCpuMs: 10_000, heavy: ["@pulumi/pulumi"] }), { quick: false });
     expect(text).toMatch(/overhead against the raw-resource baseline at most 1\.20× \(300 clusters\) \| 1\.32× CPU time.*\*\*missed\*\*/);
     expect(text).toContain("**including @pulumi/pulumi**");
+  });
+
+  it("explains a check below 0.8× of bare parsing with its cost per manifest", () => {
+    const slow = { ...results(), check: { files: 2000, manifests: 10_000, findings: 2853, runs: 5, parseMs: 2000, checkMs: 2600 } };
+    const text = renderReport(slow, { quick: false });
+    expect(text).toContain("**`baton check` keeps 0.77× of bare parsing's throughput, under 0.80×.** It spends 60 µs per manifest beyond parsing");
   });
 
   it("says so when it was a smoke test", () => {
