@@ -55,7 +55,7 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
 async function targetFromFleet(file: string, io: Io): Promise<string> {
   const { loadFleetFile } = await import("./load-fleet.js");
   const { newestServingVersion } = await import("../spec/traffic.js");
-  const result = loadFleetFile(file);
+  const result = await loadFleetFile(file);
   if (!result.ok) {
     for (const problem of errorsOf(result.problems)) io.err(colors(io).red(formatProblem(problem)));
     throw new UsageError(`--fleet ${file}: the fleet is invalid (${errorsOf(result.problems).length} error(s) above), so it gives no target version; fix it or pass --target`);

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
-import { parseFormat, readFleetConfig } from "./preview.js";
+import { readFleetInput } from "./load-fleet.js";
+import { parseFormat } from "./preview.js";
 
 export function registerComment(program: Command, io: Io, setExit: SetExit): void {
   program
@@ -29,8 +30,8 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
         if (error instanceof PreviewJsonError) throw new UsageError(`${file}: ${error.message}`);
         throw error;
       }
-      const after = options.to !== undefined ? readFleetConfig(options.to) : parsed.fleet;
-      const before = options.from !== undefined ? readFleetConfig(options.from) : undefined;
+      const after = options.to !== undefined ? await readFleetInput(options.to) : parsed.fleet;
+      const before = options.from !== undefined ? await readFleetInput(options.from) : undefined;
       if (before !== undefined && after === undefined) {
         throw new UsageError("--from needs the proposed fleet too: pass --to <head-config> (this preview's config has no baton:fleet)");
       }

@@ -1,10 +1,41 @@
-import { parseStackConfig } from "../spec/stack-config.js";
-import { validateFleet, type Validation } from "../spec/validate.js";
-import { readTextFile } from "./io.js";
+/**
+ * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
+ * command runs, never at start-up, so `baton --help` stays fast.
+ */
+import type { FleetSpec } from "../spec/schema.js";
+import type { StackConfig } from "../spec/stack-config.js";
+import type { Validation } from "../spec/validate.js";
+import { readTextFile, UsageError } from "./io.js";
 
-/** Reads a stack config file and validates its `baton:fleet`. Unreadable files throw UsageError. */
-export function loadFleetFile(path: string, today?: string): Validation {
-  const config = parseStackConfig(readTextFile(path), path);
+/** The stack config's text parsed (YAML problems in `problems`). Unreadable files throw UsageError. */
+export async function readStackConfig(path: string): Promise<StackConfig> {
+  const { parseStackConfig } = await import("../spec/stack-config.js");
+  return parseStackConfig(readTextFile(path), path);
+}
+
+/** The raw `baton:fleet`, for commands that validate it themselves (plan, preview). Not YAML, or no fleet: UsageError. */
+export async function readFleetInput(path: string): Promise<unknown> {
+  const config = await readStackConfig(path);
+  if (config.problems.length > 0) throw new UsageError(`${path} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
+  if (config.fleet === undefined) throw new UsageError(`${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
+  return config.fleet;
+}
+
+/** Reads a stack config file and validates its `baton:fleet`; YAML problems come back as problems. */
+export async function loadFleetFile(path: string, today?: string): Promise<Validation> {
+  const config = await readStackConfig(path);
   if (config.problems.length > 0) return { ok: false, problems: config.problems };
+  const { validateFleet } = await import("../spec/validate.js");
   return validateFleet(config.fleet, today === undefined ? {} : { today });
+}
+
+/** A valid fleet and its region, for commands that act on one (status); anything else is a UsageError listing every problem. */
+export async function loadValidFleet(path: string): Promise<{ fleet: FleetSpec; region?: string }> {
+  const config = await readStackConfig(path);
+  const validation = await loadFleetFile(path);
+  if (!validation.ok) {
+    const { formatProblem } = await import("../spec/problems.js");
+    throw new UsageError(`${path} is not a valid stack config:\n\n${validation.problems.map(formatProblem).join("\n\n")}`);
+  }
+  return { fleet: validation.fleet, ...(config.region !== undefined ? { region: config.region } : {}) };
 }

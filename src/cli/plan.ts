@@ -1,17 +1,8 @@
 import type { Command } from "commander";
 import { formatPlan } from "../spec/format-plan.js";
-import { plan } from "../spec/plan.js";
-import { parseStackConfig } from "../spec/stack-config.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import { colors, EXIT, type Io } from "./io.js";
+import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
-
-function readFleet(path: string): unknown {
-  const config = parseStackConfig(readTextFile(path), path);
-  if (config.problems.length > 0) {
-    throw new UsageError(`${path} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
-  }
-  return config.fleet;
-}
 
 export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
   program
@@ -20,8 +11,10 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
     .argument("<before>", "the stack config as deployed (e.g. from the base branch)")
     .argument("<after>", "the proposed stack config")
     .option("--json", "print the plan as JSON")
-    .action((beforePath: string, afterPath: string, options: { json?: boolean }) => {
-      const planned = plan(readFleet(beforePath), readFleet(afterPath));
+    .action(async (beforePath: string, afterPath: string, options: { json?: boolean }) => {
+      const [before, after] = [await readFleetInput(beforePath), await readFleetInput(afterPath)];
+      const { plan } = await import("../spec/plan.js");
+      const planned = plan(before, after);
       if (options.json) io.out(JSON.stringify(planned, null, 2));
       else io.out(formatPlan(planned, colors(io)));
       setExit(planned.allowed ? EXIT.ok : EXIT.failed);

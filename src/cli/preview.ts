@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { parseStackConfig } from "../spec/stack-config.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 
 export type PreviewFormat = "text" | "json" | "markdown";
@@ -9,14 +9,6 @@ export type PreviewFormat = "text" | "json" | "markdown";
 export function parseFormat(value: string, allowed: readonly PreviewFormat[]): PreviewFormat {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${allowed.join(", ")}, got "${value}"`);
   return value as PreviewFormat;
-}
-
-/** The raw `baton:fleet` of a stack config file; a file without one is a usage error. */
-export function readFleetConfig(file: string): unknown {
-  const config = parseStackConfig(readTextFile(file), file);
-  if (config.problems.length > 0) throw new UsageError(`${file} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
-  if (config.fleet === undefined) throw new UsageError(`${file} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
-  return config.fleet;
 }
 
 /** The fleet program's module next to this build: stacks/program.js compiled, stacks/program.ts from sources. */
@@ -33,8 +25,8 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .option("--parallel", "capture base and head side by side in two worker threads (faster on an idle multi-core machine; twice the memory)")
     .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
-      const head = readFleetConfig(file);
-      const base = options.from === undefined ? undefined : readFleetConfig(options.from);
+      const head = await readFleetInput(file);
+      const base = options.from === undefined ? undefined : await readFleetInput(options.from);
       const today = options.today;
       // Pulumi and the fleet program load only here, so `baton --help` stays fast.
       const { offlinePreview } = await import("../preview/offline-preview.js");

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { formatProblem } from "../spec/problems.js";
-import { parseStackConfig } from "../spec/stack-config.js";
-import { validateFleet } from "../spec/validate.js";
 import { formatEvent, formatResult, formatSchedule } from "../traffic/format-rollout.js";
-import { locateStack, StackLocationError, type StackLocation } from "../traffic/pulumi-stack.js";
+import type { StackLocation } from "../traffic/pulumi-stack.js";
 import { DEFAULT_TIMING, type Clock, type RolloutTiming } from "../traffic/rollout.js";
-import { buildSchedule, parseDuration, parseSteps, ScheduleError, type Schedule } from "../traffic/schedule.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import type { Schedule } from "../traffic/schedule.js";
+import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { readStackConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 
 interface RolloutOptions {
@@ -33,9 +32,11 @@ const realClock: Clock = {
 };
 
 /** Arguments to timing and schedule; bad ones are usage errors, a spec refusal is a finding. */
-function prepare(file: string, service: string, options: RolloutOptions, io: Io) {
-  const text = readTextFile(file);
-  const config = parseStackConfig(text, file);
+async function prepare(file: string, service: string, options: RolloutOptions, io: Io) {
+  // The schedule (zod) and the stack locator (yaml) load only when the command runs.
+  const { buildSchedule, parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
+  const { locateStack, StackLocationError } = await import("../traffic/pulumi-stack.js");
+  const config = await readStackConfig(file);
   if (config.problems.length > 0) throw new UsageError(`${file} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
   let timing: RolloutTiming;
   let schedule: Schedule;
@@ -71,7 +72,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
     .option("--dry-run", "print the schedule and the gates, change nothing")
     .action(async (file: string, service: string, options: RolloutOptions) => {
       const c = colors(io);
-      const prepared = prepare(file, service, options, io);
+      const prepared = await prepare(file, service, options, io);
       if ("refused" in prepared) {
         io.err(c.red(`refused: ${prepared.refused}`));
         setExit(EXIT.failed);
@@ -82,6 +83,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
       if (options.dryRun || schedule.steps.length === 0) return;
 
+      const { validateFleet } = await import("../spec/validate.js");
       const validation = validateFleet(config.fleet);
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
       const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { automationApplier }] = await Promise.all([

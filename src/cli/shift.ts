@@ -3,7 +3,7 @@ import { formatPlan } from "../spec/format-plan.js";
 import { FleetSpecError } from "../spec/problems.js";
 import { formatWeights } from "../spec/traffic.js";
 import { writeFileAtomic } from "../traffic/files.js";
-import { proposeShift, ShiftArgumentError, type ShiftProposal } from "../traffic/shift.js";
+import type { ShiftProposal } from "../traffic/shift.js";
 import { parseAssignment, sameWeights, type WeightAssignment } from "../traffic/weights.js";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
@@ -16,7 +16,9 @@ function parseAssignments(args: readonly string[]): WeightAssignment[] {
   });
 }
 
-function propose(file: string, service: string, assignments: readonly WeightAssignment[]): ShiftProposal {
+async function propose(file: string, service: string, assignments: readonly WeightAssignment[]): Promise<ShiftProposal> {
+  // The YAML document editor and the spec load only when the command runs.
+  const { proposeShift, ShiftArgumentError } = await import("../traffic/shift.js");
   const text = readTextFile(file);
   try {
     return proposeShift(text, file, service, assignments);
@@ -34,9 +36,9 @@ export function registerShift(program: Command, io: Io, setExit: SetExit): void 
     .argument("<service>", "the service under baton:fleet.services")
     .argument("<weights...>", "<cluster>=<weight> (e.g. green=50), or <cluster>=<percent>% to set a share and scale the other clusters")
     .option("--dry-run", "print the plan without writing the file")
-    .action((file: string, service: string, args: string[], options: { dryRun?: boolean }) => {
+    .action(async (file: string, service: string, args: string[], options: { dryRun?: boolean }) => {
       const c = colors(io);
-      const proposal = propose(file, service, parseAssignments(args));
+      const proposal = await propose(file, service, parseAssignments(args));
       if (sameWeights(proposal.before, proposal.after)) {
         io.out(`no change: ${service} already has ${formatWeights(proposal.before)}`);
         return;

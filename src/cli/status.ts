@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { formatProblem } from "../spec/problems.js";
-import { parseStackConfig } from "../spec/stack-config.js";
-import { validateFleet } from "../spec/validate.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import { colors, EXIT, type Io } from "./io.js";
+import { loadValidFleet } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 
 export function registerStatus(program: Command, io: Io, setExit: SetExit): void {
@@ -12,15 +10,11 @@ export function registerStatus(program: Command, io: Io, setExit: SetExit): void
     .argument("<stack-config>", "the Pulumi stack config, e.g. stacks/Pulumi.migration.yaml")
     .option("--json", "print the status as JSON")
     .action(async (file: string, options: { json?: boolean }) => {
-      const config = parseStackConfig(readTextFile(file), file);
-      const validation = config.problems.length > 0 ? { ok: false as const, problems: config.problems } : validateFleet(config.fleet);
-      if (!validation.ok || !validation.fleet) {
-        throw new UsageError(`${file} is not a valid stack config:\n\n${validation.problems.map(formatProblem).join("\n\n")}`);
-      }
+      const { fleet, region } = await loadValidFleet(file);
       const { gatherStatus, statusFindings } = await import("../traffic/status.js");
       const { formatStatus } = await import("../traffic/format-status.js");
       const { createAwsClients } = await import("../traffic/aws/clients.js");
-      const status = await gatherStatus(createAwsClients(config.region), validation.fleet, config.region === undefined ? {} : { region: config.region });
+      const status = await gatherStatus(createAwsClients(region), fleet, region === undefined ? {} : { region });
       io.out(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, colors(io)));
       setExit(statusFindings(status).length > 0 ? EXIT.failed : EXIT.ok);
     });

@@ -9,9 +9,9 @@ export function registerValidate(program: Command, io: Io, setExit: SetExit): vo
     .command("validate")
     .description("check a stack config's baton:fleet against every rule; exit 0 valid, 1 invalid, 2 unreadable")
     .argument("<stack-config>", "a Pulumi stack config file, e.g. stacks/Pulumi.migration.yaml")
-    .action((file: string) => {
+    .action(async (file: string) => {
       const c = colors(io);
-      const result = loadFleetFile(file);
+      const result = await loadFleetFile(file);
       for (const problem of warningsOf(result.problems)) io.err(c.yellow(formatProblem(problem)));
       const errors = errorsOf(result.problems);
       for (const problem of errors) io.err(c.red(formatProblem(problem)));

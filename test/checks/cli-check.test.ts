@@ -6,6 +6,7 @@ import { main } from "../../src/cli/main.js";
 import { CHECK_RULES } from "../../src/checks/finding.js";
 import { captureIo } from "../support/io.js";
 import { deployment, pdb, yamlOf } from "./support.js";
+import { packagesReached } from "../support/import-graph.js";
 
 const root = path.resolve(__dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "baton-check-"));
@@ -144,27 +145,6 @@ describe("baton check", () => {
 });
 
 describe("the checks layer stays light", () => {
-  /**
-   * Follows the imports that load at startup (static, not `import type`, not `await import()`)
-   * from a source file and collects every package they reach.
-   */
-  function packagesReached(entry: string): Set<string> {
-    const seen = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const source = readFileSync(file, "utf8");
-      for (const match of source.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^;]*?\sfrom\s+)?["']([^"']+)["']/gm)) {
-        const spec = match[1] ?? "";
-        if (spec.startsWith(".")) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, ".ts")));
-        else packages.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0] ?? spec);
-      }
-    };
-    visit(entry);
-    return packages;
-  }
-
   it("never loads Pulumi or the AWS SDK at startup: the checks layer, the check command, the CLI entry", () => {
     for (const entry of ["src/checks/index.ts", "src/cli/check.ts", "src/cli/main.ts"]) {
       const reached = [...packagesReached(path.join(root, entry))];

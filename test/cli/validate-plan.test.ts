@@ -5,6 +5,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { edit, migrationFleet } from "../support/fleets.js";
+import { packagesReached } from "../support/import-graph.js";
 import { captureIo } from "../support/io.js";
 
 const root = path.resolve(__dirname, "../..");
@@ -91,5 +92,12 @@ describe("the installed bin", () => {
     const invalid = spawnSync(process.execPath, [bin, "validate", path.join(dir, "bad.yaml")], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" } });
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).not.toMatch(/\u001b\[/);
+  });
+});
+
+describe("start-up", () => {
+  it("`baton --help` loads only the CLI library and colours: every command loads its own weight when it runs", () => {
+    const reached = [...packagesReached(path.join(root, "src/cli/main.ts"))].filter((p) => !p.startsWith("node:")).sort();
+    expect(reached).toEqual(["commander", "picocolors"]);
   });
 });

@@ -9,7 +9,7 @@ import { offlinePreview } from "../../src/preview/offline-preview.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../src/preview/render-markdown.js";
 import { renderText } from "../../src/preview/render-text.js";
 import type { Review } from "../../src/preview/review.js";
-import { readFleetConfig } from "../../src/cli/preview.js";
+import { readFleetInput } from "../../src/cli/load-fleet.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, generateFleet, migrationFleet, TODAY } from "../support/fleets.js";
 
@@ -29,8 +29,8 @@ const repo = path.resolve(__dirname, "../..");
 
 describe("golden review comments", () => {
   it("the example pair: the migration one step forward", async () => {
-    const base = readFleetConfig(path.join(repo, "stacks/Pulumi.migration.yaml"));
-    const head = readFleetConfig(path.join(repo, "stacks/Pulumi.migration-next.yaml"));
+    const base = await readFleetInput(path.join(repo, "stacks/Pulumi.migration.yaml"));
+    const head = await readFleetInput(path.join(repo, "stacks/Pulumi.migration-next.yaml"));
     const review = await preview(base, head, "`stacks/Pulumi.migration-next.yaml` against `stacks/Pulumi.migration.yaml`");
     golden("migration-step.md", renderMarkdown(review));
     golden("migration-step.txt", renderText(review, plain));
