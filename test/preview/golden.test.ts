@@ -11,7 +11,7 @@ import { renderText } from "../../src/preview/render-text.js";
 import type { Review } from "../../src/preview/review.js";
 import { readFleetInput } from "../../src/cli/load-fleet.js";
 import { runFleetProgram } from "../../stacks/program.js";
-import { edit, generateFleet, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, generateFleet, migrationFleet, TODAY, migrationWithoutGreen } from "../support/fleets.js";
 
 Error.stackTraceLimit = 0;
 
@@ -44,12 +44,7 @@ describe("golden review comments", () => {
 
   it("a refused decommission of a cluster that still has weight", async () => {
     const base = migrationFleet();
-    const head = edit(base, (f) => {
-      delete f.clusters.green;
-      f.services.web.weights = { blue: 100 };
-      f.services.api.weights = { blue: 100 };
-      delete f.services.api.route53.targets.green;
-    });
+    const head = migrationWithoutGreen();
     golden("refused-decommission.md", renderMarkdown(await preview(base, head, "removing cluster green")));
   });
 });

@@ -3,7 +3,7 @@ import { offlinePreview } from "../../src/preview/offline-preview.js";
 import { renderMarkdown } from "../../src/preview/render-markdown.js";
 import { toPreviewJson } from "../../src/preview/render-json.js";
 import { runFleetProgram } from "../../stacks/program.js";
-import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, migrationFleet, TODAY, migrationWithoutGreen } from "../support/fleets.js";
 
 Error.stackTraceLimit = 0;
 
@@ -78,12 +78,7 @@ describe("offline preview of fleet changes", () => {
 
   it("removing a cluster that still has weight is refused and says why, without running anything", async () => {
     const base = migrationFleet();
-    const head = edit(base, (f) => {
-      delete f.clusters.green;
-      f.services.web.weights = { blue: 100 };
-      f.services.api.weights = { blue: 100 };
-      delete f.services.api.route53.targets.green;
-    });
+    const head = migrationWithoutGreen();
     const { review } = await preview(base, head);
     expect(review.verdict?.allowed).toBe(false);
     expect(review.verdict?.refusedRules).toEqual(["decommission-weighted-cluster"]);

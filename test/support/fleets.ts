@@ -114,3 +114,16 @@ export function edit(fleet: FleetInput, change: (copy: RawConfig) => void): Flee
   change(copy);
   return copy as FleetInput;
 }
+
+/**
+ * The migration fleet with green removed and every service moved to blue in the same change:
+ * the decommission the spec refuses while green still has traffic.
+ */
+export function migrationWithoutGreen(): FleetInput {
+  return edit(migrationFleet(), (f) => {
+    delete f.clusters.green;
+    f.services.web.weights = { blue: 100 };
+    f.services.api.weights = { blue: 100 };
+    delete f.services.api.route53.targets.green;
+  });
+}
