@@ -15,6 +15,17 @@ export function isSchedulable(nodeGroup: NodeGroupSpec): boolean {
   return !nodeGroup.retiring && nodeGroup.scaling.desired > 0;
 }
 
+/** Taint effects that keep a pod without a matching toleration off a node (PreferNoSchedule only discourages). */
+const REPELLING_EFFECTS = new Set(["NoSchedule", "NoExecute"]);
+
+/**
+ * Whether the cluster's own pods (CoreDNS, the AWS Load Balancer Controller) can land on the group:
+ * schedulable, and no taint that repels pods which do not tolerate it.
+ */
+export function canHostSystemPods(nodeGroup: NodeGroupSpec): boolean {
+  return isSchedulable(nodeGroup) && !nodeGroup.taints.some((t) => REPELLING_EFFECTS.has(t.effect));
+}
+
 /** Nodes a roll takes down at once: an absolute count, or a percentage of the group (at least 1). */
 export function nodesPerBatch(updateConfig: UpdateConfigSpec, nodes: number): number {
   if (updateConfig.maxUnavailable !== undefined) return Math.max(1, Math.min(updateConfig.maxUnavailable, Math.max(nodes, 1)));

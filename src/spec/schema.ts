@@ -49,6 +49,8 @@ export const KubernetesVersion = z
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'a security group id looks like "sg-0a1b2c3d4e5f67890"' });
+
 /** EKS managed node group `updateConfig`: exactly one of the two fields (EKS UpdateNodegroupConfig). */
 export const UpdateConfig = strictObject({
   /** Nodes taken out of service at once during a roll. AWS: 1–100. */
@@ -118,6 +120,22 @@ export const Cluster = strictObject({
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("EXTENDED"),
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
   admins: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "an IAM principal ARN looks like arn:aws:iam::123456789012:role/platform-admin" })).default([]),
+  /**
+   * Namespaces that already exist in this cluster. baton creates the namespace of every ALB
+   * service that binds pods in the cluster unless it is listed here (creating a namespace that
+   * exists fails: the Kubernetes provider does not adopt objects it did not create). @default []
+   */
+  existingNamespaces: z.array(name("a namespace")).default([]),
+  /** The AWS Load Balancer Controller baton installs in a cluster that an ALB service weights. */
+  loadBalancerController: strictObject({
+    /**
+     * Opt-out: false when your team installs and runs the controller itself (the README says what
+     * it must then provide). @default true
+     */
+    install: z.boolean().default(true),
+    /** The `aws-load-balancer-controller` chart version from the eks-charts repository. @default baton's pinned version */
+    chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'a chart version looks like "3.4.2"' }).optional(),
+  }).default({ install: true }),
   /** Pin an add-on version (e.g. "v1.19.2-eksbuild.1"); unpinned add-ons follow the cluster version. */
   addons: strictObject({
     vpcCni: z.string().min(1).optional(),
@@ -145,7 +163,7 @@ const Alb = strictObject({
     message: "an ALB listener ARN looks like arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/NAME/ID/ID",
   }),
   /** The load balancer's security group: the only source the TargetGroupBinding admits to the pods. */
-  securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'a security group id looks like "sg-0a1b2c3d4e5f67890"' }),
+  securityGroupId,
   hostHeaders: z.array(z.string().min(1).max(128)).max(5).optional(),
   pathPatterns: z.array(z.string().min(1).max(128)).max(5).optional(),
   /** Listener rule priority. AWS: 1–50000, unique on the listener. */
@@ -197,12 +215,26 @@ export const Service = z.discriminatedUnion("routing", [AlbService, DnsService],
   error: (issue) => (issue.code === "invalid_union" ? 'routing must be "alb" (with an alb: block) or "route53" (with a route53: block)' : undefined),
 });
 
+/**
+ * Where `pulumi up` reaches the clusters' Kubernetes API from (CI runners, a VPN, a bastion): each
+ * entry becomes an ingress rule on TCP 443 to every cluster's security group. AWS's default quota
+ * is 60 inbound rules per security group.
+ */
+export const ApiAccess = strictObject({
+  /** Security groups of the machines that run `pulumi up`. */
+  securityGroupIds: z.array(securityGroupId).max(60).optional(),
+  /** IPv4 CIDRs of the machines that run `pulumi up`; 0.0.0.0/0 is refused. */
+  cidrs: z.array(z.string()).max(60).optional(),
+});
+
 export const Fleet = strictObject({
   name: name("the fleet name"),
   network: strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'a VPC id looks like "vpc-0a1b2c3d4e5f67890"' }),
     /** EKS needs subnets in at least two Availability Zones. */
     subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'a subnet id looks like "subnet-0a1b2c3d4e5f67890"' })).min(2).max(16),
+    /** Where `pulumi up` reaches the private API endpoints from. @default none */
+    apiAccess: ApiAccess.optional(),
   }),
   clusters: z.record(name("a cluster name"), Cluster),
   services: z.record(name("a service name"), Service).default({}),
@@ -216,6 +248,7 @@ export type AlbServiceSpec = z.infer<typeof AlbService>;
 export type DnsServiceSpec = z.infer<typeof DnsService>;
 export type UpdateConfigSpec = z.infer<typeof UpdateConfig>;
 export type TaintSpec = z.infer<typeof Taint>;
+export type ApiAccessSpec = z.infer<typeof ApiAccess>;
 /** The fleet as a user writes it, before defaults. */
 export type FleetInput = z.input<typeof Fleet>;
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { configPath, errorsOf, type Problem } from "./problems.js";
+import { checkApiAccess } from "./rules/api-access.js";
 import { checkCluster } from "./rules/cluster.js";
 import { checkDerivedNames } from "./rules/names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
@@ -68,7 +69,7 @@ export function checkFleet(fleet: FleetSpec, today: string): Problem[] {
   for (const [serviceName, service] of Object.entries(fleet.services)) {
     problems.push(...checkService(fleet, serviceName, service, configPath(["services", serviceName])));
   }
-  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet));
+  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet));
   return problems;
 }
 

@@ -9,7 +9,7 @@ import { plan } from "../../src/spec/plan.js";
 import type { FleetInput } from "../../src/spec/schema.js";
 import { validateFleet } from "../../src/spec/validate.js";
 import { minorOf } from "../../src/spec/versions.js";
-import { TODAY, type RawConfig } from "../support/fleets.js";
+import { TODAY, type RawConfig, exampleNetwork } from "../support/fleets.js";
 
 const CLUSTERS = ["blue", "green", "teal"] as const;
 const VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
@@ -33,7 +33,7 @@ function fleetArb(): fc.Arbitrary<FleetInput> {
     })
     .map(({ clusters, webWeights }) => ({
       name: "shop",
-      network: { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"] },
+      network: exampleNetwork(),
       clusters,
       services: {
         web: {

@@ -1,6 +1,6 @@
 import { validateFleet } from "../../src/spec/validate.js";
 import type { Problem } from "../../src/spec/problems.js";
-import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
 
 const validate = (input: unknown) => validateFleet(input, { today: TODAY });
 const rules = (problems: readonly Problem[]) => problems.map((p) => `${p.severity}:${p.rule}@${p.path}`);
@@ -162,11 +162,27 @@ describe("weights", () => {
     expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.retiring = true; }))).toContain("weighted-cluster-capacity");
     expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.scaling = { min: 0, desired: 0, max: 3 }; })))
       .toContain("weighted-cluster-capacity");
-    // Near miss: a cluster at weight 0 everywhere may have no capacity.
-    expect(validate(edit(migrationFleet(), (f) => {
+    // A cluster at weight 0 everywhere is not refused for traffic, but still needs a home for its system pods.
+    expect(errorRules(edit(migrationFleet(), (f) => {
       f.services.web.weights = { blue: 100, green: 0 };
       f.clusters.green.nodeGroups.general.scaling = { min: 0, desired: 0, max: 3 };
-    })).ok).toBe(true);
+    }))).toEqual(["cluster-no-schedulable-home"]);
+  });
+
+  it("requires every cluster to keep a node group CoreDNS and the controller can run on", () => {
+    const home = (change: (f: RawConfig) => void) => errorRules(edit(migrationFleet(), (f) => {
+      f.services.web.weights = { blue: 100, green: 0 };
+      change(f);
+    }));
+    expect(home((f) => { f.clusters.green.nodeGroups.general.retiring = true; })).toEqual(["cluster-no-schedulable-home"]);
+    expect(home((f) => { f.clusters.green.nodeGroups.general.taints = [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }]; })).toEqual(["cluster-no-schedulable-home"]);
+    expect(home((f) => { f.clusters.green.nodeGroups.general.taints = [{ key: "dedicated", effect: "NoExecute" }]; })).toEqual(["cluster-no-schedulable-home"]);
+    // Near misses: PreferNoSchedule only discourages; one good group among retiring ones is enough.
+    expect(home((f) => { f.clusters.green.nodeGroups.general.taints = [{ key: "dedicated", effect: "PreferNoSchedule" }]; })).toEqual([]);
+    expect(home((f) => {
+      f.clusters.green.nodeGroups.general.retiring = true;
+      f.clusters.green.nodeGroups.next = { instanceTypes: ["m7i.large"], scaling: { min: 1, desired: 1, max: 3 } };
+    })).toEqual([]);
   });
 
   it("requires a Route53 target for every weighted cluster, and only for clusters of the fleet", () => {
@@ -195,5 +211,35 @@ describe("names", () => {
 
   it("refuses names that are not DNS labels", () => {
     expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.Blue_2 = f.clusters.blue; }))).toContain("invalid-value");
+  });
+});
+
+describe("reaching the clusters' API from where pulumi up runs", () => {
+  const privateFleet = () => edit(migrationFleet(), (f) => { delete f.network.apiAccess; });
+
+  it("refuses a private cluster an ALB service weights when network.apiAccess names no source, with the fix", () => {
+    const problems = validate(privateFleet()).problems.filter((p) => p.rule === "cluster-api-unreachable");
+    expect(problems.map((p) => p.path)).toEqual(["baton:fleet.clusters.blue", "baton:fleet.clusters.green"]);
+    expect(problems[0]!.message).toContain("TargetGroupBinding of web");
+    expect(problems[0]!.fix).toContain("network.apiAccess.securityGroupIds");
+  });
+
+  it("accepts a security group, a CIDR, or the cluster's own public endpoint", () => {
+    expect(validate(edit(privateFleet(), (f) => { f.network.apiAccess = { securityGroupIds: ["sg-0c1d2e3f4a5b67890"] }; })).ok).toBe(true);
+    expect(validate(edit(privateFleet(), (f) => { f.network.apiAccess = { cidrs: ["10.20.0.0/16"] }; })).ok).toBe(true);
+    expect(errorRules(edit(privateFleet(), (f) => { f.clusters.blue.publicAccessCidrs = ["203.0.113.0/24"]; })))
+      .toEqual(["cluster-api-unreachable"]); // green is still unreachable
+  });
+
+  it("does not count an open or malformed CIDR as a way in", () => {
+    expect(errorRules(edit(privateFleet(), (f) => { f.network.apiAccess = { cidrs: ["0.0.0.0/0"] }; })))
+      .toEqual(["api-access-open", "cluster-api-unreachable", "cluster-api-unreachable"]);
+    expect(errorRules(edit(privateFleet(), (f) => { f.network.apiAccess = { cidrs: ["10.0.0.0"] }; })))
+      .toEqual(["api-access-cidr", "cluster-api-unreachable", "cluster-api-unreachable"]);
+  });
+
+  it("leaves alone a cluster baton creates nothing inside (Route53 services only)", () => {
+    const dnsOnly = edit(privateFleet(), (f) => { delete f.services.web; });
+    expect(validate(dnsOnly).ok).toBe(true);
   });
 });

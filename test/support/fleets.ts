@@ -7,11 +7,20 @@ import type { FleetInput } from "../../src/spec/schema.js";
 /** The date the version rules are judged on in tests, so results do not drift with the clock. */
 export const TODAY = "2026-11-23";
 
+/** The example network: two subnets, and the CI runners' security group admitted to the clusters' API. */
+export function exampleNetwork(): FleetInput["network"] {
+  return {
+    vpcId: "vpc-0a1b2c3d4e5f67890",
+    subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"],
+    apiAccess: { securityGroupIds: ["sg-0c1d2e3f4a5b67890"] },
+  };
+}
+
 /** The migration example: blue on 1.33 at 90 %, green on 1.35 at 10 % for web; api all on blue. */
 export function migrationFleet(): FleetInput {
   return {
     name: "shop",
-    network: { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"] },
+    network: exampleNetwork(),
     clusters: {
       blue: {
         version: "1.33",
@@ -98,7 +107,7 @@ export function generateFleet(options: GeneratedFleetOptions): FleetInput {
       };
     }
   }
-  return { name: "fleet", network: { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"] }, clusters, services };
+  return { name: "fleet", network: exampleNetwork(), clusters, services };
 }
 
 /**

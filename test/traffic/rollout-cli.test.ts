@@ -56,12 +56,13 @@ describe("baton rollout --dry-run", () => {
 
   it("exits 1 with the spec's message when the spec refuses a step", async () => {
     const refused = path.join(project, "stacks", "Pulumi.refused.yaml");
-    const retiring = edit(fleet, (f) => { f.clusters.green.nodeGroups.general.retiring = true; });
-    writeFileSync(refused, stringify({ config: { "baton:fleet": retiring } }));
-    const r = await run("rollout", refused, "web", "--to", "green", "--dry-run");
+    // Valid while green has no api traffic; refused at the first step, since green has no Route53 alias target.
+    const untargeted = edit(fleet, (f) => { if (f.services.api.routing === "route53") delete f.services.api.route53.targets.green; });
+    writeFileSync(refused, stringify({ config: { "baton:fleet": untargeted } }));
+    const r = await run("rollout", refused, "api", "--to", "green", "--dry-run");
     expect(r.code).toBe(1);
     expect(r.err).toContain("refused: the spec refuses step 10%");
-    expect(r.err).toContain("[weighted-cluster-capacity]");
+    expect(r.err).toContain("[route53-target-missing]");
   });
 });
 

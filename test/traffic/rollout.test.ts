@@ -43,9 +43,9 @@ describe("rollout schedule", () => {
   });
 
   it("refuses, with the spec's message, a schedule whose step the spec refuses", () => {
-    // Route53 weights stop at 255; a three-cluster schedule with a retiring-only cluster is refused too.
-    const fleet = edit(fleetWith(at(0)), (f) => { f.clusters.green.nodeGroups.general.retiring = true; });
-    expect(() => buildSchedule(fleet, "web", "green", STEPS, plain, { today: TODAY })).toThrow(/weighted-cluster-capacity/);
+    // Valid at weight 0, refused once green takes api traffic: green has no Route53 alias target.
+    const fleet = edit(fleetWith(at(0)), (f) => { if (f.services.api.routing === "route53") delete f.services.api.route53.targets.green; });
+    expect(() => buildSchedule(fleet, "api", "green", STEPS, plain, { today: TODAY })).toThrow(/route53-target-missing/);
   });
 });
 

@@ -18,6 +18,7 @@ config:
     network:
       vpcId: vpc-0a1b2c3d4e5f67890
       subnetIds: [subnet-0a1b2c3d4e5f67890, subnet-0b1c2d3e4f5a67890]
+      apiAccess: { securityGroupIds: [sg-0c1d2e3f4a5b67890] }   # the CI runners
     clusters:
       blue:   # the old one
         version: "1.33"
