@@ -1,6 +1,7 @@
 /**
- * The stack `pulumi up` runs (Pulumi.yaml: `main: stacks/`): the fleet under `baton:fleet` in the
- * stack's config. An invalid fleet stops the preview with the spec's problems and no stack trace.
+ * The stack `pulumi up` runs (Pulumi.yaml: `main: stacks/index.ts`, loaded by tsx): the fleet under
+ * `baton:fleet` in the stack's config. An invalid fleet stops the preview with the spec's problems
+ * and no stack trace.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpecError } from "../src/spec/problems.js";
