@@ -97,6 +97,15 @@ function expectClusters(run: LanguageHostResult, fleet: ReturnType<typeof migrat
   }
 }
 
+it("names a program file and a loader the stack installs at run time", () => {
+  // A directory as main would make the CLI run package.json's main (the library) instead.
+  expect(project.entryPoint).toBe("index.ts");
+  expect(project.options.typescript).toBe(false);
+  const loader = project.options.nodeargs[project.options.nodeargs.indexOf("--import") + 1];
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  expect(Object.keys(manifest.dependencies)).toContain(loader);
+});
+
 describe("the dev stack, run as the Pulumi CLI runs it", () => {
   let run: LanguageHostResult;
   const fleet = stackFleet("dev");
