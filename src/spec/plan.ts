@@ -374,20 +374,25 @@ export function planChanges(before: FleetSpec, after: FleetSpec): Change[] {
 
 /**
  * Plans a transition between two raw specs (as read from stack files): validates both, classifies
- * every change, and refuses any that breaks a rule.
+ * every change, and refuses any that breaks a rule. The change is judged, not the calendar: a
+ * problem the current spec already has and the proposed one does not make worse (a version that
+ * has since left EKS support, a rule added since it was deployed) is a warning on the current
+ * state, so the change that fixes it (the upgrade, moving traffic away) is allowed.
  */
 export function plan(beforeInput: unknown, afterInput: unknown, options: ValidateOptions = {}): Plan {
-  const before = validateFleet(beforeInput, options);
-  const after = validateFleet(afterInput, options);
-  const problems = [
-    ...before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` })),
-    ...after.problems,
-  ];
-  const changes = before.fleet && after.fleet && before.ok ? planChanges(before.fleet, after.fleet) : [];
+  const today = options.today === undefined ? {} : { today: options.today };
+  const before = validateFleet(beforeInput, today);
+  const after = validateFleet(afterInput, { ...today, deployed: beforeInput });
+  // A current spec that does not even parse cannot be diffed: that stays an error.
+  const unreadable = before.fleet === undefined
+    ? before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` }))
+    : [];
+  const problems = [...unreadable, ...after.problems];
+  const changes = before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [];
   const refusals = changes.flatMap((c) => c.refusals);
   const blocking = [...errorsOf(problems), ...refusals];
   return {
-    allowed: before.ok && after.ok && refusals.length === 0,
+    allowed: before.fleet !== undefined && after.ok && refusals.length === 0,
     changes,
     problems,
     refusedRules: [...new Set(blocking.map((p) => p.rule))],

@@ -14,6 +14,11 @@ export interface Problem {
   readonly message: string;
   /** How to fix it, in one sentence. */
   readonly fix: string;
+  /**
+   * True when the deployed config already has this problem and the proposed change does not make
+   * it worse: it is then a warning on the current state, not a reason to refuse the change.
+   */
+  readonly deployed?: boolean;
 }
 
 /** The stack config key the fleet lives under. */

@@ -47,7 +47,12 @@ export const KubernetesVersion = z
   })
   .regex(VERSION_PATTERN, { message: 'a Kubernetes version is written "1.NN", e.g. "1.33"' });
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A whole number in AWS's bounds; any breach of a number gets one message naming both bounds. */
+const int = (min: number, max: number) => {
+  const error = (issue: { input?: unknown }) =>
+    typeof issue.input !== "number" ? undefined : `must be a whole number from ${min} to ${max} | fix: use a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'a security group id looks like "sg-0a1b2c3d4e5f67890"' });
 
@@ -212,7 +217,7 @@ const serviceCommon = {
 export const AlbService = strictObject({ ...serviceCommon, routing: z.literal("alb"), alb: Alb });
 export const DnsService = strictObject({ ...serviceCommon, routing: z.literal("route53"), route53: Route53 });
 export const Service = z.discriminatedUnion("routing", [AlbService, DnsService], {
-  error: (issue) => (issue.code === "invalid_union" ? 'routing must be "alb" (with an alb: block) or "route53" (with a route53: block)' : undefined),
+  error: (issue) => (issue.code === "invalid_union" ? 'must be "alb" or "route53" | fix: write routing: alb (with an alb: block) or routing: route53 (with a route53: block)' : undefined),
 });
 
 /**
@@ -232,7 +237,7 @@ export const Fleet = strictObject({
   network: strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'a VPC id looks like "vpc-0a1b2c3d4e5f67890"' }),
     /** EKS needs subnets in at least two Availability Zones. */
-    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'a subnet id looks like "subnet-0a1b2c3d4e5f67890"' })).min(2).max(16),
+    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'a subnet id looks like "subnet-0a1b2c3d4e5f67890"' })).min(2, { error: "must list at least 2 subnets, in different Availability Zones (EKS needs two) | fix: add a subnet in a second Availability Zone" }).max(16),
     /** Where `pulumi up` reaches the private API endpoints from. @default none */
     apiAccess: ApiAccess.optional(),
   }),

@@ -4,7 +4,7 @@ import type { Problem } from "./problems.js";
  * Amazon EKS's Kubernetes release calendar (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
  * Standard support lasts 14 months from the EKS release, extended support 12 more at an extra
  * cost per cluster hour; past the end of extended support EKS upgrades the control plane itself.
- * Dates are UTC. Add a row when EKS publishes a new version's dates.
+ * Dates are UTC.
  */
 export interface EksVersionSupport {
   readonly version: string;
@@ -13,6 +13,13 @@ export interface EksVersionSupport {
   readonly endOfExtendedSupport: string;
 }
 
+/** The date the embedded table was last checked against EKS's published calendar. */
+export const EMBEDDED_TABLE_DATE = "2026-11-29";
+
+/**
+ * The table baton ships, used offline unless a refreshed one is in force (`baton versions
+ * --refresh`). Add a row when EKS publishes a new version's dates.
+ */
 export const EKS_VERSIONS: readonly EksVersionSupport[] = [
   { version: "1.28", eksRelease: "2023-09-26", endOfStandardSupport: "2024-11-26", endOfExtendedSupport: "2025-11-26" },
   { version: "1.29", eksRelease: "2024-01-23", endOfStandardSupport: "2025-03-23", endOfExtendedSupport: "2026-03-23" },
@@ -22,7 +29,38 @@ export const EKS_VERSIONS: readonly EksVersionSupport[] = [
   { version: "1.33", eksRelease: "2025-05-29", endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
   { version: "1.34", eksRelease: "2025-10-02", endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
   { version: "1.35", eksRelease: "2026-01-27", endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
+  // EKS lists 1.36 as available; its release date (2026-06-02) comes from a published write-up, not
+  // from EKS's own calendar page, and the end dates follow EKS's rule (14 months, then 12 more).
+  // `baton versions --refresh` replaces them with what EKS reports.
+  { version: "1.36", eksRelease: "2026-06-02", endOfStandardSupport: "2027-08-02", endOfExtendedSupport: "2028-08-02" },
 ];
+
+/** The version table the rules judge against, and where it came from. */
+export interface VersionTable {
+  readonly rows: readonly EksVersionSupport[];
+  /** `embedded`: the table baton ships; `refreshed`: read from EKS by `baton versions --refresh`. */
+  readonly source: "embedded" | "refreshed";
+  /** When the data was read from EKS (refreshed) or last checked (embedded), ISO date. */
+  readonly asOf: string;
+  /** The cache file a refreshed table was loaded from. */
+  readonly file?: string;
+}
+
+const EMBEDDED: VersionTable = { rows: EKS_VERSIONS, source: "embedded", asOf: EMBEDDED_TABLE_DATE };
+let inForce: VersionTable = EMBEDDED;
+
+/** The version table every version rule uses now: a refreshed one when loaded, else the embedded one. */
+export function versionTable(): VersionTable {
+  return inForce;
+}
+
+/**
+ * Puts a refreshed table in force for this process (the CLI does this when a cache file exists);
+ * `undefined` goes back to the embedded table. Rows are kept sorted oldest first.
+ */
+export function useVersionTable(table: VersionTable | undefined): void {
+  inForce = table === undefined ? EMBEDDED : { ...table, rows: [...table.rows].sort((a, b) => compareVersions(a.version, b.version)) };
+}
 
 /** `"1.NN"`: how EKS and the fleet spec write a Kubernetes minor version. */
 export const VERSION_PATTERN = /^1\.(0|[1-9]\d*)$/;
@@ -43,15 +81,17 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export function findEksVersion(version: string): EksVersionSupport | undefined {
-  return EKS_VERSIONS.find((row) => row.version === version);
+  return inForce.rows.find((row) => row.version === version);
 }
 
-export type SupportPhase = "standard" | "extended" | "ended" | "unknown";
+/** `unreleased`: in the table but not yet released on `today`; `unknown`: not in the table at all. */
+export type SupportPhase = "standard" | "extended" | "ended" | "unreleased" | "unknown";
 
-/** Where a version stands on `today` (an ISO date, UTC). */
+/** Where a version stands on `today` (an ISO date, UTC), by the table in force. */
 export function supportPhase(version: string, today: string): SupportPhase {
   const row = findEksVersion(version);
   if (!row) return "unknown";
+  if (today < row.eksRelease) return "unreleased";
   if (today < row.endOfStandardSupport) return "standard";
   if (today < row.endOfExtendedSupport) return "extended";
   return "ended";
@@ -59,12 +99,19 @@ export function supportPhase(version: string, today: string): SupportPhase {
 
 /** The versions EKS offers for new clusters on `today`, oldest first. */
 export function offeredVersions(today: string): string[] {
-  return EKS_VERSIONS.filter((row) => today < row.endOfExtendedSupport && row.eksRelease <= today).map((row) => row.version);
+  return inForce.rows.filter((row) => today < row.endOfExtendedSupport && row.eksRelease <= today).map((row) => row.version);
 }
 
 /** Today's date as the version rules compare it. */
 export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/** Whether `text` is a real calendar date written YYYY-MM-DD (2027-02-30 and 2027-13-45 are not). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDate(date) === text;
 }
 
 /**
@@ -78,8 +125,8 @@ export function checkEksVersion(version: string, path: string, today: string): P
   if (!row || row.eksRelease > today) {
     return [{
       severity: "error", rule: "eks-version-supported", path, value: version,
-      message: `EKS does not offer Kubernetes ${version} (baton knows ${range} as offered on ${today}).`,
-      fix: `Pick one of ${offered.map((v) => `"${v}"`).join(", ")}; if EKS has released a newer version, add it to baton's EKS version table.`,
+      message: `EKS does not offer Kubernetes ${version} (baton's version table, ${describeTable()}, has ${range} on ${today}).`,
+      fix: `Pick one of ${offered.map((v) => `"${v}"`).join(", ")}; if EKS has released ${version} since, run \`baton versions --refresh\` to read EKS's own list.`,
     }];
   }
   const phase = supportPhase(version, today);
@@ -98,4 +145,9 @@ export function checkEksVersion(version: string, path: string, today: string): P
     }];
   }
   return [];
+}
+
+/** Where the table in force comes from, for messages: "embedded, checked 2026-11-29". */
+export function describeTable(table: VersionTable = inForce): string {
+  return table.source === "embedded" ? `embedded, checked ${table.asOf}` : `read from EKS on ${table.asOf}`;
 }

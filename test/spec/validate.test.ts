@@ -31,7 +31,50 @@ describe("shape", () => {
     expect(unknown.path).toBe("baton:fleet.clusters.green.versoin");
     expect(unknown.message).toContain('did you mean "version"');
     expect(unknown.fix).toBe('Rename it to "version".');
-    expect(result.problems.find((p) => p.rule === "required")?.path).toBe("baton:fleet.clusters.green.version");
+    // One mistake, one problem: the missing "version" is the rename's fix, not a second error.
+    expect(result.problems.filter((p) => p.rule === "required")).toEqual([]);
+  });
+
+  it("checks every rule on what parsed: an unquoted version, a typo'd key and weight 1000 in one run", () => {
+    const result = validate(edit(migrationFleet(), (f) => {
+      f.clusters.blue.version = 1.3;
+      f.clusters.green.nodeGroups.general.scalling = f.clusters.green.nodeGroups.general.scaling;
+      delete f.clusters.green.nodeGroups.general.scaling;
+      f.services.web.weights.green = 1000;
+    }));
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => `${p.rule} ${p.path}`)).toEqual(expect.arrayContaining([
+      "invalid-value baton:fleet.clusters.blue.version",
+      "unknown-key baton:fleet.clusters.green.nodeGroups.general.scalling",
+      "weights-range baton:fleet.services.web.weights.green",
+    ]));
+    // blue exists (it only failed to parse): it is not reported as an unknown cluster.
+    expect(result.problems.map((p) => p.rule)).not.toContain("weights-unknown-cluster");
+  });
+
+  it("checks what is inside a typo'd key, reporting it at the path as written", () => {
+    const result = validate(edit(migrationFleet(), (f) => {
+      f.servics = f.services;
+      delete f.services;
+      f.servics.web.weights.green = 1000;
+    }));
+    expect(result.problems.map((p) => `${p.rule} ${p.path}`)).toEqual(expect.arrayContaining([
+      "unknown-key baton:fleet.servics",
+      "weights-range baton:fleet.servics.web.weights.green",
+    ]));
+  });
+
+  it("words schema problems with the bounds or the allowed values as the fix", () => {
+    const result = validate(edit(migrationFleet(), (f) => {
+      f.services.web.port = 0;
+      f.clusters.blue.supportType = "extended";
+    }));
+    const port = result.problems.find((p) => p.path === "baton:fleet.services.web.port")!;
+    expect(port.message).toBe("port must be a whole number from 1 to 65535; got 0.");
+    expect(port.fix).toBe("Use a whole number from 1 to 65535.");
+    const support = result.problems.find((p) => p.path === "baton:fleet.clusters.blue.supportType")!;
+    expect(support.fix).toContain('Did you mean "EXTENDED"?');
+    for (const problem of result.problems) expect(problem.message).not.toMatch(/Too small|Invalid input|expected number/);
   });
 
   it("offers no suggestion when nothing is close", () => {
