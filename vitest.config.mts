@@ -8,5 +8,7 @@ export default defineConfig({
     // Pulumi's mock runtime keeps global state per process: run each test file in its own process.
     pool: "forks",
     testTimeout: 60_000,
+    // Tests judge versions by the embedded table, never by a developer's `baton versions --refresh` cache.
+    env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json" },
   },
 });

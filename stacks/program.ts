@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
+import type { FleetInput } from "../src/spec/schema.js";
 import { formatProblem, FleetSpecError, warningsOf } from "../src/spec/problems.js";
 import { validateFleet } from "../src/spec/validate.js";
 import { isoDate } from "../src/spec/versions.js";
@@ -12,6 +13,11 @@ import { isoDate } from "../src/spec/versions.js";
 export interface FleetProgramOptions {
   /** The date version support is judged on (ISO, UTC). @default today */
   readonly today?: string;
+  /**
+   * The fleet as deployed (raw `baton:fleet`), when known: problems it already has that this fleet
+   * does not make worse are warnings, not errors. The offline preview passes its base config.
+   */
+  readonly deployed?: unknown;
 }
 
 /**
@@ -20,10 +26,11 @@ export interface FleetProgramOptions {
  */
 export function runFleetProgram(fleetInput: unknown, options: FleetProgramOptions = {}): FleetOutputs {
   const today = options.today ?? isoDate(new Date());
-  const validation = validateFleet(fleetInput, { today });
+  const deployed = options.deployed === undefined ? {} : { deployed: options.deployed };
+  const validation = validateFleet(fleetInput, { today, ...deployed });
   if (!validation.ok) throw new FleetSpecError(validation.problems);
   // Warnings (a version in paid extended support) do not stop the program; they show in the preview.
   for (const warning of warningsOf(validation.problems)) void pulumi.log.warn(formatProblem(warning));
-  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today });
+  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, ...(deployed as { deployed?: FleetInput }) });
   return fleet.outputs;
 }

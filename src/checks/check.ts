@@ -1,4 +1,4 @@
-import { VERSION_PATTERN } from "../spec/versions.js";
+import { unpublishedVersion, VERSION_PATTERN } from "../spec/versions.js";
 import type { Finding } from "./finding.js";
 import type { InputText } from "./inputs.js";
 import { parseManifests, type InputError, type ManifestObject } from "./manifest.js";
@@ -30,6 +30,9 @@ export function assertTarget(target: string): void {
   if (!VERSION_PATTERN.test(target)) {
     throw new InvalidTargetError(`--target ${JSON.stringify(target)} is not a Kubernetes minor version: write it as 1.NN, e.g. --target 1.32`);
   }
+  // The same judgement the fleet spec makes of a version: one EKS has published.
+  const unpublished = unpublishedVersion(target);
+  if (unpublished) throw new InvalidTargetError(`--target ${target}: ${unpublished.message}. ${unpublished.fix}.`);
 }
 
 /**

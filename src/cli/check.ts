@@ -56,7 +56,9 @@ async function targetFromFleet(file: string, io: Io): Promise<string> {
   const { loadFleetFile } = await import("./load-fleet.js");
   const { newestServingVersion } = await import("../spec/traffic.js");
   const result = await loadFleetFile(file);
-  if (!result.ok) {
+  // Only the fleet's shape matters for its target version: a rule it breaks (a version past
+  // support, say) is `baton validate`'s business, not a reason to refuse to check manifests.
+  if (result.fleet === undefined) {
     for (const problem of errorsOf(result.problems)) io.err(colors(io).red(formatProblem(problem)));
     throw new UsageError(`--fleet ${file}: the fleet is invalid (${errorsOf(result.problems).length} error(s) above), so it gives no target version; fix it or pass --target`);
   }

@@ -3,6 +3,7 @@ import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { readFleetInput } from "./load-fleet.js";
 import { parseFormat } from "./preview.js";
+import { todayOption } from "./today.js";
 
 export function registerComment(program: Command, io: Io, setExit: SetExit): void {
   program
@@ -12,7 +13,7 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
     .option("--from <base-config>", "the stack config as deployed: adds the verdict, traffic shares and rollback")
     .option("--to <head-config>", "the proposed stack config (default: baton:fleet from the preview's own config)")
     .option("--format <format>", "markdown (the comment), text or json", "markdown")
-    .option("--today <date>", "judge version support on this date (YYYY-MM-DD) instead of today")
+    .addOption(todayOption())
     .action(async (file: string, options: { from?: string; to?: string; format: string; today?: string }) => {
       const format = parseFormat(options.format, ["markdown", "text", "json"]);
       const text = file === "-" ? io.stdin() : readTextFile(file);

@@ -13,6 +13,8 @@ import { registerRollout } from "./rollout.js";
 import { registerCheck } from "./check.js";
 import { registerPreview } from "./preview.js";
 import { registerComment } from "./comment.js";
+import { registerVersions } from "./versions.js";
+import { useCachedVersionTable } from "./version-cache.js";
 
 export type SetExit = (code: number) => void;
 
@@ -31,6 +33,9 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerCheck(program, io, setExit);
   registerPreview(program, io, setExit);
   registerComment(program, io, setExit);
+  registerVersions(program, io, setExit);
+  // A refreshed EKS version table (`baton versions --refresh`), when there is one, is what every command judges by.
+  program.hook("preAction", () => useCachedVersionTable(io.err));
   return program;
 }
 

@@ -3,6 +3,7 @@ import { formatPlan } from "../spec/format-plan.js";
 import { colors, EXIT, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import { todayOf, todayOption } from "./today.js";
 
 export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
   program
@@ -11,10 +12,11 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
     .argument("<before>", "the stack config as deployed (e.g. from the base branch)")
     .argument("<after>", "the proposed stack config")
     .option("--json", "print the plan as JSON")
-    .action(async (beforePath: string, afterPath: string, options: { json?: boolean }) => {
+    .addOption(todayOption())
+    .action(async (beforePath: string, afterPath: string, options: { json?: boolean; today?: string }) => {
       const [before, after] = [await readFleetInput(beforePath), await readFleetInput(afterPath)];
       const { plan } = await import("../spec/plan.js");
-      const planned = plan(before, after);
+      const planned = plan(before, after, todayOf(options));
       if (options.json) io.out(JSON.stringify(planned, null, 2));
       else io.out(formatPlan(planned, colors(io)));
       setExit(planned.allowed ? EXIT.ok : EXIT.failed);

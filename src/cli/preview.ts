@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import { todayOption } from "./today.js";
 
 export type PreviewFormat = "text" | "json" | "markdown";
 
@@ -21,7 +22,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
-    .option("--today <date>", "judge version support on this date (YYYY-MM-DD) instead of today")
+    .addOption(todayOption())
     .option("--parallel", "capture base and head side by side in two worker threads (faster on an idle multi-core machine; twice the memory)")
     .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
@@ -47,10 +48,13 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
 async function inProcessCapturer(today: string | undefined) {
   const { captureProgram } = await import("../preview/capture.js");
   const { runFleetProgram } = (await import(PROGRAM_MODULE)) as typeof import("../../stacks/program.js");
-  return (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, today ? { today } : {}));
+  return (fleet: unknown, deployed?: unknown) => captureProgram(() => runFleetProgram(fleet, { ...(today ? { today } : {}), ...(deployed !== undefined ? { deployed } : {}) }));
 }
 
 async function workerCapturer(today: string | undefined) {
   const { captureInWorker } = await import("../preview/capture-worker.js");
-  return (fleet: unknown) => captureInWorker({ module: PROGRAM_MODULE, exportName: "runFleetProgram", args: [fleet, today ? { today } : {}] });
+  return (fleet: unknown, deployed?: unknown) => captureInWorker({
+    module: PROGRAM_MODULE, exportName: "runFleetProgram",
+    args: [fleet, { ...(today ? { today } : {}), ...(deployed !== undefined ? { deployed } : {}) }],
+  });
 }

@@ -7,6 +7,7 @@ import type { Schedule } from "../traffic/schedule.js";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { readStackConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import { todayOf, todayOption } from "./today.js";
 
 interface RolloutOptions {
   to: string;
@@ -15,6 +16,7 @@ interface RolloutOptions {
   poll: string;
   maxPause: string;
   dryRun?: boolean;
+  today?: string;
 }
 
 /** A clock on real time whose sleep ends early on Ctrl-C. */
@@ -48,7 +50,7 @@ async function prepare(file: string, service: string, options: RolloutOptions, i
       pollMs: Math.max(parseDuration(options.poll, "--poll"), 1000),
       maxPauseMs: parseDuration(options.maxPause, "--max-pause"),
     };
-    schedule = buildSchedule(config.fleet, service, options.to, parseSteps(options.steps), colors(io));
+    schedule = buildSchedule(config.fleet, service, options.to, parseSteps(options.steps), colors(io), todayOf(options));
     location = locateStack(file);
   } catch (error) {
     if (error instanceof ScheduleError && error.refusal) return { refused: error.message };
@@ -70,6 +72,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
     .option("--poll <duration>", "time between gate observations", "30s")
     .option("--max-pause <duration>", "how long missing data may pause a step before the rollout stops where it is", "30m")
     .option("--dry-run", "print the schedule and the gates, change nothing")
+    .addOption(todayOption())
     .action(async (file: string, service: string, options: RolloutOptions) => {
       const c = colors(io);
       const prepared = await prepare(file, service, options, io);
@@ -84,7 +87,8 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       if (options.dryRun || schedule.steps.length === 0) return;
 
       const { validateFleet } = await import("../spec/validate.js");
-      const validation = validateFleet(config.fleet);
+      // The file holds the weights last applied: its own standing problems are the current state's.
+      const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
       const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { automationApplier }] = await Promise.all([
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),

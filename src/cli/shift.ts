@@ -7,6 +7,7 @@ import type { ShiftProposal } from "../traffic/shift.js";
 import { parseAssignment, sameWeights, type WeightAssignment } from "../traffic/weights.js";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
+import { todayOf, todayOption } from "./today.js";
 
 function parseAssignments(args: readonly string[]): WeightAssignment[] {
   return args.map((arg) => {
@@ -16,12 +17,12 @@ function parseAssignments(args: readonly string[]): WeightAssignment[] {
   });
 }
 
-async function propose(file: string, service: string, assignments: readonly WeightAssignment[]): Promise<ShiftProposal> {
+async function propose(file: string, service: string, assignments: readonly WeightAssignment[], today: { today?: string }): Promise<ShiftProposal> {
   // The YAML document editor and the spec load only when the command runs.
   const { proposeShift, ShiftArgumentError } = await import("../traffic/shift.js");
   const text = readTextFile(file);
   try {
-    return proposeShift(text, file, service, assignments);
+    return proposeShift(text, file, service, assignments, today);
   } catch (error) {
     if (error instanceof ShiftArgumentError || error instanceof FleetSpecError) throw new UsageError(error.message);
     throw error;
@@ -36,9 +37,10 @@ export function registerShift(program: Command, io: Io, setExit: SetExit): void 
     .argument("<service>", "the service under baton:fleet.services")
     .argument("<weights...>", "<cluster>=<weight> (e.g. green=50), or <cluster>=<percent>% to set a share and scale the other clusters")
     .option("--dry-run", "print the plan without writing the file")
-    .action(async (file: string, service: string, args: string[], options: { dryRun?: boolean }) => {
+    .addOption(todayOption())
+    .action(async (file: string, service: string, args: string[], options: { dryRun?: boolean; today?: string }) => {
       const c = colors(io);
-      const proposal = await propose(file, service, parseAssignments(args));
+      const proposal = await propose(file, service, parseAssignments(args), todayOf(options));
       if (sameWeights(proposal.before, proposal.after)) {
         io.out(`no change: ${service} already has ${formatWeights(proposal.before)}`);
         return;

@@ -3,15 +3,17 @@ import { errorsOf, formatProblem, warningsOf } from "../spec/problems.js";
 import { colors, EXIT, type Io } from "./io.js";
 import { loadFleetFile } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import { todayOption } from "./today.js";
 
 export function registerValidate(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("validate")
     .description("check a stack config's baton:fleet against every rule; exit 0 valid, 1 invalid, 2 unreadable")
     .argument("<stack-config>", "a Pulumi stack config file, e.g. stacks/Pulumi.migration.yaml")
-    .action(async (file: string) => {
+    .addOption(todayOption())
+    .action(async (file: string, options: { today?: string }) => {
       const c = colors(io);
-      const result = await loadFleetFile(file);
+      const result = await loadFleetFile(file, options.today);
       for (const problem of warningsOf(result.problems)) io.err(c.yellow(formatProblem(problem)));
       const errors = errorsOf(result.problems);
       for (const problem of errors) io.err(c.red(formatProblem(problem)));

@@ -20,6 +20,11 @@ export interface BlueGreenFleetArgs {
   readonly fleet: FleetInput;
   /** The date version support is judged on (ISO, UTC). @default today */
   readonly today?: string;
+  /**
+   * The fleet as deployed, when known (the offline preview passes its base): a problem it already
+   * has that `fleet` does not make worse is a warning, so the change that fixes it can run.
+   */
+  readonly deployed?: FleetInput;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
 }
@@ -64,7 +69,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: BlueGreenFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const today = args.today ?? isoDate(new Date());
-    const validation = validateFleet(args.fleet, { today });
+    const validation = validateFleet(args.fleet, { today, ...(args.deployed !== undefined ? { deployed: args.deployed } : {}) });
     if (!validation.ok) throw new FleetSpecError(validation.problems);
     const fleet = validation.fleet;
     super("baton:components:BlueGreenFleet", name, {}, opts);
@@ -75,6 +80,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
       clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
         fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+        ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
         ...(args.region !== undefined ? { region: args.region } : {}),
       }, { parent: this });
     }

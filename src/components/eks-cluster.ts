@@ -13,6 +13,7 @@ import { checkCluster, DEFAULT_LOG_TYPES } from "../spec/rules/cluster.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkNodeGroup } from "../spec/rules/nodegroup.js";
 import { Cluster, type ClusterSpec } from "../spec/schema.js";
+import { judgeAgainstDeployed } from "../spec/deployed.js";
 import { parsePart } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
@@ -45,6 +46,11 @@ export interface EksClusterArgs {
   readonly network: EksNetwork;
   /** The date version support is judged on (ISO, UTC). @default today */
   readonly today?: string;
+  /**
+   * The cluster as deployed, when known: a problem it already has that `spec` does not make worse
+   * (a version since past EKS support) is a warning, not an error, so the fix can be applied.
+   */
+  readonly deployed?: ClusterInput;
   /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
   readonly addonVersions?: AddonVersions;
   /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
@@ -79,7 +85,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const clusterName = args.clusterName ?? name;
     const today = args.today ?? isoDate(new Date());
-    const spec = validateCluster(args.fleetName, clusterName, args.spec, today);
+    const spec = validateCluster(args.fleetName, clusterName, args.spec, today, args.deployed);
     super("baton:components:EksCluster", name, {}, opts);
 
     this.fleetName = args.fleetName;
@@ -195,7 +201,10 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
 
     const nodeGroups: Record<string, ManagedNodeGroup> = {};
     for (const [groupName, group] of Object.entries(spec.nodeGroups)) {
-      nodeGroups[groupName] = new ManagedNodeGroup(`${prefix}-${groupName}`, { cluster: this, nodeGroupName: groupName, spec: group, today }, parent);
+      nodeGroups[groupName] = new ManagedNodeGroup(`${prefix}-${groupName}`, {
+        cluster: this, nodeGroupName: groupName, spec: group, today,
+        ...(args.deployed?.nodeGroups?.[groupName] !== undefined ? { deployed: args.deployed.nodeGroups[groupName] } : {}),
+      }, parent);
     }
     this.nodeGroups = nodeGroups;
     // CoreDNS's pods need nodes: created (and upgraded) after the node groups.
@@ -216,17 +225,22 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
 }
 
 /** The cluster's part of the spec, parsed and checked with the spec's rules; throws FleetSpecError with every problem. */
-function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string): ClusterSpec {
+function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed?: ClusterInput): ClusterSpec {
   const at = ["clusters", clusterName];
   const parsed = parsePart(Cluster, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `EksCluster ${clusterName}: the spec is invalid`);
-  const spec = parsed.value;
-  const path = configPath(at);
+  const problems = clusterRuleProblems(fleetName, clusterName, parsed.value, today);
+  const was = deployed === undefined ? undefined : parsePart(Cluster, deployed, at);
+  throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, clusterRuleProblems(fleetName, clusterName, was.value, today)) : problems, `EksCluster ${clusterName}`);
+  return parsed.value;
+}
+
+function clusterRuleProblems(fleetName: string, clusterName: string, spec: ClusterSpec, today: string): Problem[] {
+  const path = configPath(["clusters", clusterName]);
   const problems: Problem[] = [
     ...checkCluster(spec, path, today),
     ...tooLong(derivedClusterNames(fleetName, clusterName), path, clusterName),
   ];
   for (const [groupName, group] of Object.entries(spec.nodeGroups)) problems.push(...checkNodeGroup(spec, group, `${path}.nodeGroups.${groupName}`, today));
-  throwIfInvalid(problems, `EksCluster ${clusterName}`);
-  return spec;
+  return problems;
 }

@@ -12,6 +12,7 @@ import { configPath, FleetSpecError } from "../spec/problems.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkNodeGroup } from "../spec/rules/nodegroup.js";
 import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../spec/schema.js";
+import { judgeAgainstDeployed } from "../spec/deployed.js";
 import { parsePart } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { batonTags } from "./tags.js";
@@ -39,6 +40,8 @@ export interface ManagedNodeGroupArgs {
   readonly spec: NodeGroupInput;
   /** The date version support is judged on (ISO, UTC). @default today */
   readonly today?: string;
+  /** The group as deployed, when known: problems it already has that `spec` does not make worse are warnings. */
+  readonly deployed?: NodeGroupInput;
 }
 
 /** The taint a retiring group carries, so that nothing new lands on it while it drains. */
@@ -71,7 +74,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     const host = args.cluster;
     const key = args.nodeGroupName ?? name;
-    const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()));
+    const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
     super("baton:components:ManagedNodeGroup", name, {}, opts);
 
     this.nodeGroupKey = key;
@@ -124,14 +127,17 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   }
 }
 
-function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string): NodeGroupSpec {
+function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string, deployed?: NodeGroupInput): NodeGroupSpec {
   const at = ["clusters", host.clusterName, "nodeGroups", key];
   const parsed = parsePart(NodeGroup, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `ManagedNodeGroup ${key}: the spec is invalid`);
   const path = configPath(at);
-  throwIfInvalid([
-    ...checkNodeGroup(host.spec, parsed.value, path, today),
+  const problemsOf = (spec: NodeGroupSpec) => [
+    ...checkNodeGroup(host.spec, spec, path, today),
     ...tooLong(derivedNodeGroupNames(host.fleetName, host.clusterName, key), path, key),
-  ], `ManagedNodeGroup ${key}`);
+  ];
+  const was = deployed === undefined ? undefined : parsePart(NodeGroup, deployed, at);
+  const problems = problemsOf(parsed.value);
+  throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, problemsOf(was.value)) : problems, `ManagedNodeGroup ${key}`);
   return parsed.value;
 }

@@ -11,8 +11,12 @@ import { buildReview, type Review } from "./review.js";
 /** Runs the fleet program on a raw `baton:fleet` value, registering its resources. */
 export type FleetProgram = (fleet: unknown) => unknown;
 
-/** Captures one fleet's resource graph (in this process, or in a worker). */
-export type FleetCapturer = (fleet: unknown) => Promise<Capture>;
+/**
+ * Captures one fleet's resource graph (in this process, or in a worker). `deployed` is the base
+ * config: the program treats problems it already has, and that `fleet` does not make worse, as
+ * warnings (see the spec's `deployed.ts`).
+ */
+export type FleetCapturer = (fleet: unknown, deployed?: unknown) => Promise<Capture>;
 
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
@@ -40,7 +44,10 @@ export interface OfflinePreview {
 export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
   const options = input.today === undefined ? {} : { today: input.today };
   const common = { offline: true, subject: input.subject, after: input.head, validate: options, ...(input.base !== undefined ? { before: input.base } : {}) };
-  const valid = validateFleet(input.head, options).ok && (input.base === undefined || validateFleet(input.base, options).ok);
+  // The head is judged against the base (a problem the base already has is not the change's); the
+  // base only has to parse, since it is what is deployed.
+  const base = input.base === undefined ? {} : { deployed: input.base };
+  const valid = validateFleet(input.head, { ...options, ...base }).ok && (input.base === undefined || validateFleet(input.base, options).fleet !== undefined);
   if (!valid) return { review: buildReview({ ...common, changes: [] }) };
   try {
     if (input.base === undefined) {
@@ -48,8 +55,8 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
       return { review: buildReview({ ...common, changes: createAll(head) }), head };
     }
     const [base, head] = input.parallel
-      ? await Promise.all([input.capture(input.base), input.capture(input.head)])
-      : [await input.capture(input.base), await input.capture(input.head)];
+      ? await Promise.all([input.capture(input.base, input.base), input.capture(input.head, input.base)])
+      : [await input.capture(input.base, input.base), await input.capture(input.head, input.base)];
     return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
   } catch (error) {
     // The program validates too; its problems are the spec's, so report them the same way.

@@ -5,6 +5,6 @@ export { plan, planChanges, planRollback, type Plan, type Change, type ChangeKin
 export { formatPlan, formatEdit } from "./format-plan.js";
 export { FleetSpecError, formatProblem, FLEET_CONFIG_KEY, type Problem } from "./problems.js";
 export { parseStackConfig, type StackConfig } from "./stack-config.js";
-export { EKS_VERSIONS, supportPhase, offeredVersions, type EksVersionSupport, type SupportPhase } from "./versions.js";
+export { EKS_VERSIONS, EMBEDDED_TABLE_DATE, supportPhase, offeredVersions, versionTable, versionsOn, useVersionTable, isIsoDate, type EksVersionSupport, type SupportPhase, type VersionTable, type VersionOnDate } from "./versions.js";
 export { rollBatches, nodesPerBatch, effectiveUpdateConfig, effectiveNodeGroupVersion } from "./nodegroups.js";
 export { shares, servingClusters, WEIGHT_LIMITS, ALB_MAX_TARGET_GROUPS } from "./traffic.js";

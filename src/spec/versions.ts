@@ -151,3 +151,40 @@ export function checkEksVersion(version: string, path: string, today: string): P
 export function describeTable(table: VersionTable = inForce): string {
   return table.source === "embedded" ? `embedded, checked ${table.asOf}` : `read from EKS on ${table.asOf}`;
 }
+
+export interface VersionOnDate extends EksVersionSupport {
+  readonly phase: SupportPhase;
+}
+
+/** Every version of the table in force with its phase on `today`, oldest first. */
+export function versionsOn(today: string): VersionOnDate[] {
+  return inForce.rows.map((row) => ({ ...row, phase: supportPhase(row.version, today) }));
+}
+
+/** EKS's first Kubernetes version (2018): nothing older ever ran on EKS. */
+export const FIRST_EKS_VERSION = "1.10";
+
+/**
+ * Why `version` ("1.NN") is not a version EKS has published, with the fix; undefined when it is:
+ * in the table in force, or older than the table but not older than EKS itself.
+ */
+export function unpublishedVersion(version: string): { readonly message: string; readonly fix: string } | undefined {
+  if (findEksVersion(version)) return undefined;
+  const rows = inForce.rows;
+  const newest = rows[rows.length - 1]?.version ?? FIRST_EKS_VERSION;
+  const minor = minorOf(version);
+  if (minor >= minorOf(FIRST_EKS_VERSION) && minor < minorOf(rows[0]?.version ?? newest)) return undefined;
+  if (minor > minorOf(newest)) {
+    return {
+      message: `Kubernetes ${version} is newer than any version in baton's EKS table (${describeTable()}; newest ${newest})`,
+      fix: `If EKS has released ${version}, run \`baton versions --refresh\`; otherwise use ${newest} or older`,
+    };
+  }
+  // "1.3" is most often "1.30" with its zero lost (YAML reads an unquoted 1.30 as the number 1.3).
+  const padded = `${version}0`;
+  const meant = findEksVersion(padded) ? padded : undefined;
+  return {
+    message: `EKS has never offered Kubernetes ${version} (EKS began at ${FIRST_EKS_VERSION}; baton's table runs to ${newest})`,
+    fix: meant ? `Did you mean ${meant}? Write the minor in full, e.g. ${meant}` : `Use a version from ${FIRST_EKS_VERSION} to ${newest}`,
+  };
+}

@@ -5,6 +5,7 @@
 import { formatPlan, type Paint } from "../spec/format-plan.js";
 import { plan, type Plan } from "../spec/plan.js";
 import { gatesOf, type GatesSpec, type ServiceSpec } from "../spec/schema.js";
+import { closest } from "../spec/suggest.js";
 import { validateFleet, type ValidateOptions } from "../spec/validate.js";
 import { weightsForPercentages, percentOf } from "./weights.js";
 
@@ -59,6 +60,12 @@ export function parseDuration(text: string, option: string): number {
   return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
 }
 
+/** ` (did you mean "x"?)` when a known name is close to `name`. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const guess = closest(name, known);
+  return guess === undefined ? "" : ` (did you mean "${guess}"?)`;
+}
+
 /** The raw fleet with one service's weights replaced. */
 function withWeights(rawFleet: unknown, service: string, weights: Readonly<Record<string, number>>): unknown {
   const copy = structuredClone(rawFleet) as { services: Record<string, { weights: unknown }> };
@@ -79,12 +86,14 @@ export function buildSchedule(
   paint: Paint,
   options: ValidateOptions = {},
 ): Schedule {
-  const validation = validateFleet(rawFleet, options);
+  // The file holds the weights last applied: problems it already has are the current state's, so a
+  // rollout away from a cluster past EKS support is still possible.
+  const validation = validateFleet(rawFleet, { ...options, deployed: rawFleet });
   if (!validation.ok) throw new ScheduleError("the stack config is invalid; run baton validate", plan(rawFleet, rawFleet, options));
   const fleet = validation.fleet;
   const spec = fleet.services[service];
-  if (!spec) throw new ScheduleError(`service "${service}" is not defined (services: ${Object.keys(fleet.services).join(", ") || "none"})`);
-  if (!(to in fleet.clusters)) throw new ScheduleError(`--to: "${to}" is not a cluster of fleet ${fleet.name} (clusters: ${Object.keys(fleet.clusters).join(", ")})`);
+  if (!spec) throw new ScheduleError(`service "${service}" is not defined${didYouMean(service, Object.keys(fleet.services))} (services: ${Object.keys(fleet.services).join(", ") || "none"})`);
+  if (!(to in fleet.clusters)) throw new ScheduleError(`--to: "${to}" is not a cluster of fleet ${fleet.name}${didYouMean(to, Object.keys(fleet.clusters))} (clusters: ${Object.keys(fleet.clusters).join(", ")})`);
   if (percents.length === 0) throw new ScheduleError("--steps needs at least one step");
 
   const current = spec.weights;

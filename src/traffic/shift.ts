@@ -4,6 +4,7 @@
  */
 import { plan, type Plan } from "../spec/plan.js";
 import { parseStackConfig } from "../spec/stack-config.js";
+import { closest } from "../spec/suggest.js";
 import type { ValidateOptions } from "../spec/validate.js";
 import { readServiceWeights, writeServiceWeights } from "./stack-file.js";
 import { applyAssignments, type WeightAssignment } from "./weights.js";
@@ -37,6 +38,14 @@ export function proposeShift(
   options: ValidateOptions = {},
 ): ShiftProposal {
   const current = readServiceWeights(text, file, service);
+  // A cluster name the fleet does not have is a typo in the command, not a weight to refuse.
+  const raw = current.fleet as { clusters?: unknown } | null;
+  const clusters = raw && typeof raw.clusters === "object" && raw.clusters !== null ? Object.keys(raw.clusters) : [];
+  for (const { cluster } of assignments) {
+    if (clusters.includes(cluster)) continue;
+    const guess = closest(cluster, clusters);
+    throw new ShiftArgumentError(`"${cluster}" is not a cluster of ${file}${guess ? ` (did you mean "${guess}"?)` : ""}; clusters: ${clusters.join(", ") || "none"}`);
+  }
   const after = applyAssignments(current.weights, current.routing, assignments);
   if (typeof after === "string") throw new ShiftArgumentError(after);
   const edited = writeServiceWeights(text, file, service, after);
