@@ -98,3 +98,29 @@ describe("offline preview of fleet changes", () => {
     expect(review.verdict?.blocking.some((p) => p.path === "baton:fleet.clusters.green.nodeGroups.general.updateConfig.maxUnavailable")).toBe(true);
   });
 });
+
+describe("a base config that has since left EKS support", () => {
+  // Blue runs 1.33; EKS extended support for it ended on 2027-07-29.
+  const PAST_EXTENDED = "2027-08-01";
+  const captureOn = (today: string) => (fleet: unknown, deployed?: unknown) =>
+    captureProgram(() => runFleetProgram(fleet, { today, ...(deployed !== undefined ? { deployed } : {}) }));
+
+  it("previews moving traffic away from the unsupported cluster: allowed, captured, the version a warning", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.services.api.weights = { blue: 0, green: 100 }; });
+    const { review, head: captured } = await offlinePreview({ base, head, subject: "away", capture: captureOn(PAST_EXTENDED), today: PAST_EXTENDED });
+    expect(captured).toBeDefined();
+    expect(review.verdict?.allowed).toBe(true);
+    expect(review.verdict?.warnings.map((w) => `${w.rule} ${w.path}`)).toContain("eks-version-supported baton:fleet.clusters.blue.version");
+    expect(changed(review.changes)).toContain("update aws:lb/listenerRule:ListenerRule shop-web");
+  });
+
+  it("previews its control-plane upgrade: allowed and captured", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.clusters.blue.version = "1.34"; });
+    const { review, head: captured } = await offlinePreview({ base, head, subject: "upgrade", capture: captureOn(PAST_EXTENDED), today: PAST_EXTENDED });
+    expect(captured).toBeDefined();
+    expect(review.verdict?.allowed).toBe(true);
+    expect(changed(review.changes)).toContain("update aws:eks/cluster:Cluster shop-blue");
+  });
+});
