@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { EksVersionSupport, VersionOnDate, VersionTable } from "../spec/versions.js";
-import { describeTable, isoDate, useVersionTable, versionsOn, versionTable, EKS_VERSIONS } from "../spec/versions.js";
+import { isoDate, useVersionTable, versionsOn, versionTable, EKS_VERSIONS } from "../spec/versions.js";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
@@ -84,7 +84,6 @@ export function registerVersions(program: Command, io: Io, setExit: SetExit): vo
         io.out(JSON.stringify({ today, table: { source: table.source, asOf: table.asOf, ...(table.file ? { file: table.file } : {}) }, versions: rows }, null, 2));
       } else {
         io.out(formatTable(rows, table, today, io));
-        io.out(colors(io).dim(`\nversion rules judge by this table (${describeTable(table)})`));
       }
       setExit(EXIT.ok);
     });
