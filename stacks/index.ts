@@ -5,12 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpecError } from "../src/spec/problems.js";
-import { runFleetProgram } from "./program.js";
+import { deployedFleetFromEnv, runFleetProgram } from "./program.js";
 
 function run() {
   try {
     // getObject, not requireObject: a missing key gets the spec's message with its fix.
-    return runFleetProgram(new pulumi.Config("baton").getObject<unknown>("fleet"));
+    // BATON_DEPLOYED_CONFIG, when set, names the deployed config the change is judged against.
+    return runFleetProgram(new pulumi.Config("baton").getObject<unknown>("fleet"), deployedFleetFromEnv());
   } catch (error) {
     // RunError ends the program with its message alone, without Pulumi's stack trace.
     if (error instanceof FleetSpecError) throw new pulumi.RunError(error.message);

@@ -3,10 +3,12 @@
  * the stack (`stacks/index.ts`, run by `pulumi up`) and the offline preview, which runs it
  * in-process under Pulumi's mock runtime.
  */
+import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
 import type { FleetInput } from "../src/spec/schema.js";
 import { formatProblem, FleetSpecError, warningsOf } from "../src/spec/problems.js";
+import { parseStackConfig } from "../src/spec/stack-config.js";
 import { validateFleet } from "../src/spec/validate.js";
 import { isoDate } from "../src/spec/versions.js";
 
@@ -33,4 +35,33 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
   for (const warning of warningsOf(validation.problems)) void pulumi.log.warn(formatProblem(warning));
   const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, ...(deployed as { deployed?: FleetInput }) });
   return fleet.outputs;
+}
+
+/** The variable that names the deployed stack config for `pulumi up` (see `deployedFleetFromEnv`). */
+export const DEPLOYED_CONFIG_VARIABLE = "BATON_DEPLOYED_CONFIG";
+const MAX_STACK_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Under `pulumi up` the program sees only the config it is given. To apply the fix for a fleet that
+ * has since broken a rule (its version left EKS support), name the deployed stack config in
+ * BATON_DEPLOYED_CONFIG (e.g. the file from the base branch): problems it already has, and that
+ * the new config does not make worse, are then warnings. Unset: the config is judged alone.
+ */
+export function deployedFleetFromEnv(env: NodeJS.ProcessEnv = process.env): { deployed?: unknown } {
+  const file = env[DEPLOYED_CONFIG_VARIABLE];
+  if (!file) return {};
+  const problem = (message: string, fix: string) => new FleetSpecError([{ severity: "error", rule: "deployed-config", path: file, message, fix }], `${DEPLOYED_CONFIG_VARIABLE}=${file}`);
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_STACK_CONFIG_BYTES) throw problem(`The file is larger than ${MAX_STACK_CONFIG_BYTES} bytes.`, "Point it at the deployed Pulumi.<stack>.yaml.");
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if (error instanceof FleetSpecError) throw error;
+    throw problem(`Cannot read it: ${(error as Error).message}.`, `Point ${DEPLOYED_CONFIG_VARIABLE} at the deployed stack config, or unset it to judge the config alone.`);
+  }
+  const config = parseStackConfig(text, file);
+  if (config.problems.length > 0 || config.fleet === undefined) {
+    throw problem("It is not a stack config with a baton:fleet key.", `Point ${DEPLOYED_CONFIG_VARIABLE} at the deployed Pulumi.<stack>.yaml.`);
+  }
+  return { deployed: config.fleet };
 }

@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { stringify } from "yaml";
 import { parseStackConfig } from "../../src/spec/stack-config.js";
 import { FleetSpecError } from "../../src/spec/problems.js";
-import { runFleetProgram } from "../../stacks/program.js";
+import { DEPLOYED_CONFIG_VARIABLE, deployedFleetFromEnv, runFleetProgram } from "../../stacks/program.js";
 import { diffRuns, runMocked, valueOf } from "../components/harness.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
@@ -87,5 +89,37 @@ describe("what a change touches", () => {
     });
     const after = await run(reordered);
     expect(diffRuns(before.mocks, after.mocks)).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
+
+describe("pulumi up of a fix for a fleet past EKS support (BATON_DEPLOYED_CONFIG)", () => {
+  // Blue runs 1.33, past EKS extended support on this day.
+  const PAST_EXTENDED = "2027-08-01";
+  const away = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.services.api.weights = { blue: 0, green: 100 }; });
+  const deployedFile = (fleet: unknown) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "baton-deployed-")), "Pulumi.shop.yaml");
+    writeFileSync(file, stringify({ config: { "baton:fleet": fleet } }));
+    return file;
+  };
+
+  it("judges the config alone without it: the 1.33 cluster stops the program", async () => {
+    expect(deployedFleetFromEnv({})).toEqual({});
+    await expect(runMocked(() => runFleetProgram(away, { today: PAST_EXTENDED }))).rejects.toThrow(/eks-version-supported/);
+  });
+
+  it("runs the shift away when the deployed config is named: the old version is the current state's", async () => {
+    const env = { [DEPLOYED_CONFIG_VARIABLE]: deployedFile(migrationFleet()) };
+    const { result } = await runMocked(() => runFleetProgram(away, { today: PAST_EXTENDED, ...deployedFleetFromEnv(env) }));
+    expect(result.services["web"]!.shares).toEqual({ blue: 0, green: 1 });
+  });
+
+  it("still refuses a new cluster at the unsupported version", async () => {
+    const env = { [DEPLOYED_CONFIG_VARIABLE]: deployedFile(migrationFleet()) };
+    const added = edit(migrationFleet(), (f) => { f.clusters.red = structuredClone(f.clusters.blue); });
+    await expect(runMocked(() => runFleetProgram(added, { today: PAST_EXTENDED, ...deployedFleetFromEnv(env) }))).rejects.toThrow(/clusters\.red\.version/);
+  });
+
+  it("names an unreadable deployed config with the variable and the fix", () => {
+    expect(() => deployedFleetFromEnv({ [DEPLOYED_CONFIG_VARIABLE]: "/nonexistent/Pulumi.shop.yaml" })).toThrow(/BATON_DEPLOYED_CONFIG=\/nonexistent\/Pulumi.shop.yaml[\s\S]*Cannot read it/);
   });
 });
