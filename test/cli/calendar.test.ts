@@ -181,7 +181,7 @@ describe("names a command takes", () => {
   it("shift: an unknown service or cluster exits 2 with a did-you-mean, leaving the file alone", async () => {
     const file = stackFile("names.yaml", migrationFleet());
     const before = readFileSync(file, "utf8");
-    const service = await run("shift", file, "wev", "green=20");
+    const service = await run("shift", file, "wbe", "green=20");
     expect(service.code).toBe(2);
     expect(service.err).toContain('Did you mean "web"?');
     const cluster = await run("shift", file, "web", "gren=20");
@@ -193,7 +193,7 @@ describe("names a command takes", () => {
 
   it("rollout: an unknown service or --to cluster exits 2 with a did-you-mean", async () => {
     const file = stackFile("rollout-names.yaml", migrationFleet());
-    const service = await run("rollout", file, "wev", "--to", "green", "--dry-run");
+    const service = await run("rollout", file, "wbe", "--to", "green", "--dry-run");
     expect(service.code).toBe(2);
     expect(service.err).toContain('(did you mean "web"?)');
     const to = await run("rollout", file, "web", "--to", "gren", "--dry-run");

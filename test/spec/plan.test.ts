@@ -95,3 +95,33 @@ describe("plan", () => {
     ]);
   });
 });
+
+describe("judging the change, not the state it starts from", () => {
+  // Deployed before baton required network.apiAccess: valid then, broken under today's rules.
+  const olderRules = () => edit(migrationFleet(), (f) => { delete f.network.apiAccess; });
+
+  it("allows a weight change on a fleet that breaks a rule added since it was deployed, warning on the current state", () => {
+    const result = planned(olderRules(), edit(olderRules(), (f) => { f.services.web.weights = { blue: 50, green: 50 }; }));
+    expect(result.allowed).toBe(true);
+    const warned = result.problems.filter((p) => p.rule === "cluster-api-unreachable");
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.every((p) => p.severity === "warning" && p.deployed === true)).toBe(true);
+    expect(warned[0]!.message).toMatch(/^Already so in the deployed config/);
+  });
+
+  it("still refuses the same problem where the change introduces it", () => {
+    const after = edit(olderRules(), (f) => {
+      f.clusters.red = structuredClone(f.clusters.green);
+      f.services.web.weights = { ...f.services.web.weights, red: 0 };
+    });
+    const result = planned(olderRules(), after);
+    expect(result.allowed).toBe(false);
+    expect(result.problems).toContainEqual(expect.objectContaining({ severity: "error", rule: "cluster-api-unreachable", path: "baton:fleet.clusters.red" }));
+  });
+
+  it("reports nothing about a problem the change fixes", () => {
+    const result = planned(olderRules(), migrationFleet());
+    expect(result.allowed).toBe(true);
+    expect(result.problems.map((p) => p.rule)).not.toContain("cluster-api-unreachable");
+  });
+});
