@@ -5,9 +5,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpecError } from "../src/spec/problems.js";
+import { useCachedVersionTable } from "../src/cli/version-cache.js";
 import { deployedFleetFromEnv, runFleetProgram } from "./program.js";
 
 function run() {
+  // The EKS version table `baton versions --refresh` wrote, when there is one: judge as the CLI does.
+  useCachedVersionTable((warning) => void pulumi.log.warn(warning));
   try {
     // getObject, not requireObject: a missing key gets the spec's message with its fix.
     // BATON_DEPLOYED_CONFIG, when set, names the deployed config the change is judged against.
