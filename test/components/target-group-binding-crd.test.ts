@@ -2,23 +2,24 @@
  * The TargetGroupBinding baton writes, checked against the AWS Load Balancer Controller's own CRD
  * schema (the upstream YAML, read from the reference data) with a JSON-schema validator.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import Ajv from "ajv";
 import { parse } from "yaml";
 import { TARGET_GROUP_BINDING_API_VERSION, TARGET_GROUP_BINDING_KIND, targetGroupBindingSpec } from "../../src/components/target-group-binding.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { migrationFleet, TODAY } from "../support/fleets.js";
+import { reference } from "../support/reference.js";
 import { runMocked } from "./harness.js";
 
 Error.stackTraceLimit = 0;
 
 interface CrdVersion { name: string; storage?: boolean; schema: { openAPIV3Schema: object } }
-const crd = parse(readFileSync(path.resolve(__dirname, "../../../shared/reference/targetgroupbindings.elbv2.k8s.aws.crd.yaml"), "utf8")) as {
-  spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
-};
+const CRD_FILE = "targetgroupbindings.elbv2.k8s.aws.crd.yaml";
+const ref = reference("the check against the controller's CRD", CRD_FILE);
+interface Crd { spec: { group: string; names: { kind: string }; versions: CrdVersion[] } }
+// A stand-in with no versions when the CRD is absent: the describe below is skipped then.
+const crd: Crd = ref.present ? (parse(ref.read(CRD_FILE)) as Crd) : { spec: { group: "", names: { kind: "" }, versions: [] } };
 const [group, version] = TARGET_GROUP_BINDING_API_VERSION.split("/");
-const served = crd.spec.versions.find((v) => v.name === version)!;
+const served = crd.spec.versions.find((v) => v.name === version) ?? { name: "", schema: { openAPIV3Schema: {} } };
 // The CRD carries Kubernetes' own keywords (x-kubernetes-*), which are annotations to a JSON-schema validator.
 const validate = new Ajv({ strict: false, allErrors: true }).compile(served.schema.openAPIV3Schema);
 
@@ -28,7 +29,7 @@ const sample = targetGroupBindingSpec({
   loadBalancerSecurityGroupId: "sg-0a1b2c3d4e5f67890",
 });
 
-describe("the TargetGroupBinding against the upstream CRD", () => {
+describe.skipIf(!ref.present)(`the TargetGroupBinding against the upstream CRD${ref.skipNote}`, () => {
   it("targets the CRD's group, kind and stored version", () => {
     expect(crd.spec.group).toBe(group);
     expect(crd.spec.names.kind).toBe(TARGET_GROUP_BINDING_KIND);

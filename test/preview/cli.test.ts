@@ -8,7 +8,8 @@ Error.stackTraceLimit = 0;
 
 const repo = path.resolve(__dirname, "../..");
 const stack = (name: string) => path.join(repo, "stacks", name);
-const sample = path.resolve(repo, "../shared/reference/pulumi-preview/sample-preview-update.json");
+/** A `pulumi preview --json` of the migration's 90/10 → 50/50 step, shipped with the repository. */
+const sample = path.join(repo, "examples/previews/shift.json");
 const run = async (...args: string[]) => {
   const io = captureIo();
   const code = await main(["node", "baton", ...args, "--today", "2026-11-23"], io);
@@ -49,7 +50,7 @@ describe("baton comment", () => {
     const { code, out } = await run("comment", sample);
     expect(code).toBe(0);
     expect(out).toContain("<!-- baton-preview -->");
-    expect(out).toContain("| update | lambda.Function | `docsHandler` | code |");
+    expect(out).toContain("| update | lb.ListenerRule | `shop-web` | actions[0].forward.targetGroups[0].weight, actions[0].forward.targetGroups[1].weight |");
     expect(out).toContain("Rendered from `pulumi preview --json`");
   });
 

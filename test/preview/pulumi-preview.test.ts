@@ -1,15 +1,24 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { parse } from "yaml";
 import { parsePulumiPreview, PreviewJsonError } from "../../src/preview/pulumi-preview.js";
-import { countOps } from "../../src/preview/model.js";
+import { cloudChanges, countOps } from "../../src/preview/model.js";
+import { captureProgram } from "../../src/preview/capture.js";
+import { diffCaptures } from "../../src/preview/diff.js";
 import { renderMarkdown } from "../../src/preview/render-markdown.js";
 import { buildReview } from "../../src/preview/review.js";
+import { runFleetProgram } from "../../stacks/program.js";
+import { TODAY } from "../support/fleets.js";
+import { reference } from "../support/reference.js";
 
-const SAMPLES = path.resolve(__dirname, "../../../shared/reference/pulumi-preview");
-const sample = (name: string): unknown => JSON.parse(readFileSync(path.join(SAMPLES, `sample-preview-${name}.json`), "utf8"));
+Error.stackTraceLimit = 0;
+
+const SAMPLE_FILES = ["creates", "update", "deletes"].map((name) => `pulumi-preview/sample-preview-${name}.json`);
+const ref = reference("reading real `pulumi preview --json` output of another program", ...SAMPLE_FILES);
+const sample = (name: string): unknown => JSON.parse(ref.read(`pulumi-preview/sample-preview-${name}.json`));
 const review = (json: unknown) => buildReview({ offline: false, subject: "preview.json", changes: parsePulumiPreview(json).changes });
 
-describe("reading real pulumi preview --json output", () => {
+describe.skipIf(!ref.present)(`reading real pulumi preview --json output${ref.skipNote}`, () => {
   it("creates: all 16 steps are creates, typed from their state", () => {
     const { changes } = parsePulumiPreview(sample("creates"));
     expect(countOps(changes)).toMatchObject({ create: 16, update: 0, delete: 0, same: 0 });
@@ -38,9 +47,52 @@ describe("reading real pulumi preview --json output", () => {
     expect(md).toContain("- **delete** iam.Role `docsHandler`: no longer in the program");
   });
 
-  it("rejects JSON that is not a preview, saying how to produce one", () => {
-    expect(() => parsePulumiPreview({ foo: 1 })).toThrow(PreviewJsonError);
-    expect(() => parsePulumiPreview({ steps: [{ op: "create" }] })).toThrow(/steps\[0\] has no "op" and "urn"/);
+});
+
+it("rejects JSON that is not a preview, saying how to produce one", () => {
+  expect(() => parsePulumiPreview({ foo: 1 })).toThrow(PreviewJsonError);
+  expect(() => parsePulumiPreview({ steps: [{ op: "create" }] })).toThrow(/steps\[0\] has no "op" and "urn"/);
+});
+
+const repo = path.resolve(__dirname, "../..");
+const shipped = (name: string): unknown => JSON.parse(readFileSync(path.join(repo, "examples/previews", `${name}.json`), "utf8"));
+const stackFleet = (file: string): unknown => (parse(readFileSync(path.join(repo, "stacks", file), "utf8")) as { config: Record<string, unknown> }).config["baton:fleet"];
+/** The changes that touch the cloud, as a reviewer compares them. */
+const changed = (changes: ReturnType<typeof parsePulumiPreview>["changes"]) =>
+  cloudChanges(changes).filter((c) => c.op !== "same").map((c) => ({ type: c.type, name: c.name, op: c.op, paths: [...c.paths].sort() }));
+
+describe("the preview JSON shipped in examples/previews", () => {
+  it("shift.json: one listener-rule update, the fleet read from the preview's own config", () => {
+    const parsed = parsePulumiPreview(shipped("shift"));
+    expect(countOps(cloudChanges(parsed.changes))).toMatchObject({ update: 1, same: 38, create: 0, delete: 0, replace: 0 });
+    expect(parsed.fleet).toEqual(stackFleet("Pulumi.migration-next.yaml"));
+    const r = buildReview({ offline: false, subject: "shift.json", changes: parsed.changes, before: stackFleet("Pulumi.migration.yaml"), after: parsed.fleet, validate: { today: TODAY } });
+    expect(r.verdict?.allowed).toBe(true);
+    expect(r.traffic.find((t) => t.service === "web")?.rows.map((row) => [row.target, row.before, row.after])).toEqual([["blue", 90, 50], ["green", 10, 50]]);
+  });
+
+  it("nodegroup-replacement.json: the three replacement steps read as one replace, with the provider's reason", () => {
+    const { changes } = parsePulumiPreview(shipped("nodegroup-replacement"));
+    expect(changed(changes)).toEqual([{ type: "aws:eks/nodeGroup:NodeGroup", name: "shop-blue-general", op: "replace", paths: ["instanceTypes[0]"] }]);
+    expect(renderMarkdown(review(shipped("nodegroup-replacement")))).toContain("- **replace** eks.NodeGroup `shop-blue-general`: the provider replaces it: instanceTypes, instanceTypes[0] cannot change in place");
+  });
+
+  it("decommission.json: blue's cluster deleted (irreversible), every blue resource listed, the listener rule updated", () => {
+    const { changes } = parsePulumiPreview(shipped("decommission"));
+    const deleted = cloudChanges(changes).filter((c) => c.op === "delete");
+    expect(deleted.length).toBeGreaterThan(10);
+    expect(deleted.every((c) => c.name.includes("blue"))).toBe(true);
+    const md = renderMarkdown(review(shipped("decommission")));
+    expect(md).toContain("- **delete EKS cluster shop-blue**: A deleted cluster cannot be restored");
+    expect(changed(changes).filter((c) => c.op === "update")).toEqual([{ type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", op: "update", paths: ["actions[0].forward.targetGroups[0].arn", "actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1]"] }]);
+  });
+
+  // The documents are written from baton's own program (examples/previews/write.ts): when the
+  // program changes what a step touches, this fails and the documents are written again.
+  it("shift.json changes what the offline preview of the same configs changes", async () => {
+    const capture = (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
+    const offline = diffCaptures(await capture(stackFleet("Pulumi.migration.yaml")), await capture(stackFleet("Pulumi.migration-next.yaml")));
+    expect(changed(parsePulumiPreview(shipped("shift")).changes)).toEqual(changed(offline));
   });
 });
 
