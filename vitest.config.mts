@@ -7,7 +7,9 @@ export default defineConfig({
     globals: true,
     // Pulumi's mock runtime keeps global state per process: run each test file in its own process.
     pool: "forks",
+    // A fresh clone's first run reads everything from a cold disk, on a machine that may be busy.
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Tests judge versions by the embedded table, never by a developer's `baton versions --refresh` cache.
     env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json" },
   },

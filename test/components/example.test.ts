@@ -13,7 +13,8 @@ it("type-checks with the project's compiler options", () => {
   const program = ts.createProgram([path.join(root, "examples/own-program.ts")], { ...config.options, noEmit: true });
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   expect(diagnostics).toEqual([]);
-});
+  // Type-checking pulls in every @pulumi/aws declaration: on a cold disk and a busy machine, minutes.
+}, 240_000);
 
 it("runs under mocks: two clusters and a listener rule weighting them 80/20", async () => {
   const { result, mocks } = await runMocked(() => ownProgram({ today: TODAY }));
