@@ -8,7 +8,7 @@ import { formatEdit } from "../spec/format-plan.js";
 import { formatProblem } from "../spec/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import type { Review } from "./review.js";
-import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, shareMove, verdictLine, weight } from "./wording.js";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -59,7 +59,7 @@ function traffic(review: Review, limits: Limits): string[] {
     }
     if (service.rows.length > rows.length) lines.push(`| … ${service.rows.length - rows.length} more | | |`);
   }
-  if (unchanged.length > 0) lines.push("", `Traffic unchanged: ${unchanged.map((s) => s.service).join(", ")}.`);
+  if (unchanged.length > 0) lines.push("", `Traffic unchanged: ${nameList(unchanged.map((s) => s.service), "services")}.`);
   return lines;
 }
 
@@ -102,14 +102,27 @@ function details(review: Review, limits: Limits): string[] {
   return lines;
 }
 
+const yaml = (edits: Review["rollback"]["edits"]) => ["```yaml", ...edits.map(formatEdit), "```"];
+
 function rollback(review: Review): string[] {
   const r = review.rollback;
   const lines = ["", "#### Rollback"];
   if (r.edits.length > 0) {
-    lines.push("", "Undo this change with this config edit:", "", "```yaml", ...r.edits.map(formatEdit), "```");
-    if (r.takesEffect.length > 0) lines.push("", ...r.takesEffect.map((t) => `- takes effect: ${t}`));
+    const what = r.escapes.length > 0 ? "Undo the rest of this change" : "Undo this change";
+    lines.push("", `${what} with this config edit:`, "", ...yaml(r.edits));
+    if (r.takesEffect.length > 0) lines.push("", ...r.takesEffect.map((t) => `- takes effect: ${andList(t.subjects)}: ${t.speed}`));
+  } else if (r.escapes.length > 0) {
+    lines.push("", "No config edit undoes this change.");
   } else if (review.verdict && review.plan && review.plan.changes.length === 0) {
     lines.push("", "Nothing to roll back: the fleet spec does not change.");
+  }
+  for (const escape of r.escapes) {
+    if (escape.edits.length === 0) {
+      lines.push("", `**${andList(escape.subjects)}**: ${escape.notes.join(" ")}`);
+      continue;
+    }
+    lines.push("", `**If ${escapeSubject(escape)} misbehaves after this change, move its traffic away** (the change to ${andList(escape.subjects)} cannot be undone) with this config edit:`, "", ...yaml(escape.edits));
+    if (escape.takesEffect) lines.push("", `- takes effect: ${escape.takesEffect}`);
   }
   if (r.notes.length > 0) lines.push("", ...r.notes.map((n) => `- ${n}`));
   return lines;

@@ -2,7 +2,7 @@
 import { formatEdit, type Paint } from "../spec/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
-import { OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
 const WIDTH = 100;
 
@@ -49,7 +49,7 @@ export function renderText(review: Review, paint: Paint): string {
       out.push(...wrap(`    takes effect ${s.takesEffect}`, "      ").map(paint.dim));
     }
     const unchanged = review.traffic.filter((t) => !t.changed).map((t) => t.service);
-    if (unchanged.length > 0) out.push(...wrap(`  unchanged: ${unchanged.join(", ")}`, "    "));
+    if (unchanged.length > 0) out.push(...wrap(`  unchanged: ${nameList(unchanged, "services")}`, "    "));
   }
   if (review.irreversible.length > 0) {
     out.push("", paint.bold(paint.red("cannot be undone")));
@@ -71,15 +71,31 @@ export function renderText(review: Review, paint: Paint): string {
   }
   const counts = countOps(cloudChanges(review.changes));
   out.push("", `${paint.bold("other resources")}: ${counts.update} update(s), ${counts.create} create(s), ${counts.same} unchanged`);
-  for (const c of cloudChanges(review.changes).filter((x) => x.op === "update").slice(0, 10)) {
-    out.push(...wrap(`  update ${shortType(c.type)} ${c.name}: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}`, "    ").map(paint.dim));
+  // The same list the comment collapses: every update and create, with what changes.
+  const rest = cloudChanges(review.changes).filter((x) => x.op === "update" || x.op === "create");
+  for (const c of rest.slice(0, LIST_LIMIT)) {
+    const changed = c.op === "update" ? `: ${c.paths.slice(0, 3).join(", ")}${c.paths.length > 3 ? ", …" : ""}` : "";
+    out.push(...wrap(`  ${OP_LABEL[c.op]} ${shortType(c.type)} ${c.name}${changed}`, "    ").map(paint.dim));
   }
+  if (rest.length > LIST_LIMIT) out.push(paint.dim(`  … ${rest.length - LIST_LIMIT} more (see --format json)`));
   out.push("", paint.bold("rollback"));
-  if (review.rollback.edits.length > 0) {
-    for (const e of review.rollback.edits) out.push(`  ${formatEdit(e)}`);
-    for (const t of review.rollback.takesEffect) out.push(...wrap(`  takes effect: ${t}`, "    ").map(paint.dim));
-  } else if (review.rollback.notes.length === 0) out.push("  nothing to roll back");
-  for (const n of review.rollback.notes) out.push(...wrap(`  ${n}`, "    "));
+  const r = review.rollback;
+  if (r.edits.length > 0) {
+    out.push(r.escapes.length > 0 ? "  undo the rest of this change with this config edit:" : "  undo this change with this config edit:");
+    for (const e of r.edits) out.push(`    ${formatEdit(e)}`);
+    for (const t of r.takesEffect) out.push(...wrap(`    takes effect: ${andList(t.subjects)}: ${t.speed}`, "      ").map(paint.dim));
+  } else if (r.escapes.length > 0) out.push("  no config edit undoes this change");
+  else if (r.notes.length === 0) out.push("  nothing to roll back");
+  for (const escape of r.escapes) {
+    if (escape.edits.length === 0) {
+      out.push(...wrap(`  ${andList(escape.subjects)}: ${escape.notes.join(" ")}`, "    "));
+      continue;
+    }
+    out.push(...wrap(`  if ${escapeSubject(escape)} misbehaves after this change, move its traffic away (the change to ${andList(escape.subjects)} cannot be undone) with this config edit:`, "    "));
+    for (const e of escape.edits) out.push(`    ${formatEdit(e)}`);
+    if (escape.takesEffect) out.push(...wrap(`    takes effect: ${escape.takesEffect}`, "      ").map(paint.dim));
+  }
+  for (const n of r.notes) out.push(...wrap(`  ${n}`, "    "));
   out.push("", ...wrap(review.offline ? OFFLINE_NOTE.replace(/`/g, "") : REAL_PREVIEW_NOTE.replace(/`/g, "")).map(paint.dim));
   return out.join("\n");
 }

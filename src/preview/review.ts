@@ -4,7 +4,8 @@
  * The verdict, rollbacks and roll sizes come from the spec layer; nothing here re-decides a rule.
  */
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../spec/nodegroups.js";
-import { plan, planRollback, type Change, type ConfigEdit, type Plan } from "../spec/plan.js";
+import { plan, type Change, type ConfigEdit, type Plan } from "../spec/plan.js";
+import { planRollbackSteps, type Escape, type TakesEffect } from "../spec/rollback.js";
 import { errorsOf, type Problem } from "../spec/problems.js";
 import type { FleetSpec, ServiceSpec } from "../spec/schema.js";
 import { shares, weightChangeSpeed } from "../spec/traffic.js";
@@ -71,9 +72,12 @@ export interface Review {
   readonly rolls: readonly NodeGroupRoll[];
   readonly changes: readonly ResourceChange[];
   readonly rollback: {
+    /** Undoes every reversible change, each config path once. */
     readonly edits: readonly ConfigEdit[];
-    readonly takesEffect: readonly string[];
-    /** For steps no config edit undoes. */
+    readonly takesEffect: readonly TakesEffect[];
+    /** For steps no config edit undoes: what to do if they misbehave. */
+    readonly escapes: readonly Escape[];
+    /** When baton cannot name the edit (no fleet configs). */
     readonly notes: readonly string[];
   };
 }
@@ -109,13 +113,13 @@ export function buildReview(input: ReviewInput): Review {
     verdict = {
       allowed: afterValidation.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
       warnings: afterValidation.problems.filter((p) => p.severity === "warning"),
-      basis: "baton validate (no base config: every resource is new)",
+      basis: "baton validate (no base config: only the proposed config is checked)",
     };
   }
 
   const traffic = afterFleet ? trafficFromSpecs(beforeFleet, afterFleet) : trafficFromChanges(changes);
   const rollback = planned ? rollbackOf(planned) : {
-    edits: [], takesEffect: [],
+    edits: [], takesEffect: [], escapes: [],
     notes: ["Revert this change and preview again; without the fleet configs baton cannot name the exact edit."],
   };
   return {
@@ -219,18 +223,6 @@ function rollsFromChanges(changes: readonly ResourceChange[]): NodeGroupRoll[] {
 }
 
 function rollbackOf(planned: Plan): Review["rollback"] {
-  const notes = planned.changes.filter((c) => c.irreversible || c.rollback.edits.length === 0).map((c) => `${c.subject}: ${c.rollback.note}`);
-  // Subjects whose rollback takes effect the same way share one line.
-  const speeds = new Map<string, string[]>();
-  for (const c of planned.changes.filter((x) => x.rollback.edits.length > 0)) speeds.set(c.rollback.takesEffect, [...(speeds.get(c.rollback.takesEffect) ?? []), c.subject]);
-  const takesEffect = [...speeds].map(([speed, subjects]) => `${subjects.join(", ")}: ${speed}`);
-  // Two irreversible steps of one cluster move the same traffic back: say each edit once.
-  const seen = new Set<string>();
-  const edits: ConfigEdit[] = [];
-  for (const edit of planRollback(planned)) {
-    const key = JSON.stringify(edit);
-    if (!seen.has(key)) edits.push(edit);
-    seen.add(key);
-  }
-  return { edits, takesEffect, notes };
+  const steps = planRollbackSteps(planned);
+  return { edits: steps.undo, takesEffect: steps.takesEffect, escapes: steps.escapes, notes: [] };
 }

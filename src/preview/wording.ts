@@ -1,6 +1,7 @@
 /** Words and numbers every preview output shares, so the comment, text and JSON never disagree. */
 import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../spec/nodegroups.js";
 import type { ChangeOp } from "./model.js";
+import type { Escape } from "../spec/rollback.js";
 import type { NodeGroupRoll, Review, TrafficRow } from "./review.js";
 
 /** What an offline preview cannot know: said plainly in every output. */
@@ -40,9 +41,29 @@ export function rollSentence(roll: NodeGroupRoll): string {
 
 export const ROLL_NOTE = `Each batch is drained before the next starts; EKS fails the update when a node's pods cannot be evicted within ${EKS_POD_EVICTION_TIMEOUT_MINUTES} minutes (a PodDisruptionBudget that never allows an eviction stops it).`;
 
-/** The verdict in one line. */
+/** The verdict in one line: what a reviewer needs first, without how it was reached. */
 export function verdictLine(review: Review): string {
   const v = review.verdict;
   if (!v) return "no fleet config given: no verdict (pass --from/--to to get one)";
-  return v.allowed ? `allowed (${v.basis})` : `refused: ${v.refusedRules.join(", ")} (${v.basis})`;
+  if (!review.plan) return v.allowed ? "valid (no base config: only the proposed config is checked)" : `invalid: ${v.refusedRules.join(", ")}`;
+  return v.allowed ? `allowed: ${changeCount(review.plan.changes.length)}` : `refused: ${v.refusedRules.join(", ")}`;
 }
+
+const changeCount = (n: number) => (n === 0 ? "no fleet change" : n === 1 ? "1 fleet change" : `${n} fleet changes`);
+
+/** How many names a list shows before it summarises the rest. */
+export const NAMES_SHOWN = 5;
+
+/** `web, api`, or at fleet scale `150 services: s001, s002, s003, s004, s005 and 145 more`. */
+export function nameList(names: readonly string[], noun: string): string {
+  if (names.length <= NAMES_SHOWN + 1) return names.join(", ");
+  return `${names.length} ${noun}: ${names.slice(0, NAMES_SHOWN).join(", ")} and ${names.length - NAMES_SHOWN} more`;
+}
+
+/** "cluster blue", "cluster blue and node group blue/general", "a, b and c". */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** What an escape moves traffic away from: `cluster blue`. */
+export const escapeSubject = (escape: Escape) => (escape.cluster !== undefined ? `cluster ${escape.cluster}` : andList(escape.subjects));

@@ -26,10 +26,20 @@ export function formatYamlValue(value: unknown): string {
   return String(value);
 }
 
-function formatChange(change: Change, paint: Paint): string {
-  const verdict = change.refusals.length > 0 ? paint.red("REFUSED") : paint.green("allowed");
+/** True when `path` is `under` or below it: a validation error on `services.web.weights.green` refuses the shift of `services.web.weights`. */
+const isUnder = (path: string, under: string) => path === under || path.startsWith(`${under}.`);
+
+function formatChange(change: Change, paint: Paint, planned: Plan): string {
+  const refusedBy = [...change.refusals, ...planned.problems.filter((p) => p.severity === "error" && isUnder(p.path, change.path))];
+  // In a refused plan nothing is applied: a change that breaks no rule itself is blocked by the
+  // others, never "allowed", and there is nothing to roll back.
+  const verdict = refusedBy.length > 0 ? paint.red("REFUSED") : planned.allowed ? paint.green("allowed") : paint.yellow("blocked");
   const lines = [`${verdict} ${paint.bold(change.kind)} ${change.summary}${change.irreversible ? paint.yellow(" [irreversible]") : ""}`];
   for (const problem of change.refusals) lines.push(...formatProblem(problem).split("\n").map((l) => `    ${l}`));
+  if (!planned.allowed) {
+    if (refusedBy.length > change.refusals.length) lines.push(`    refused by ${[...new Set(refusedBy.map((p) => p.rule))].join(", ")} above`);
+    return lines.join("\n");
+  }
   const rollback = change.rollback;
   lines.push(`    rollback: ${rollback.note}`);
   for (const edit of rollback.edits) lines.push(`      ${formatEdit(edit)}`);
@@ -46,6 +56,6 @@ export function formatPlan(planned: Plan, paint: Paint): string {
   const problems = planned.problems.map((p) => (p.severity === "error" ? paint.red(formatProblem(p)) : paint.yellow(formatProblem(p))));
   if (problems.length > 0) sections.push(problems.join("\n"));
   if (planned.changes.length === 0 && planned.allowed) sections.push("no changes");
-  sections.push(...planned.changes.map((c) => formatChange(c, paint)));
+  sections.push(...planned.changes.map((c) => formatChange(c, paint, planned)));
   return sections.join("\n\n");
 }

@@ -33,7 +33,15 @@ describe("baton preview", () => {
     const { code, out } = await run("preview", stack("Pulumi.dev.yaml"), "--format", "markdown");
     expect(code).toBe(0);
     expect(out).toMatch(/Other resources: 0 update\(s\), \d+ create\(s\), 0 unchanged/);
-    expect(out).toContain("baton validate (no base config: every resource is new)");
+    expect(out).toContain("### ✅ baton: valid (no base config: only the proposed config is checked)");
+  });
+
+  it("the text output lists what is created, as the comment does", async () => {
+    const { code, out } = await run("preview", stack("Pulumi.dev.yaml"));
+    expect(code).toBe(0);
+    expect(out.split("\n")[0]).toBe("valid (no base config: only the proposed config is checked)");
+    expect(out).toMatch(/^ {2}create eks\.Cluster \S+$/m);
+    expect(out).toMatch(/^ {2}create eks\.NodeGroup \S+$/m);
   });
 
   it("exits 2 on a missing file or a bad format, naming what is wrong", async () => {

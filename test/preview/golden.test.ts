@@ -42,6 +42,21 @@ describe("golden review comments", () => {
     golden("version-bump.md", renderMarkdown(await preview(base, head, "a control-plane upgrade of blue")));
   });
 
+  it("a shift and a control-plane upgrade in one change: the undo and the escape are separate edits", async () => {
+    const base = migrationFleet();
+    const head = edit(base, (f) => { f.services.web.weights = { blue: 50, green: 50 }; f.clusters.blue.version = "1.34"; });
+    const review = await preview(base, head, "a shift of web and an upgrade of blue");
+    // The undo sets web's weights once, to what they were; the escape from blue is its own edit.
+    expect(review.rollback.edits).toEqual([{ path: "baton:fleet.services.web.weights", value: { blue: 90, green: 10 } }]);
+    expect(review.rollback.escapes).toEqual([expect.objectContaining({
+      cluster: "blue", subjects: ["cluster blue", "node group blue/general"],
+      edits: [{ path: "baton:fleet.services.web.weights", value: { blue: 0, green: 100 } }, { path: "baton:fleet.services.api.weights", value: { blue: 0, green: 100 } }],
+    })]);
+    expect(review.rollback.takesEffect).toEqual([{ speed: expect.stringMatching(/^at once/), subjects: ["service web"] }]);
+    golden("shift-and-upgrade.md", renderMarkdown(review));
+    golden("shift-and-upgrade.txt", renderText(review, plain));
+  });
+
   it("a refused decommission of a cluster that still has weight", async () => {
     const base = migrationFleet();
     const head = migrationWithoutGreen();
@@ -62,7 +77,7 @@ describe("the comment's length", () => {
     expect(full.length).toBeGreaterThan(limit);
     const trimmed = renderMarkdown(review, limit);
     expect(trimmed.length).toBeLessThanOrEqual(limit);
-    expect(trimmed).toMatch(/^### ✅ baton: allowed/m);
+    expect(trimmed).toMatch(/^### ✅ baton: valid/m);
     expect(trimmed).toContain("#### Rollback");
     expect(trimmed).toMatch(/… and \d+ more \(see `--format json`\)/);
     expect(renderMarkdown(review).length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);

@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { isSchedulable } from "../../src/spec/nodegroups.js";
-import { plan } from "../../src/spec/plan.js";
+import { plan, type ConfigEdit } from "../../src/spec/plan.js";
+import { planRollbackSteps } from "../../src/spec/rollback.js";
 import type { FleetInput } from "../../src/spec/schema.js";
 import { validateFleet } from "../../src/spec/validate.js";
 import { minorOf } from "../../src/spec/versions.js";
@@ -101,6 +102,37 @@ describe("plan properties", () => {
     );
     // The property is only meaningful if many generated transitions are allowed.
     expect(allowed).toBeGreaterThan(100);
+  });
+
+  it("an allowed plan's undo sets each key once, and applied to the proposed spec leaves only the steps nothing undoes", () => {
+    /** A config edit applied to a raw fleet, as a user would apply it to the stack file. */
+    const apply = (fleet: unknown, edit: ConfigEdit): unknown => {
+      const copy = structuredClone(fleet) as Record<string, unknown>;
+      const keys = edit.path.replace(/^baton:fleet\./, "").split(".");
+      let at = copy;
+      for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+      if (edit.remove) delete at[keys[keys.length - 1]!];
+      else at[keys[keys.length - 1]!] = structuredClone(edit.value);
+      return copy;
+    };
+    let undone = 0;
+    fc.assert(
+      fc.property(transitionArb, ([before, after]) => {
+        const planned = plan(before, after, { today: TODAY });
+        if (!planned.allowed) return;
+        const { undo, escapes } = planRollbackSteps(planned);
+        const paths = undo.map((e) => e.path);
+        expect(new Set(paths).size, `a key set twice: ${paths.join(", ")}`).toBe(paths.length);
+        for (const p of paths) expect(paths.filter((q) => q.startsWith(`${p}.`)), `an edit under ${p}`).toEqual([]);
+        for (const escape of escapes) expect(new Set(escape.edits.map((e) => e.path)).size).toBe(escape.edits.length);
+        const reverted = undo.reduce<unknown>(apply, after);
+        const left = plan(before, reverted, { today: TODAY });
+        expect(left.changes.filter((c) => !c.irreversible).map((c) => c.summary)).toEqual([]);
+        if (undo.length > 0) undone++;
+      }),
+      { numRuns: 800, seed: 20261129 },
+    );
+    expect(undone).toBeGreaterThan(30);
   });
 
   it("refuses every transition that deletes a cluster with traffic", () => {

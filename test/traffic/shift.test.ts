@@ -175,6 +175,10 @@ describe("baton shift", () => {
     expect(result.err).toContain("fix: Give at least one cluster a weight above 0");
     expect(result.err).toContain("left unchanged");
     expect(readFileSync(file, "utf8")).toBe(COMMENTED);
+    // Refused means nothing is written: the shift is marked refused, never "allowed", and no rollback is offered.
+    expect(result.err).toContain("REFUSED traffic-shift shift web");
+    expect(result.err).toContain("refused by weights-all-zero above");
+    expect(result.err + result.out).not.toMatch(/allowed|rollback/);
   });
 
   it("does not write with --dry-run, and exits 2 on bad arguments", async () => {
