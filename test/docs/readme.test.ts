@@ -81,6 +81,24 @@ function figuresOf(markdown: string): Record<string, number> {
   };
 }
 
+describe("figures the README copies from generated files", () => {
+  const excerpts = [...readme.matchAll(/<!-- readme-excerpt: (\S+) (.+?) -->\n([\s\S]*?)\n<!-- \/readme-excerpt -->/g)];
+
+  it("copies the benchmark targets, and nothing else restates them", () => {
+    expect(excerpts.map((m) => m[1])).toEqual(["docs/benchmarks.md"]);
+    // docs/preview.md points to the generated file instead of keeping timings of its own.
+    expect(readFileSync(path.join(repo, "docs/preview.md"), "utf8")).not.toMatch(/\| \d+(\.\d+)? s \|/);
+  });
+
+  it.each(excerpts.map((m) => [m[1]!, m[2]!, m[3]!] as const))("%s, section %s, verbatim", (file, heading, copy) => {
+    const source = readFileSync(path.join(repo, file), "utf8");
+    const start = source.indexOf(`\n${heading}\n`);
+    expect(start, `${file} has no "${heading}" section`).toBeGreaterThan(-1);
+    const section = source.slice(start + heading.length + 2).split(/\n#{1,6} /)[0]!.trim();
+    expect(section).toContain(copy.trim());
+  });
+});
+
 describe("the README", () => {
   it("marks the walkthrough, the comment, the plan and the comment-from-JSON examples", () => {
     expect(checks.length).toBeGreaterThanOrEqual(9);
