@@ -5,8 +5,13 @@
  *   // index.ts of your Pulumi project
  *   import { ownProgram } from "./own-program";
  *   export const outputs = ownProgram();
+ *
+ * Run on its own, it prints the offline preview of what it would create (no Pulumi CLI or AWS
+ * account needed):
+ *
+ *   npx tsx examples/own-program.ts [--today YYYY-MM-DD]
  */
-import { EksCluster, WeightedAlbRoute, type NodeGroupInput } from "../src/index.js";
+import { buildReview, captureProgram, createAll, EksCluster, renderText, WeightedAlbRoute, type NodeGroupInput } from "../src/index.js";
 
 export interface OwnProgramOptions {
   /** The date version support is judged on (ISO, UTC). @default today */
@@ -45,4 +50,24 @@ export function ownProgram(options: OwnProgramOptions = {}) {
     greenEndpoint: green.endpoint,
     listenerRuleArn: web.listenerRule.arn,
   };
+}
+
+/** Captures the program under Pulumi's mock runtime and prints what a first `pulumi up` would create. */
+export async function printPreview(options: OwnProgramOptions = {}, print: (text: string) => void = console.log): Promise<void> {
+  const captured = await captureProgram(() => ownProgram(options), { stack: "dev" });
+  const review = buildReview({ offline: true, subject: "examples/own-program.ts (a new stack: every resource is created)", changes: createAll(captured) });
+  const plain = (s: string) => s;
+  // The components checked their specs on construction (a bad one throws before this): the review
+  // has no fleet config to judge, so its verdict line is left out.
+  const text = renderText(review, { red: plain, green: plain, yellow: plain, bold: plain, dim: plain });
+  print(text.split("\n").slice(2).join("\n"));
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf("--today");
+  const today = at > 0 ? process.argv[at + 1] : undefined;
+  printPreview(today !== undefined ? { today } : {}).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
 }
