@@ -61,8 +61,9 @@ describe("offline preview of fleet changes", () => {
     expect(review.rolls).toEqual([{ subject: "node group blue/general", cause: "Kubernetes 1.33 → 1.34", nodes: 6, perBatch: 1, batches: 6, surge: 4 }]);
     const md = renderMarkdown(review);
     expect(md).toMatch(/#### Cannot be undone\n\n- \*\*upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
-    // The rollback is a traffic move to the cluster that served before.
-    expect(review.rollback.edits[0]).toEqual({ path: "baton:fleet.services.web.weights", value: { blue: 0, green: 100 } });
+    // No edit undoes it: the rollback is a traffic move to the cluster that served before, apart from any undo.
+    expect(review.rollback.edits).toEqual([]);
+    expect(review.rollback.escapes.map((e) => [e.cluster, e.edits[0]])).toEqual([["blue", { path: "baton:fleet.services.web.weights", value: { blue: 0, green: 100 } }]]);
   });
 
   it("changing a node group's instance types shows a replacement with its reason", async () => {
