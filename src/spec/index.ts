@@ -2,6 +2,7 @@
 export { Fleet, DEFAULT_UPDATE_CONFIG, type FleetSpec, type FleetInput, type ClusterSpec, type NodeGroupSpec, type ServiceSpec, type AlbServiceSpec, type DnsServiceSpec, type UpdateConfigSpec, type TaintSpec } from "./schema.js";
 export { validateFleet, type Validation, type ValidateOptions } from "./validate.js";
 export { plan, planChanges, planRollback, type Plan, type Change, type ChangeKind, type ConfigEdit, type Rollback } from "./plan.js";
+export { planRollbackSteps, mergeEdits, type PlanRollback, type Escape, type TakesEffect } from "./rollback.js";
 export { formatPlan, formatEdit } from "./format-plan.js";
 export { FleetSpecError, formatProblem, FLEET_CONFIG_KEY, type Problem } from "./problems.js";
 export { parseStackConfig, type StackConfig } from "./stack-config.js";

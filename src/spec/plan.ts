@@ -399,7 +399,10 @@ export function plan(beforeInput: unknown, afterInput: unknown, options: Validat
   };
 }
 
-/** Every change's rollback edits, in order: the config edit that undoes the whole plan. */
+/**
+ * Every change's rollback edits, in order, the traffic escapes of irreversible steps included, so
+ * a key can appear more than once. The edit a reviewer applies is `planRollbackSteps` (rollback.ts).
+ */
 export function planRollback(planned: Plan): ConfigEdit[] {
   return planned.changes.flatMap((c) => c.rollback.edits);
 }
