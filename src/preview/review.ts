@@ -117,7 +117,9 @@ export function buildReview(input: ReviewInput): Review {
     };
   }
 
-  const traffic = afterFleet ? trafficFromSpecs(beforeFleet, afterFleet) : trafficFromChanges(changes);
+  // Without the deployed config, a real preview's own old and new states say how weights move; the
+  // proposed config alone would show every weight as new.
+  const traffic = afterFleet && (beforeFleet || offline) ? trafficFromSpecs(beforeFleet, afterFleet) : trafficFromChanges(changes);
   const rollback = planned ? rollbackOf(planned) : {
     edits: [], takesEffect: [], escapes: [],
     notes: ["Revert this change and preview again; without the fleet configs baton cannot name the exact edit."],

@@ -87,6 +87,13 @@ describe("the preview JSON shipped in examples/previews", () => {
     expect(changed(changes).filter((c) => c.op === "update")).toEqual([{ type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", op: "update", paths: ["actions[0].forward.targetGroups[0].arn", "actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1]"] }]);
   });
 
+  it("with the fleet in the preview's config but no base config, weights move as the preview's own states say", () => {
+    const parsed = parsePulumiPreview(shipped("decommission"));
+    const r = buildReview({ offline: false, subject: "decommission.json", changes: parsed.changes, after: parsed.fleet, validate: { today: TODAY } });
+    const web = r.traffic.find((t) => t.routing === "alb")!;
+    expect(web.rows.map((row) => [row.before, row.after])).toEqual([[0, undefined], [100, 100]]);
+  });
+
   // The documents are written from baton's own program (examples/previews/write.ts): when the
   // program changes what a step touches, this fails and the documents are written again.
   it("shift.json changes what the offline preview of the same configs changes", async () => {
