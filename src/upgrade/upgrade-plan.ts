@@ -207,10 +207,11 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     const estimate = estimateStep(draft.plan.changes, draft.beforeSpec, draft.afterSpec, a);
     const begins = Math.max(clock, previousStart + interval);
     const ends = begins + estimate.minutes * MINUTE;
+    // The file before this step holds from the end of the previous step (waiting included) to the
+    // end of this one: every cluster in it runs meanwhile (a new one counts from its creation step).
+    const hours = (ends - clock) / 3_600_000;
     previousStart = begins;
     clock = ends;
-    const hours = estimate.minutes / 60;
-    // Who runs during the step: every cluster of the file before it (a new one counts from its creation step).
     const day = new Date(begins).toISOString().slice(0, 10);
     for (const [cluster, c] of Object.entries(draft.beforeSpec.clusters)) {
       if (supportPhase(c.version, day) !== "extended") continue;
