@@ -4,10 +4,10 @@
  * decommissioned. Each move is its own step, in the order the spec's transition rules demand: the
  * new cluster at weight 0, the shift schedule, and the decommission only once its weights are 0.
  */
+import { isSchedulable } from "../spec/nodegroups.js";
 import { WEIGHT_LIMITS } from "../spec/traffic.js";
-import { compareVersions } from "../spec/versions.js";
 import type { FleetSpec, ServiceSpec } from "../spec/schema.js";
-import { clustersBelow, slugVersion } from "./in-place.js";
+import { clustersBelow, isBehind, slugVersion } from "./in-place.js";
 import type { InputNeeded, StepBuilder } from "./steps.js";
 import type { StackDocument } from "./stack-document.js";
 
@@ -32,10 +32,10 @@ export function derivedClusterName(old: string, to: string, taken: ReadonlySet<s
 
 const listing = (fleet: FleetSpec, cluster: string) => Object.entries(fleet.services).filter(([, s]) => cluster in s.weights);
 
-/** A cluster already at the target that shares a service with `old`: it takes the traffic without a new build. */
+/** A cluster already at the target, with room for pods, that shares a service with `old`: it takes the traffic without a new build. */
 function existingReceiver(fleet: FleetSpec, old: string, to: string): string | undefined {
   const services = listing(fleet, old).map(([, s]) => s);
-  return Object.entries(fleet.clusters).find(([name, c]) => name !== old && compareVersions(c.version, to) >= 0 && services.some((s) => name in s.weights))?.[0];
+  return Object.entries(fleet.clusters).find(([name, c]) => name !== old && !isBehind(c, to) && Object.values(c.nodeGroups).some(isSchedulable) && services.some((s) => name in s.weights))?.[0];
 }
 
 /**

@@ -5,14 +5,20 @@
  * control plane only when every node group runs its version.
  */
 import { effectiveNodeGroupVersion } from "../spec/nodegroups.js";
+import type { ClusterSpec } from "../spec/schema.js";
 import { compareVersions, minorOf, versionFromMinor } from "../spec/versions.js";
 import type { StepBuilder } from "./steps.js";
 
 export const slugVersion = (version: string) => version.replace(".", "-");
 
-/** Clusters below `to`, in the order the file lists them. */
+/** Whether a cluster has not fully reached `to`: its control plane, or any of its node groups, is older. */
+export function isBehind(cluster: ClusterSpec, to: string): boolean {
+  return compareVersions(cluster.version, to) < 0 || Object.values(cluster.nodeGroups).some((g) => compareVersions(effectiveNodeGroupVersion(cluster, g), to) < 0);
+}
+
+/** Clusters that have not fully reached `to`, in the order the file lists them. */
 export function clustersBelow(builder: StepBuilder, to: string): string[] {
-  return Object.entries(builder.spec.clusters).filter(([, c]) => compareVersions(c.version, to) < 0).map(([name]) => name);
+  return Object.entries(builder.spec.clusters).filter(([, c]) => isBehind(c, to)).map(([name]) => name);
 }
 
 /** Pinned node groups of `cluster` that run behind its control plane. */
