@@ -72,7 +72,7 @@ export function planClusterBlueGreen(builder: StepBuilder, to: string, options: 
     const services = listing(fleet, old).map(([name]) => name);
 
     if (!(receiver in fleet.clusters)) {
-      builder.step(`create-${receiver}-${slugVersion(to)}`, `Create cluster ${receiver} at ${to} next to ${old}, at weight 0`, (doc) => {
+      builder.step(receiver.endsWith(slugVersion(to)) ? `create-${receiver}` : `create-${receiver}-${slugVersion(to)}`, `Create cluster ${receiver} at ${to} next to ${old}, at weight 0`, (doc) => {
         doc.copy(["clusters", old], ["clusters", receiver]);
         doc.set(["clusters", receiver, "version"], to);
         const groups = fleet.clusters[old]!.nodeGroups;

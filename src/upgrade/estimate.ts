@@ -9,7 +9,7 @@ import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiv
 import { FLEET_CONFIG_KEY } from "../spec/problems.js";
 import type { Change } from "../spec/plan.js";
 import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../spec/schema.js";
-import { ELB_ALIAS_TTL_SECONDS } from "../spec/traffic.js";
+import { ELB_ALIAS_TTL_SECONDS, shares } from "../spec/traffic.js";
 import type { EstimateAssumptions } from "./assumptions.js";
 
 export interface RollEstimate {
@@ -64,6 +64,12 @@ export function estimateRoll(name: string, from: string, to: string, group: Node
   };
 }
 
+/** Whether a weight change moves traffic (listing or dropping a cluster at weight 0 moves none). */
+export function sharesMove(before: unknown, after: unknown): boolean {
+  const served = (w: unknown) => Object.entries(shares((w ?? {}) as Record<string, number>)).filter(([, s]) => s > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(served(before)) !== JSON.stringify(served(after));
+}
+
 const round = (minutes: number) => Math.round(minutes * 10) / 10;
 
 /** `baton:fleet.clusters.blue.nodeGroups.general` → ["clusters", "blue", "nodeGroups", "general"]. */
@@ -101,7 +107,7 @@ export function estimateStep(changes: readonly Change[], before: FleetSpec, afte
       const routing = after.services[name!]?.routing ?? before.services[name!]?.routing;
       const minutes = a.configUpdateMinutes + (routing === "route53" ? ELB_ALIAS_TTL_SECONDS / 60 : 0);
       traffic = Math.max(traffic, minutes);
-      shifted ||= change.kind === "traffic-shift";
+      shifted ||= change.kind === "traffic-shift" && sharesMove(change.before, change.after);
       op(change.kind === "traffic-shift" ? "weight change reaches clients" : "routing update", minutes);
       continue;
     }

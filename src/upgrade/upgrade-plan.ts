@@ -13,7 +13,7 @@ import { checkEksVersion, compareVersions, supportPhase, VERSION_PATTERN } from 
 import { percentOf } from "../traffic/weights.js";
 import { DEFAULT_ASSUMPTIONS, type EstimateAssumptions } from "./assumptions.js";
 import { planClusterBlueGreen, type BlueGreenOptions } from "./blue-green.js";
-import { estimateStep, type StepEstimate } from "./estimate.js";
+import { estimateStep, sharesMove, type StepEstimate } from "./estimate.js";
 import { planInPlace } from "./in-place.js";
 import { planNodeGroupBlueGreen } from "./node-group.js";
 import type { StackDocument } from "./stack-document.js";
@@ -146,7 +146,7 @@ function stepFileName(index: number, total: number, slug: string): string {
 }
 
 function trafficMoves(draft: DraftStep, bakeMinutes: number): TrafficMove[] {
-  return draft.plan.changes.filter((c) => c.kind === "traffic-shift").map((c) => {
+  return draft.plan.changes.filter((c) => c.kind === "traffic-shift" && sharesMove(c.before, c.after)).map((c) => {
     const service = c.path.split(".")[2]!;
     const before = c.before as Record<string, number>;
     const after = c.after as Record<string, number>;
@@ -230,8 +230,10 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     if (target !== undefined && !checks.has(target)) checks.set(target, runChecks(options.manifests!, target));
     const irreversible = draft.plan.changes.some((c) => c.irreversible);
     const escape = draft.plan.changes.filter((c) => c.irreversible).map((c) => c.rollback);
+    // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
+    const escapeEdits = draft.plan.changes.filter((c) => c.irreversible && c.kind !== "decommission").flatMap((c) => c.rollback.edits);
     const rollback = irreversible
-      ? { edits: uniqueEdits(escape.flatMap((r) => r.edits)), note: [...new Set(escape.map((r) => r.note))].join(" "), takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
+      ? { edits: uniqueEdits(escapeEdits), note: [...new Set(escape.map((r) => r.note))].join(" "), takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
       : {
           file: i === 0 ? "the original stack config" : names[i - 1]!,
           edits: draft.plan.changes.flatMap((c) => c.rollback.edits),
