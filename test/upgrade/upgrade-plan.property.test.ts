@@ -107,5 +107,5 @@ describe("upgrade-plan over generated fleets", () => {
       }),
       { numRuns: Number(process.env["PROPERTY_RUNS"] ?? 40) },
     );
-  });
+  }, 600_000);
 });
