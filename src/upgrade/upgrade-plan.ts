@@ -233,7 +233,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
     const escapeEdits = draft.plan.changes.filter((c) => c.irreversible && c.kind !== "decommission").flatMap((c) => c.rollback.edits);
     const rollback = irreversible
-      ? { edits: uniqueEdits(escapeEdits), note: [...new Set(escape.map((r) => r.note))].join(" "), takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
+      ? { edits: uniqueEdits(escapeEdits), note: escape[0]!.note, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
       : {
           file: i === 0 ? "the original stack config" : names[i - 1]!,
           edits: draft.plan.changes.flatMap((c) => c.rollback.edits),
