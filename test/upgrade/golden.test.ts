@@ -44,3 +44,12 @@ describe("golden upgrade plans for the example stacks", () => {
     });
   }
 });
+
+describe("the README's upgrade-plan runs", () => {
+  it("are what baton prints for them", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    for (const name of ["migration-compare.txt", "migration-in-place.txt"]) {
+      expect(readme).toContain("```\n" + readFileSync(path.join(__dirname, "golden", name), "utf8") + "```\n");
+    }
+  });
+});
