@@ -36,14 +36,20 @@ const fleetArb = fc.record({
   web: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 3, maxLength: 3 }),
   api: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 3, maxLength: 3 }),
   withApi: fc.boolean(),
-}).map(({ clusters, web, api, withApi }): FleetInput => {
+  /** How pulumi up reaches the clusters' API: the fleet's apiAccess, or each cluster's public endpoint. */
+  publicEndpoints: fc.boolean(),
+}).map(({ clusters, web, api, withApi, publicEndpoints }): FleetInput => {
   const names = Object.keys(clusters);
   const weights = (w: number[]) => Object.fromEntries(names.map((c, i) => [c, (w[i] ?? 0) * 25]));
   return {
     name: "shop",
-    network: { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890", "subnet-0c1d2e3f4a5b67890"] },
+    network: {
+      vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890", "subnet-0c1d2e3f4a5b67890"],
+      ...(publicEndpoints ? {} : { apiAccess: { securityGroupIds: ["sg-0c1d2e3f4a5b67890"] } }),
+    },
     clusters: Object.fromEntries(Object.entries(clusters).map(([name, c]) => [name, {
       version: `1.${c.minor}`,
+      ...(publicEndpoints ? { publicAccessCidrs: ["203.0.113.0/24"] } : {}),
       nodeGroups: Object.fromEntries(Object.entries(c.groups).map(([g, s]) => [g, {
         instanceTypes: ["m7i.large"],
         scaling: { min: 0, desired: s.desired, max: 20 },
