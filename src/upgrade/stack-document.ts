@@ -16,6 +16,9 @@ function problem(rule: string, path: string, message: string, fix: string): Prob
 }
 
 export class StackDocument {
+  /** `fleet()` as last computed; every edit clears it. */
+  private cachedFleet: unknown;
+
   private constructor(
     private readonly doc: Document,
     /** For each line as the YAML library would write it, the line as the user wrote it. */
@@ -44,7 +47,12 @@ export class StackDocument {
 
   /** The raw `baton:fleet` value, as validation and `plan` take it. */
   fleet(): unknown {
-    return (this.doc.toJS() as { config: Record<string, unknown> }).config[FLEET_CONFIG_KEY];
+    this.cachedFleet ??= (this.doc.toJS() as { config: Record<string, unknown> }).config[FLEET_CONFIG_KEY];
+    return this.cachedFleet;
+  }
+
+  private edited(): void {
+    this.cachedFleet = undefined;
   }
 
   private full(path: Path): (string | number)[] {
@@ -60,6 +68,7 @@ export class StackDocument {
    * `version: "1.33"` stays quoted); a new key is added at the end of its map.
    */
   set(path: Path, value: unknown): void {
+    this.edited();
     const existing = this.doc.getIn(this.full(path), true);
     if (isScalar(existing) && (value === null || typeof value !== "object")) {
       existing.value = value;
@@ -75,6 +84,7 @@ export class StackDocument {
   }
 
   delete(path: Path): void {
+    this.edited();
     this.doc.deleteIn(this.full(path));
   }
 
@@ -85,6 +95,7 @@ export class StackDocument {
   copy(from: Path, to: Path): void {
     const source = this.doc.getIn(this.full(from), true) as Node | undefined;
     if (!source) throw new Error(`nothing at ${from.join(".")} to copy`);
+    this.edited();
     const copy = source.clone();
     copy.commentBefore = null;
     copy.comment = null;
