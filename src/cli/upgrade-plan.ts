@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../spec/problems.js";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
+import { todayOption } from "./today.js";
 
 interface UpgradePlanFlags {
   readonly to: string;
@@ -17,16 +18,6 @@ interface UpgradePlanFlags {
   readonly newCluster: string[];
   readonly stepInterval: string;
   readonly extendedSupportRate?: string;
-}
-
-/** `--today`: a real calendar date written YYYY-MM-DD (2027-02-30 is refused, not rolled over). */
-export function parseToday(text: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match ? new Date(`${text}T00:00:00Z`) : undefined;
-  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`--today ${JSON.stringify(text)} is not a calendar date: write it as YYYY-MM-DD, e.g. --today 2026-12-01`);
-  }
-  return text;
 }
 
 function parseNewClusters(pairs: readonly string[]): Record<string, string> {
@@ -55,7 +46,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
     .option("--manifests <paths...>", "Kubernetes manifests to check (baton check) for the version each step moves to")
-    .option("--today <date>", "judge version support and start the calendar on this date (YYYY-MM-DD) instead of today")
+    .addOption(todayOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--steps <percents>", "cluster blue/green: the receiving cluster's share at each traffic step", "10,25,50,100")
     .option("--bake <duration>", "how long each traffic step is watched before the next", "10m")
@@ -65,7 +56,8 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .action(async (file: string, flags: UpgradePlanFlags) => {
       const upgrade = await import("../upgrade/index.js");
       const { parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
-      const today = flags.today !== undefined ? parseToday(flags.today) : new Date().toISOString().slice(0, 10);
+      // The plan's calendar starts on --today, and every step is judged on it, as `baton plan --today` would.
+      const today = flags.today ?? new Date().toISOString().slice(0, 10);
       let options;
       try {
         const rate = flags.extendedSupportRate === undefined ? undefined : Number(flags.extendedSupportRate);

@@ -64,7 +64,7 @@ describe("baton upgrade-plan", () => {
 
   it("refuses bad arguments with exit 2 before planning", async () => {
     const migration = stacks("Pulumi.migration.yaml");
-    expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", "2027-02-30")).toMatchObject({ code: 2, err: expect.stringContaining("not a calendar date") });
+    expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", "2027-02-30")).toMatchObject({ code: 2, err: expect.stringContaining("is not a date") });
     expect(await run("upgrade-plan", migration, "--to", "1.99", "--today", TODAY)).toMatchObject({ code: 2, err: expect.stringContaining("EKS does not offer Kubernetes 1.99") });
     expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", TODAY, "--steps", "50,10")).toMatchObject({ code: 2, err: expect.stringContaining("--steps must rise") });
     expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", TODAY, "--new-cluster", "blue")).toMatchObject({ code: 2, err: expect.stringContaining("<old-cluster>=<new-cluster>") });

@@ -160,3 +160,30 @@ describe("upgrade-plan estimates and totals", () => {
     expect(planned.steps[0]!.checks).toMatchObject({ errors: 1, findings: [{ rule: "removed-api", file: "flow.yaml" }] });
   });
 });
+
+describe("upgrade-plan on a fleet deployed under older rules and past EKS support", () => {
+  // No network.apiAccess (the rule came later) and blue on 1.31, whose extended support ended on 2026-11-26.
+  const old = edit(migrationFleet(), (f) => { delete f.network.apiAccess; f.clusters.blue.version = "1.31"; });
+  const later = { to: "1.33", today: "2026-11-29" };
+
+  it("plans in place and by shifting to green, each step allowed as baton plan judges it that day", () => {
+    for (const method of ["in-place", "blue-green"] as const) {
+      const doc = docOf(old);
+      const planned = planUpgrade(doc, method, later);
+      expect(planned.ruledOut, method).toBeUndefined();
+      let previous = fleetOf(doc.text());
+      for (const file of planned.files) {
+        const next = fleetOf(file.text);
+        expect(plan(previous, next, { today: later.today }).refusedRules, `${method} ${file.name}`).toEqual([]);
+        previous = next;
+      }
+      expect(Fleet.parse(previous).clusters).not.toHaveProperty("blue.version", "1.31");
+    }
+  });
+
+  it("says why node group blue/green cannot keep nodes on a version EKS no longer supports", () => {
+    const planned = planUpgrade(docOf(old), "node-group", later);
+    expect(planned).toMatchObject({ ok: false, files: [] });
+    expect(planned.refusal!.plan.refusedRules).toEqual(["eks-version-supported"]);
+  });
+});
