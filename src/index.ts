@@ -6,3 +6,4 @@ export * from "./checks/index.js";
 export * from "./components/index.js";
 export * from "./traffic/index.js";
 export * from "./preview/index.js";
+export * from "./upgrade/index.js";

@@ -15,6 +15,7 @@ import { registerPreview } from "./preview.js";
 import { registerComment } from "./comment.js";
 import { registerVersions } from "./versions.js";
 import { useCachedVersionTable } from "./version-cache.js";
+import { registerUpgradePlan } from "./upgrade-plan.js";
 
 export type SetExit = (code: number) => void;
 
@@ -34,6 +35,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerPreview(program, io, setExit);
   registerComment(program, io, setExit);
   registerVersions(program, io, setExit);
+  registerUpgradePlan(program, io, setExit);
   // A refreshed EKS version table (`baton versions --refresh`), when there is one, is what every command judges by.
   program.hook("preAction", () => useCachedVersionTable(io.err));
   return program;

@@ -56,3 +56,6 @@ export function rollSurgeNodes(updateConfig: UpdateConfigSpec, nodes: number, av
 
 /** EKS fails a node group update when a node's pods cannot be evicted within this many minutes (unless forced). */
 export const EKS_POD_EVICTION_TIMEOUT_MINUTES = 15;
+
+/** After draining a node EKS cordons it and waits this long, so load balancers stop sending to it, before terminating it. */
+export const EKS_POST_DRAIN_WAIT_SECONDS = 60;

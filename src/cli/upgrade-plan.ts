@@ -1,0 +1,123 @@
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Option, type Command } from "commander";
+import { FleetSpecError, formatProblem } from "../spec/problems.js";
+import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import type { SetExit } from "./main.js";
+import { todayOption } from "./today.js";
+
+interface UpgradePlanFlags {
+  readonly to: string;
+  readonly method: "in-place" | "node-group" | "blue-green" | "compare";
+  readonly out?: string;
+  readonly manifests?: string[];
+  readonly today?: string;
+  readonly format: "text" | "json" | "markdown";
+  readonly steps: string;
+  readonly bake: string;
+  readonly newCluster: string[];
+  readonly stepInterval: string;
+  readonly extendedSupportRate?: string;
+}
+
+function parseNewClusters(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([a-z][a-z0-9-]*)=([a-z][a-z0-9-]*)$/.exec(pair);
+    if (!match) throw new UsageError(`--new-cluster ${JSON.stringify(pair)}: write <old-cluster>=<new-cluster>, e.g. --new-cluster blue=teal`);
+    out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+/** Refuses to mix a new plan's files with an earlier plan's in one folder. */
+function prepareOut(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const stale = readdirSync(dir).filter((f) => /^\d+-.+\.yaml$/.test(f));
+  if (stale.length > 0) throw new UsageError(`--out ${dir} already holds step files (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); use an empty folder or remove them`);
+}
+
+export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command("upgrade-plan")
+    .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 1 when the method cannot reach the target")
+    .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml")
+    .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
+    .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
+    .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
+    .option("--manifests <paths...>", "Kubernetes manifests to check (baton check) for the version each step moves to")
+    .addOption(todayOption())
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--steps <percents>", "cluster blue/green: the receiving cluster's share at each traffic step", "10,25,50,100")
+    .option("--bake <duration>", "how long each traffic step is watched before the next", "10m")
+    .option("--new-cluster <old=new>", "cluster blue/green: the name of the cluster built for <old> (repeatable); default blue ↔ green or <old>-1-NN", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option("--step-interval <duration>", "the least time between the starts of two steps (review and apply cadence), e.g. 24h; default back to back", "0")
+    .option("--extended-support-rate <usd>", "USD per cluster-hour in EKS extended support (default 0.60, AWS's published rate when written)")
+    .action(async (file: string, flags: UpgradePlanFlags) => {
+      const upgrade = await import("../upgrade/index.js");
+      const { parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
+      // The plan's calendar starts on --today, and every step is judged on it, as `baton plan --today` would.
+      const today = flags.today ?? new Date().toISOString().slice(0, 10);
+      let options;
+      try {
+        const rate = flags.extendedSupportRate === undefined ? undefined : Number(flags.extendedSupportRate);
+        if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0)) throw new UsageError(`--extended-support-rate ${JSON.stringify(flags.extendedSupportRate)} is not an amount in USD, e.g. 0.60`);
+        options = {
+          to: flags.to, today,
+          percents: parseSteps(flags.steps),
+          newClusters: parseNewClusters(flags.newCluster),
+          stepIntervalMinutes: parseDuration(flags.stepInterval, "--step-interval") / 60_000,
+          assumptions: { bakeMinutes: parseDuration(flags.bake, "--bake") / 60_000, ...(rate !== undefined ? { extendedSupportUsdPerClusterHour: rate } : {}) },
+          ...(flags.manifests ? { manifests: await readManifests(flags.manifests) } : {}),
+        };
+        upgrade.assertTargetVersion(flags.to, today);
+      } catch (error) {
+        if (error instanceof ScheduleError || error instanceof upgrade.UpgradePlanError) throw new UsageError(error.message);
+        throw error;
+      }
+
+      let doc;
+      try {
+        doc = upgrade.StackDocument.parse(readTextFile(file), file);
+      } catch (error) {
+        if (error instanceof FleetSpecError) throw new UsageError(`${file}: ${error.problems.map(formatProblem).join("\n")}`);
+        throw error;
+      }
+      const { validateFleet } = await import("../spec/validate.js");
+      const validation = validateFleet(doc.fleet(), { today });
+      if (!validation.fleet) {
+        io.err(validation.problems.map(formatProblem).join("\n\n"));
+        throw new UsageError(`${file} does not match the fleet schema (${validation.problems.length} problem(s) above); fix it before planning an upgrade`);
+      }
+
+      const c = colors(io);
+      const plans = flags.method === "compare" ? upgrade.compareUpgrades(doc, options) : [upgrade.planUpgrade(doc, flags.method, options)];
+      if (flags.out !== undefined) {
+        for (const planned of plans.filter((p) => p.ok)) {
+          const dir = flags.method === "compare" ? path.join(flags.out, planned.method) : flags.out;
+          prepareOut(dir);
+          for (const step of planned.files) writeFileSync(path.join(dir, step.name), step.text, "utf8");
+          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${dir}`));
+        }
+      }
+      if (flags.method === "compare") {
+        io.out(flags.format === "json" ? upgrade.renderCompareJson(plans) : flags.format === "markdown" ? upgrade.renderCompareMarkdown(plans) : upgrade.renderCompareText(plans, c));
+        setExit(plans.some((p) => p.ok) ? EXIT.ok : EXIT.failed);
+        return;
+      }
+      const planned = plans[0]!;
+      io.out(flags.format === "json" ? upgrade.renderPlanJson(planned) : flags.format === "markdown" ? upgrade.renderPlanMarkdown(planned) : upgrade.renderPlanText(planned, c));
+      if (!planned.ok && flags.out !== undefined) io.err(c.red(`no file written: ${upgrade.METHOD_NAMES[planned.method]} cannot reach ${planned.to}`));
+      setExit(planned.ok ? EXIT.ok : EXIT.failed);
+    });
+}
+
+async function readManifests(paths: readonly string[]) {
+  const { manifestFiles, readInput, UnreadableInputError } = await import("../checks/inputs.js");
+  try {
+    return manifestFiles(paths).map(readInput);
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * How long one step takes, from what `plan` says it changes and EKS's documented node group update
+ * behaviour: a scale-up that launches the surge, then for each batch new nodes, a drain (which EKS
+ * abandons after 15 minutes with PodEvictionFailure) and a 60-second wait before termination.
+ * Changes to different clusters, and to different node groups of one cluster, run in parallel; a
+ * cluster's node groups wait for its control plane; a traffic step waits out its bake time.
+ */
+import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../spec/nodegroups.js";
+import { FLEET_CONFIG_KEY } from "../spec/problems.js";
+import type { Change } from "../spec/plan.js";
+import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../spec/schema.js";
+import { ELB_ALIAS_TTL_SECONDS, shares } from "../spec/traffic.js";
+import type { EstimateAssumptions } from "./assumptions.js";
+
+export interface RollEstimate {
+  readonly nodeGroup: string;
+  readonly from: string;
+  readonly to: string;
+  readonly nodes: number;
+  readonly updateConfig: string;
+  readonly nodesPerBatch: number;
+  readonly batches: number;
+  /** Extra nodes EKS launches before draining anything. */
+  readonly surgeNodes: number;
+  readonly minutes: number;
+  /** Every drain running into EKS's 15-minute eviction limit. */
+  readonly upperBoundMinutes: number;
+}
+
+export interface OperationEstimate {
+  readonly subject: string;
+  readonly what: string;
+  readonly minutes: number;
+  readonly upperBoundMinutes: number;
+}
+
+export interface StepEstimate {
+  readonly minutes: number;
+  readonly upperBoundMinutes: number;
+  readonly operations: readonly OperationEstimate[];
+  readonly rolls: readonly RollEstimate[];
+  /** Minutes of watching after a traffic step (0 for other steps). */
+  readonly bakeMinutes: number;
+}
+
+const WAIT = EKS_POST_DRAIN_WAIT_SECONDS / 60;
+
+export function describeUpdateConfig(update: UpdateConfigSpec): string {
+  return update.maxUnavailable !== undefined ? `maxUnavailable ${update.maxUnavailable}` : `maxUnavailablePercentage ${update.maxUnavailablePercentage}`;
+}
+
+/** A managed node group update of `group` at its size, with the fleet's subnets standing in for its zones. */
+export function estimateRoll(name: string, from: string, to: string, group: NodeGroupSpec, zones: number, a: EstimateAssumptions): RollEstimate {
+  const update = effectiveUpdateConfig(group);
+  const nodes = group.scaling.desired;
+  const batches = rollBatches(update, nodes);
+  // The scale-up launches the first batch's replacements; each later batch launches its own.
+  const perBatch = (drain: number) => a.nodeLaunchMinutes + drain + WAIT;
+  return {
+    nodeGroup: name, from, to, nodes, updateConfig: describeUpdateConfig(update),
+    nodesPerBatch: nodes > 0 ? nodesPerBatch(update, nodes) : 0, batches, surgeNodes: rollSurgeNodes(update, nodes, zones),
+    minutes: round(batches * perBatch(a.typicalDrainMinutes)),
+    upperBoundMinutes: round(batches * perBatch(EKS_POD_EVICTION_TIMEOUT_MINUTES)),
+  };
+}
+
+/** Whether a weight change moves traffic (listing or dropping a cluster at weight 0 moves none). */
+export function sharesMove(before: unknown, after: unknown): boolean {
+  const served = (w: unknown) => Object.entries(shares((w ?? {}) as Record<string, number>)).filter(([, s]) => s > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(served(before)) !== JSON.stringify(served(after));
+}
+
+const round = (minutes: number) => Math.round(minutes * 10) / 10;
+
+/** `baton:fleet.clusters.blue.nodeGroups.general` → ["clusters", "blue", "nodeGroups", "general"]. */
+function segments(path: string): string[] {
+  return path.slice(FLEET_CONFIG_KEY.length + 1).split(".");
+}
+
+interface ClusterWork {
+  controlPlane: number;
+  controlPlaneUpper: number;
+  groups: { minutes: number; upper: number }[];
+  /** Work after the node groups (a control plane deleted once its groups are gone). */
+  after: number;
+}
+
+export function estimateStep(changes: readonly Change[], before: FleetSpec, after: FleetSpec, a: EstimateAssumptions): StepEstimate {
+  const work = new Map<string, ClusterWork>();
+  const of = (cluster: string) => {
+    let w = work.get(cluster);
+    if (!w) work.set(cluster, (w = { controlPlane: 0, controlPlaneUpper: 0, groups: [], after: 0 }));
+    return w;
+  };
+  const operations: OperationEstimate[] = [];
+  const rolls: RollEstimate[] = [];
+  let traffic = 0;
+  let shifted = false;
+  const zones = after.network.subnetIds.length;
+  const drainGroup = { minutes: a.typicalDrainMinutes + WAIT + a.nodeTerminateMinutes, upper: EKS_POD_EVICTION_TIMEOUT_MINUTES + WAIT + a.nodeTerminateMinutes };
+
+  for (const change of changes) {
+    const [kind, name, sub, group] = segments(change.path);
+    const op = (what: string, minutes: number, upper = minutes) => operations.push({ subject: change.subject, what, minutes: round(minutes), upperBoundMinutes: round(upper) });
+    if (kind === "services") {
+      if (change.kind !== "traffic-shift" && change.kind !== "config-change" && change.kind !== "create") continue;
+      const routing = after.services[name!]?.routing ?? before.services[name!]?.routing;
+      const minutes = a.configUpdateMinutes + (routing === "route53" ? ELB_ALIAS_TTL_SECONDS / 60 : 0);
+      traffic = Math.max(traffic, minutes);
+      shifted ||= change.kind === "traffic-shift" && sharesMove(change.before, change.after);
+      op(change.kind === "traffic-shift" ? "weight change reaches clients" : "routing update", minutes);
+      continue;
+    }
+    if (kind !== "clusters" || name === undefined) continue;
+    const w = of(name);
+    if (sub === "nodeGroups" && group !== undefined) {
+      const beforeCluster = before.clusters[name];
+      const afterCluster = after.clusters[name];
+      const afterGroup = afterCluster?.nodeGroups[group];
+      if (change.kind === "node-group-roll" && afterGroup && afterCluster) {
+        const from = typeof change.before === "string" ? change.before : beforeCluster?.nodeGroups[group]?.version ?? beforeCluster?.version ?? "";
+        const to = typeof change.after === "string" ? change.after : afterGroup.version ?? afterCluster.version;
+        const roll = estimateRoll(`${name}/${group}`, from, to, afterGroup, zones, a);
+        rolls.push(roll);
+        w.groups.push({ minutes: roll.minutes, upper: roll.upperBoundMinutes });
+        op(`roll ${roll.nodes} node(s) in ${roll.batches} batch(es)`, roll.minutes, roll.upperBoundMinutes);
+      } else if (change.kind === "create") {
+        w.groups.push({ minutes: a.nodeLaunchMinutes, upper: a.nodeLaunchMinutes });
+        op("launch the new group's nodes", a.nodeLaunchMinutes);
+      } else if (change.kind === "decommission") {
+        w.groups.push(drainGroup);
+        op("drain and delete the group", drainGroup.minutes, drainGroup.upper);
+      } else if (change.kind === "node-group-replacement") {
+        w.groups.push({ minutes: a.nodeLaunchMinutes + drainGroup.minutes, upper: a.nodeLaunchMinutes + drainGroup.upper });
+        op("new group, then drain of the old", a.nodeLaunchMinutes + drainGroup.minutes, a.nodeLaunchMinutes + drainGroup.upper);
+      } else {
+        w.groups.push({ minutes: a.configUpdateMinutes, upper: a.configUpdateMinutes });
+        op("in-place node group update (no node replaced)", a.configUpdateMinutes);
+      }
+      continue;
+    }
+    if (change.kind === "control-plane-upgrade") {
+      w.controlPlane += a.controlPlaneUpgradeMinutes;
+      w.controlPlaneUpper += a.controlPlaneUpgradeMinutes;
+      op("control-plane update (add-ons follow)", a.controlPlaneUpgradeMinutes);
+    } else if (change.kind === "create") {
+      w.controlPlane += a.clusterCreateMinutes;
+      w.controlPlaneUpper += a.clusterCreateMinutes;
+      const groups = Object.keys(after.clusters[name]?.nodeGroups ?? {}).length;
+      if (groups > 0) w.groups.push({ minutes: a.nodeLaunchMinutes, upper: a.nodeLaunchMinutes });
+      op(`create the control plane, add-ons and ${groups} node group(s)`, a.clusterCreateMinutes + (groups > 0 ? a.nodeLaunchMinutes : 0));
+    } else if (change.kind === "decommission") {
+      if (Object.keys(before.clusters[name]?.nodeGroups ?? {}).length > 0) w.groups.push(drainGroup);
+      w.after += a.clusterDeleteMinutes;
+      op("drain its nodes, delete its node groups, then the control plane", drainGroup.minutes + a.clusterDeleteMinutes, drainGroup.upper + a.clusterDeleteMinutes);
+    } else {
+      w.controlPlane += a.configUpdateMinutes;
+      w.controlPlaneUpper += a.configUpdateMinutes;
+      op("in-place cluster update", a.configUpdateMinutes);
+    }
+  }
+
+  let minutes = 0;
+  let upper = 0;
+  for (const w of work.values()) {
+    const groups = Math.max(0, ...w.groups.map((g) => g.minutes));
+    const groupsUpper = Math.max(0, ...w.groups.map((g) => g.upper));
+    minutes = Math.max(minutes, w.controlPlane + groups + w.after);
+    upper = Math.max(upper, w.controlPlaneUpper + groupsUpper + w.after);
+  }
+  const bakeMinutes = shifted ? a.bakeMinutes : 0;
+  return { minutes: round(minutes + traffic + bakeMinutes), upperBoundMinutes: round(upper + traffic + bakeMinutes), operations, rolls, bakeMinutes };
+}

@@ -1,0 +1,54 @@
+/** An upgrade plan as a tracking issue's body: totals, then one checkbox per step (a pull request each). */
+import { formatEdit } from "../spec/format-plan.js";
+import { formatWeights } from "../spec/traffic.js";
+import { formatMinutes, METHOD_NAMES } from "./render-text.js";
+import type { MethodPlan, UpgradeTotals } from "./upgrade-plan.js";
+
+function totalsTable(t: UpgradeTotals): string[] {
+  return [
+    "| | |",
+    "|---|---|",
+    `| steps | ${t.steps} (${t.irreversibleSteps} irreversible) |`,
+    `| estimated wall time | ${formatMinutes(t.minutes)} (at most ${formatMinutes(t.upperBoundMinutes)}) |`,
+    `| extended support on the way | ${t.extendedSupportDays} cluster-day(s), $${t.extendedSupportUsd.toFixed(2)}${t.extendedSupport.length > 0 ? ` (${t.extendedSupport.map((s) => `${s.cluster} on ${s.version}: ${s.days} d`).join(", ")})` : ""} |`,
+    `| running side by side | ${t.extraClusterHours} extra cluster-hour(s) ($${t.extraClusterUsd.toFixed(2)}), ${t.extraNodeHours} extra node-hour(s) |`,
+  ];
+}
+
+export function renderPlanMarkdown(plan: MethodPlan): string {
+  const lines = [`## Upgrade to Kubernetes ${plan.to}: ${METHOD_NAMES[plan.method]}`, ""];
+  if (!plan.ok) lines.push(`> ⛔ Not reachable by this method: ${plan.ruledOut}`, "");
+  lines.push(...totalsTable(plan.totals), "");
+  for (const note of plan.notes) lines.push(`> ${note}`);
+  if (plan.notes.length > 0) lines.push("");
+  lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review `baton preview`, merge, `pulumi up`.", "");
+  for (const step of plan.steps) {
+    lines.push(`- [ ] **${step.number}.** ${step.title} — \`${step.file}\`${step.irreversible ? " — ⚠️ **irreversible**" : ""} — about ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
+    for (const change of step.changes) lines.push(`  - ${change.summary}`);
+    for (const roll of step.estimate.rolls) lines.push(`  - roll ${roll.nodeGroup}: ${roll.nodes} node(s), ${roll.updateConfig}, ${roll.batches} batch(es) of ${roll.nodesPerBatch}, up to ${roll.surgeNodes} surge node(s)`);
+    for (const move of step.traffic) lines.push(`  - traffic \`${move.service}\`: \`${formatWeights(move.before)}\` → \`${formatWeights(move.after)}\` (${move.receiver} ${move.receiverPercent} %), then bake ${formatMinutes(move.bakeMinutes)}`);
+    if (step.checks) lines.push(`  - \`baton check\` for ${step.checks.target}: ${step.checks.errors} error(s), ${step.checks.warnings} warning(s)${step.checks.findings.filter((f) => f.severity === "error").map((f) => `; \`${f.rule}\` ${f.file}:${f.line}`).join("")}`);
+    for (const input of step.inputs) lines.push(`  - ✏️ replace \`${input.placeholder}\` at \`${input.path}\` with ${input.why}`);
+    const rollback = step.rollback.file ? `apply \`${step.rollback.file}\` again (${step.rollback.takesEffect})` : step.rollback.note;
+    lines.push(`  - rollback: ${rollback}${step.rollback.file ? "" : step.rollback.edits.map((e) => ` \`${formatEdit(e)}\``).join(";")}`);
+  }
+  if (plan.steps.length === 0) lines.push(plan.ok ? `Nothing to do: every cluster runs ${plan.to} or newer.` : "No step can be taken.");
+  return lines.join("\n");
+}
+
+export function renderCompareMarkdown(plans: readonly MethodPlan[]): string {
+  const lines = [
+    `## Upgrade to Kubernetes ${plans[0]?.to ?? "?"}: the methods compared`, "",
+    "| method | steps | irreversible | wall time | at most | extended support | extra cluster-hours | extra node-hours |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const p of plans) {
+    const t = p.totals;
+    lines.push(p.ok
+      ? `| ${METHOD_NAMES[p.method]} | ${t.steps} | ${t.irreversibleSteps} | ${formatMinutes(t.minutes)} | ${formatMinutes(t.upperBoundMinutes)} | ${t.extendedSupportDays} d, $${t.extendedSupportUsd.toFixed(2)} | ${t.extraClusterHours} | ${t.extraNodeHours} |`
+      : `| ${METHOD_NAMES[p.method]} | ruled out: ${p.ruledOut} | | | | | | |`);
+  }
+  const notes = [...new Set(plans.flatMap((p) => p.notes))];
+  if (notes.length > 0) lines.push("", ...notes.map((n) => `> ${n}`));
+  return lines.join("\n");
+}

@@ -1,0 +1,90 @@
+/** An upgrade plan, and a comparison of methods, for a terminal. */
+import { formatEdit, type Paint } from "../spec/format-plan.js";
+import { formatProblem } from "../spec/problems.js";
+import { formatWeights } from "../spec/traffic.js";
+import type { MethodPlan, UpgradeStep, UpgradeTotals } from "./upgrade-plan.js";
+
+const same = (s: string) => s;
+const plain: Paint = { red: same, green: same, yellow: same, dim: same, bold: same };
+
+/** 45 → "45 min", 130 → "2 h 10 min", 1600 → "1 d 2 h 40 min". */
+export function formatMinutes(minutes: number): string {
+  const total = Math.round(minutes);
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const mins = total % 60;
+  const parts = [days > 0 ? `${days} d` : "", hours > 0 ? `${hours} h` : "", mins > 0 || total === 0 ? `${mins} min` : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+export const METHOD_NAMES = { "in-place": "in place", "node-group": "node group blue/green", "blue-green": "cluster blue/green" } as const;
+
+export function formatTotals(t: UpgradeTotals): string[] {
+  const lines = [
+    `steps: ${t.steps} (${t.irreversibleSteps} irreversible)`,
+    `estimated wall time: ${formatMinutes(t.minutes)} (at most ${formatMinutes(t.upperBoundMinutes)} if every drain runs into EKS's 15-minute eviction limit)`,
+    `extended support on the way: ${t.extendedSupportDays} cluster-day(s), $${t.extendedSupportUsd.toFixed(2)}` +
+      (t.extendedSupport.length > 0 ? ` (${t.extendedSupport.map((s) => `${s.cluster} on ${s.version}: ${s.days} d`).join(", ")})` : ""),
+  ];
+  if (t.extraClusterHours > 0 || t.extraNodeHours > 0) {
+    lines.push(`running side by side: ${t.extraClusterHours} extra cluster-hour(s) ($${t.extraClusterUsd.toFixed(2)} of control plane), ${t.extraNodeHours} extra node-hour(s)`);
+  }
+  return lines;
+}
+
+function formatStep(step: UpgradeStep, c: Paint): string[] {
+  const lines = [`${c.bold(step.file)}  ${step.title}${step.irreversible ? c.red("  [irreversible]") : ""}`];
+  for (const change of step.changes) lines.push(`    - ${change.summary}`);
+  lines.push(`  estimate: ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
+  for (const roll of step.estimate.rolls) {
+    lines.push(`    roll ${roll.nodeGroup} ${roll.from} → ${roll.to}: ${roll.nodes} node(s), ${roll.updateConfig}: ${roll.nodesPerBatch} per batch, ${roll.batches} batch(es), up to ${roll.surgeNodes} surge node(s); ${formatMinutes(roll.minutes)} (at most ${formatMinutes(roll.upperBoundMinutes)})`);
+  }
+  for (const move of step.traffic) {
+    lines.push(`  traffic ${move.service}: ${formatWeights(move.before)} → ${formatWeights(move.after)} (${move.receiver} ${move.receiverPercent} %); takes effect ${move.takesEffect}; bake ${formatMinutes(move.bakeMinutes)}`);
+  }
+  if (step.checks) {
+    const k = step.checks;
+    const line = `  checks for ${k.target}: ${k.errors} error(s), ${k.warnings} warning(s) in ${k.objects} object(s)`;
+    lines.push(k.errors > 0 ? c.red(line) : line);
+    for (const f of k.findings.filter((f) => f.severity === "error")) lines.push(c.red(`    ${f.rule} ${f.file}:${f.line}: ${f.message}`));
+  }
+  for (const input of step.inputs) lines.push(c.yellow(`  needs input: ${input.path} = ${input.placeholder}: replace it with ${input.why}`));
+  for (const warning of step.warnings) lines.push(c.dim(`  warning: ${warning}`));
+  lines.push(`  rollback: ${step.rollback.file ? `apply ${step.rollback.file} again. ` : ""}${step.rollback.file ? step.rollback.takesEffect : step.rollback.note}`);
+  if (!step.rollback.file) for (const edit of step.rollback.edits) lines.push(`    ${formatEdit(edit)}`);
+  return lines;
+}
+
+export function renderPlanText(plan: MethodPlan, c: Paint = plain): string {
+  const lines: string[] = [];
+  const status = plan.ok ? c.green("ready") : c.red("incomplete");
+  lines.push(`${c.bold(`upgrade plan: ${METHOD_NAMES[plan.method]} to ${plan.to}`)} (${status}; starting ${plan.today})`);
+  for (const note of plan.notes) lines.push(c.dim(`note: ${note}`));
+  if (plan.steps.length === 0 && plan.ok) lines.push("", `nothing to do: every cluster runs ${plan.to} or newer.`);
+  for (const step of plan.steps) lines.push("", ...formatStep(step, c));
+  lines.push("", ...formatTotals(plan.totals));
+  if (!plan.ok) {
+    lines.push("", c.red(`not reachable by ${METHOD_NAMES[plan.method]}: ${plan.ruledOut}`));
+    if (plan.refusal) {
+      for (const p of [...plan.refusal.plan.problems.filter((p) => p.severity === "error"), ...plan.refusal.plan.changes.flatMap((ch) => ch.refusals)]) {
+        lines.push(...formatProblem(p).split("\n").map((l) => `  ${l}`));
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+export function renderCompareText(plans: readonly MethodPlan[], c: Paint = plain): string {
+  const header = ["method", "steps", "irreversible", "wall time", "at most", "extended support", "extra cluster-h", "extra node-h"];
+  const rows = plans.map((p) => p.ok
+    ? [METHOD_NAMES[p.method], String(p.totals.steps), String(p.totals.irreversibleSteps), formatMinutes(p.totals.minutes), formatMinutes(p.totals.upperBoundMinutes),
+        `${p.totals.extendedSupportDays} d, $${p.totals.extendedSupportUsd.toFixed(2)}`, String(p.totals.extraClusterHours), String(p.totals.extraNodeHours)]
+    : [METHOD_NAMES[p.method], "ruled out", "", "", "", "", "", ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  const lines = [c.bold(`upgrade to ${plans[0]?.to ?? "?"}: the methods compared (starting ${plans[0]?.today ?? "?"})`), "", line(header), ...rows.map(line)];
+  for (const p of plans) if (!p.ok) lines.push("", c.red(`${METHOD_NAMES[p.method]} is ruled out: ${p.ruledOut}`));
+  const notes = [...new Set(plans.flatMap((p) => p.notes))];
+  if (notes.length > 0) lines.push("", ...notes.map((n) => c.dim(`note: ${n}`)));
+  return lines.join("\n");
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../src/cli/main.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { captureIo } from "../support/io.js";
+
+const root = path.resolve(__dirname, "../..");
+const stacks = (name: string) => path.join(root, "stacks", name);
+const dir = mkdtempSync(path.join(tmpdir(), "baton-upgrade-"));
+
+async function run(...args: string[]) {
+  const io = captureIo();
+  const code = await main(["node", "baton", ...args], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe("baton upgrade-plan", () => {
+  it("writes each step as a stack file that baton plan allows from the one before, original first", async () => {
+    const out = path.join(dir, "in-place");
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", out);
+    expect(result.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(["01-upgrade-blue-to-1-34.yaml", "02-upgrade-blue-to-1-35.yaml"]);
+    let previous = stacks("Pulumi.migration.yaml");
+    for (const file of files) {
+      const verdict = await run("plan", previous, path.join(out, file));
+      expect(verdict.code, file).toBe(0);
+      previous = path.join(out, file);
+    }
+    expect(readFileSync(path.join(out, files[1]!), "utf8")).toContain("# A blue/green migration from Kubernetes 1.33 to 1.35");
+    // A second run into the same folder would mix two plans' files: refused, nothing overwritten.
+    const again = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", out);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain("already holds step files");
+  });
+
+  it("compares the methods as JSON, one folder of files per method", async () => {
+    const out = path.join(dir, "compare");
+    const result = await run("upgrade-plan", stacks("Pulumi.dev.yaml"), "--to", "1.35", "--today", TODAY, "--method", "compare", "--format", "json", "--out", out);
+    expect(result.code).toBe(0);
+    const data = JSON.parse(result.out) as { to: string; methods: { method: string; ok: boolean; steps: { file: string; estimate: { minutes: number } }[]; totals: { steps: number } }[] };
+    expect(data.to).toBe("1.35");
+    expect(data.methods.map((m) => [m.method, m.ok, m.totals.steps])).toEqual([["in-place", true, 1], ["node-group", true, 4], ["blue-green", true, 6]]);
+    expect(readdirSync(path.join(out, "blue-green"))).toHaveLength(6);
+    expect(data.methods[0]!.steps[0]).toMatchObject({ file: "01-upgrade-main-to-1-35.yaml" });
+  });
+
+  it("exits 1 and writes nothing when the spec refuses a step on the way", async () => {
+    const fleet = edit(migrationFleet(), (f) => {
+      for (const name of ["c1", "c2", "c3"]) f.clusters[name] = structuredClone(f.clusters.green);
+      f.services.web.weights = { blue: 90, green: 10, c1: 0, c2: 0, c3: 0 };
+      for (const name of ["green", "c1", "c2", "c3"]) f.clusters[name].version = "1.34";
+    });
+    const file = path.join(dir, "five.yaml");
+    writeFileSync(file, stringify({ config: { "baton:fleet": fleet } }));
+    const out = path.join(dir, "refused");
+    const result = await run("upgrade-plan", file, "--to", "1.35", "--today", TODAY, "--method", "blue-green", "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("alb-target-group-limit");
+    expect(result.err).toContain("no file written");
+  });
+
+  it("refuses bad arguments with exit 2 before planning", async () => {
+    const migration = stacks("Pulumi.migration.yaml");
+    expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", "2027-02-30")).toMatchObject({ code: 2, err: expect.stringContaining("is not a date") });
+    expect(await run("upgrade-plan", migration, "--to", "1.99", "--today", TODAY)).toMatchObject({ code: 2, err: expect.stringContaining("EKS does not offer Kubernetes 1.99") });
+    expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", TODAY, "--steps", "50,10")).toMatchObject({ code: 2, err: expect.stringContaining("--steps must rise") });
+    expect(await run("upgrade-plan", migration, "--to", "1.35", "--today", TODAY, "--new-cluster", "blue")).toMatchObject({ code: 2, err: expect.stringContaining("<old-cluster>=<new-cluster>") });
+    expect(await run("upgrade-plan", path.join(dir, "missing.yaml"), "--to", "1.35")).toMatchObject({ code: 2 });
+  });
+
+  it("prints a tracking issue in markdown, with the manifests checked for each version", async () => {
+    const manifest = path.join(dir, "flow.yaml");
+    writeFileSync(manifest, "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: f\n");
+    const file = path.join(dir, "old.yaml");
+    writeFileSync(file, stringify({ config: { "baton:fleet": edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.31"; }) } }));
+    const result = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--format", "markdown", "--manifests", manifest);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("- [ ] **1.** Upgrade blue's control plane from 1.31 to 1.32");
+    expect(result.out).toContain("`baton check` for 1.32: 1 error(s)");
+  });
+});
