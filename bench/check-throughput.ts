@@ -45,7 +45,7 @@ function manifestsFor(i: number): string {
 const dir = mkdtempSync(path.join(tmpdir(), "baton-bench-"));
 try {
   for (let i = 0; i < FILES; i++) writeFileSync(path.join(dir, `m${String(i).padStart(5, "0")}.yaml`), manifestsFor(i));
-  const readAll = () => manifestFiles([dir]).map((file) => ({ file, text: readFileSync(file, "utf8") }));
+  const readAll = () => manifestFiles([dir]).files.map((file) => ({ file, text: readFileSync(file, "utf8") }));
 
   const timings = { parse: [] as number[], check: [] as number[] };
   let objects = 0;

@@ -63,11 +63,11 @@ export function checkObjects(objects: readonly ManifestObject[], target: string)
   return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-/** Parses and checks texts (files or standard input) against `target`. */
-export function checkTexts(inputs: readonly InputText[], target: string): CheckReport {
+/** Parses and checks texts (files or standard input) against `target`; `unreadable` files are reported with the rest. */
+export function checkTexts(inputs: readonly InputText[], target: string, unreadable: readonly InputError[] = []): CheckReport {
   assertTarget(target);
   const objects: ManifestObject[] = [];
-  const errors: InputError[] = [];
+  const errors: InputError[] = [...unreadable];
   for (const input of inputs) {
     const parsed = parseManifests(input.text, input.file);
     objects.push(...parsed.objects);

@@ -1,4 +1,5 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from "yaml";
+import { isMap, isSeq, type Node } from "yaml";
+import { parseYamlStream, yamlToJs, YamlLimitError } from "../spec/yaml.js";
 
 /** One Kubernetes object read from a manifest, with where it came from. */
 export interface ManifestObject {
@@ -47,12 +48,17 @@ function isKubernetesObject(value: unknown): value is Plain & { apiVersion: stri
  * A document that does not parse becomes an error and the next document is still read.
  */
 export function parseManifests(text: string, file: string): ParsedManifests {
-  const lineCounter = new LineCounter();
   const objects: ManifestObject[] = [];
   const errors: InputError[] = [];
-  const documents = parseAllDocuments(text, { lineCounter });
-  // An empty stream (only comments or whitespace) holds nothing to check.
-  if (!Array.isArray(documents)) return { objects, errors };
+  let stream;
+  try {
+    // Linear in the text's size, duplicate keys and alias counts checked (see spec/yaml.ts).
+    stream = parseYamlStream(text);
+  } catch (error) {
+    if (error instanceof YamlLimitError) return { objects, errors: [{ file, message: error.message }] };
+    throw error;
+  }
+  const { documents, lineCounter } = stream;
   const lineOf = (node: Node | null | undefined, fallback: number) => (node?.range ? lineCounter.linePos(node.range[0]).line : fallback);
 
   documents.forEach((doc, index) => {
@@ -63,7 +69,12 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       errors.push({ file, document, line: error.linePos?.[0].line ?? docLine, message: (error.message.split("\n")[0] ?? error.message).replace(/:$/, "") });
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    const plain = yamlToJs(doc);
+    if ("error" in plain) {
+      errors.push({ file, document, line: docLine, message: plain.error });
+      return;
+    }
+    const value = plain.value;
     if (!isKubernetesObject(value)) return;
     const contentsStart = doc.contents?.range?.[0] ?? doc.range[1];
     const head = text.slice(doc.range[0], contentsStart);

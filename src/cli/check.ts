@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { errorsOf, formatProblem } from "../spec/problems.js";
-import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 
 interface CheckFlags {
@@ -27,10 +27,15 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
       let report;
       try {
         const inputs = [];
-        const files = manifestFiles(paths.filter((p) => p !== "-"));
-        for (const file of files) inputs.push(readInput(file));
+        // A file that cannot be read is named in the report; the others are still checked.
+        const { files, errors: unreadable } = manifestFiles(paths.filter((p) => p !== "-"));
+        for (const file of files) {
+          const input = readInput(file, inputLimits());
+          if ("text" in input) inputs.push(input);
+          else unreadable.push(input);
+        }
         if (paths.includes("-")) inputs.push({ file: "-", text: io.stdin() });
-        report = checkTexts(inputs, target);
+        report = checkTexts(inputs, target, unreadable);
       } catch (error) {
         if (error instanceof UnreadableInputError || error instanceof InvalidTargetError) throw new UsageError(error.message);
         throw error;

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import pc from "picocolors";
+import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, readInputStream, type InputLimits } from "../spec/input-file.js";
 
 /** Where a command writes. Commands take this instead of touching process.* so tests can run them in-process. */
 export interface Io {
@@ -16,7 +16,14 @@ export function processIo(): Io {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     color: pc.isColorSupported,
-    stdin: () => readFileSync(0, "utf8"),
+    stdin: () => {
+      try {
+        return readInputStream(0, "standard input", inputLimits());
+      } catch (error) {
+        if (error instanceof InputFileError) throw new UsageError(error.message);
+        throw error;
+      }
+    },
   };
 }
 
@@ -28,12 +35,21 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+let limits: InputLimits = DEFAULT_INPUT_LIMITS;
+
+/** The bounds on every file a command reads; `--max-input-size` sets them before a command runs. */
+export const inputLimits = (): InputLimits => limits;
+export function setInputLimits(next: InputLimits): void {
+  limits = next;
+}
+
+/** A file's text within the input limits; a file that cannot be read that way is a UsageError naming it. */
 export function readTextFile(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readInputFile(path, limits);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `cannot read ${path}: no such file` : `cannot read ${path}: ${(error as Error).message}`);
+    if (error instanceof InputFileError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -4,7 +4,8 @@
  * inside the command's action so `baton --help` and `baton check` start fast.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize } from "../spec/input-file.js";
+import { EXIT, processIo, setInputLimits, UsageError, type Io } from "./io.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerShift } from "./shift.js";
@@ -25,7 +26,15 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
     .version(version(), "-V, --version")
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .option("--max-input-size <size>", `the largest file any command reads, e.g. 64MiB (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)})`);
+  // Every command reads its files within this bound; the flag raises it for one run.
+  program.hook("preAction", () => {
+    const given = program.opts<{ maxInputSize?: string }>().maxInputSize;
+    const maxBytes = given === undefined ? DEFAULT_MAX_INPUT_BYTES : parseByteSize(given);
+    if (maxBytes === undefined) throw new UsageError(`--max-input-size: "${given}" is not a size like 8MiB, 512KiB or 1GiB`);
+    setInputLimits({ maxBytes });
+  });
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerShift(program, io, setExit);

@@ -1,5 +1,5 @@
-import { parseDocument } from "yaml";
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
+import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
 export interface StackConfig {
   /** The raw value under `baton:fleet`, before validation (undefined when absent). */
@@ -10,23 +10,32 @@ export interface StackConfig {
   readonly problems: readonly Problem[];
 }
 
+const yamlProblem = (fileName: string, message: string, fix = "Fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote)."): Problem =>
+  ({ severity: "error", rule: "yaml-syntax", path: fileName, message, fix });
+
 /**
  * Reads a Pulumi stack config file's text (`Pulumi.<stack>.yaml`): `config:` holds namespaced
- * keys, and baton's lives at `baton:fleet`.
+ * keys, and baton's lives at `baton:fleet`. Parsing is linear in the file's size (see yaml.ts).
  */
-export function parseStackConfig(text: string, fileName: string): StackConfig {
-  const doc = parseDocument(text, { prettyErrors: true });
+export function parseStackConfig(text: string, fileName: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): StackConfig {
+  let doc;
+  try {
+    doc = parseYaml(text, limits).doc;
+  } catch (error) {
+    if (error instanceof YamlLimitError) return { fleet: undefined, problems: [yamlProblem(fileName, error.message, "Check that this is the stack config you meant.")] };
+    throw error;
+  }
   if (doc.errors.length > 0) {
     return {
       fleet: undefined,
-      problems: doc.errors.map((error) => ({
-        severity: "error" as const, rule: "yaml-syntax", path: fileName,
-        message: error.message.split("\n")[0] ?? error.message,
-        fix: "Fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote).",
-      })),
+      problems: doc.errors.map((error) => yamlProblem(fileName, error.message.split("\n")[0] ?? error.message,
+        error.code === "DUPLICATE_KEY" ? "Remove one of the two entries: YAML keeps only one, and which one differs between tools."
+        : error.code === "RESOURCE_EXHAUSTION" ? "Write the values out instead of reusing them through aliases." : undefined)),
     };
   }
-  const root: unknown = doc.toJS();
+  const plain = yamlToJs(doc, limits);
+  if ("error" in plain) return { fleet: undefined, problems: [yamlProblem(fileName, plain.error, "Write the values out instead of reusing them through aliases.")] };
+  const root = plain.value;
   const config = root && typeof root === "object" ? (root as Record<string, unknown>)["config"] : undefined;
   if (!config || typeof config !== "object") {
     return { fleet: undefined, problems: [] };

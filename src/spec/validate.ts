@@ -4,6 +4,7 @@ import { configPath, errorsOf, type Problem } from "./problems.js";
 import { checkApiAccess } from "./rules/api-access.js";
 import { checkCluster } from "./rules/cluster.js";
 import { checkDerivedNames } from "./rules/names.js";
+import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
 import { checkListenerPriorities, checkService } from "./rules/service.js";
 import { Cluster, Fleet, NodeGroup, Service, type ClusterSpec, type FleetSpec, type ServiceSpec } from "./schema.js";
@@ -167,9 +168,11 @@ function validateAlone(input: unknown, today: string): Validation {
       }],
     };
   }
+  // Before the schema: parsing drops a `__proto__` key without a word.
+  const reserved = checkReservedNames(input);
   const parsed = Fleet.safeParse(input);
   if (parsed.success) {
-    const problems = checkFleet(parsed.data, today);
+    const problems = [...reserved, ...checkFleet(parsed.data, today)];
     return errorsOf(problems).length === 0 ? { ok: true, fleet: parsed.data, problems } : { ok: false, fleet: parsed.data, problems };
   }
   // Typo'd keys are renamed to what they most likely meant, so what is inside them is checked too;
@@ -178,7 +181,7 @@ function validateAlone(input: unknown, today: string): Validation {
   const repairedParse = Fleet.safeParse(repaired);
   const schema = repairedParse.success ? [] : schemaProblems(repaired, repairedParse.error.issues);
   const back = (p: Problem) => ({ ...p, path: originalPath(p.path, renames) });
-  return { ok: false, problems: [...renamedKeys, ...schema, ...checkWhatParsed(repaired, today)].map(back) };
+  return { ok: false, problems: [...reserved, ...[...renamedKeys, ...schema, ...checkWhatParsed(repaired, today)].map(back)] };
 }
 
 /**

@@ -91,9 +91,9 @@ export function buildSchedule(
   const validation = validateFleet(rawFleet, { ...options, deployed: rawFleet });
   if (!validation.ok) throw new ScheduleError("the stack config is invalid; run baton validate", plan(rawFleet, rawFleet, options));
   const fleet = validation.fleet;
-  const spec = fleet.services[service];
+  const spec = Object.hasOwn(fleet.services, service) ? fleet.services[service] : undefined;
   if (!spec) throw new ScheduleError(`service "${service}" is not defined${didYouMean(service, Object.keys(fleet.services))} (services: ${Object.keys(fleet.services).join(", ") || "none"})`);
-  if (!(to in fleet.clusters)) throw new ScheduleError(`--to: "${to}" is not a cluster of fleet ${fleet.name}${didYouMean(to, Object.keys(fleet.clusters))} (clusters: ${Object.keys(fleet.clusters).join(", ")})`);
+  if (!Object.hasOwn(fleet.clusters, to)) throw new ScheduleError(`--to: "${to}" is not a cluster of fleet ${fleet.name}${didYouMean(to, Object.keys(fleet.clusters))} (clusters: ${Object.keys(fleet.clusters).join(", ")})`);
   if (percents.length === 0) throw new ScheduleError("--steps needs at least one step");
 
   const current = spec.weights;

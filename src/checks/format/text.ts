@@ -21,7 +21,8 @@ export function formatText(report: CheckReport, c: Palette): string {
   };
   for (const error of report.errors) {
     const where = `${error.line ?? "?"}`.padStart(4);
-    add(error.file, error.line ?? 0, `${where}  ${c.red("error")}    document ${error.document ?? "?"} does not parse: ${error.message} ${c.dim("[parse-error]")}`);
+    if (error.document === undefined && error.line === undefined) add(error.file, 0, `   -  ${c.red("error")}    not checked: ${error.message} ${c.dim("[unreadable]")}`);
+    else add(error.file, error.line ?? 0, `${where}  ${c.red("error")}    document ${error.document ?? "?"} does not parse: ${error.message} ${c.dim("[parse-error]")}`);
   }
   for (const f of report.findings) {
     const severity = f.severity === "error" ? c.red("error  ") : c.yellow("warning");
@@ -36,7 +37,9 @@ export function formatText(report: CheckReport, c: Palette): string {
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.length - errors;
   const parts = [plural(errors, "error"), plural(warnings, "warning")];
-  if (report.errors.length > 0) parts.push(`${plural(report.errors.length, "document")} that did not parse`);
+  const unreadable = report.errors.filter((e) => e.document === undefined && e.line === undefined).length;
+  if (report.errors.length > unreadable) parts.push(`${plural(report.errors.length - unreadable, "document")} that did not parse`);
+  if (unreadable > 0) parts.push(`${plural(unreadable, "file")} that could not be read`);
   const scope = `in ${plural(report.objects, "object")} from ${plural(report.files, "file")}, target Kubernetes ${report.target}`;
   const summary = `${parts.join(", ")} ${scope}`;
   out.push(errors > 0 || report.errors.length > 0 ? c.red(summary) : warnings > 0 ? c.yellow(summary) : c.green(summary));
