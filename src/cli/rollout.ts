@@ -2,9 +2,9 @@ import type { Command } from "commander";
 import { formatProblem } from "../spec/problems.js";
 import { formatEvent, formatResult, formatSchedule } from "../traffic/format-rollout.js";
 import type { StackLocation } from "../traffic/pulumi-stack.js";
-import { DEFAULT_TIMING, type Clock, type RolloutTiming } from "../traffic/rollout.js";
+import { DEFAULT_TIMING, HALT_POLICIES, type Clock, type HaltPolicy, type RolloutTiming } from "../traffic/rollout.js";
 import type { Schedule } from "../traffic/schedule.js";
-import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import { readStackConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { todayOf, todayOption } from "./today.js";
@@ -15,15 +15,19 @@ interface RolloutOptions {
   bake: string;
   poll: string;
   maxPause: string;
+  onHalt: string;
   dryRun?: boolean;
   today?: string;
 }
+
+/** Node fires a timer longer than this at once; the options' bounds stay far below it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A clock on real time whose sleep ends early on Ctrl-C. */
 const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) => new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
@@ -36,19 +40,22 @@ const realClock: Clock = {
 /** Arguments to timing and schedule; bad ones are usage errors, a spec refusal is a finding. */
 async function prepare(file: string, service: string, options: RolloutOptions, io: Io) {
   // The schedule (zod) and the stack locator (yaml) load only when the command runs.
-  const { buildSchedule, parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
+  const { buildSchedule, DURATION_BOUNDS, parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
   const { locateStack, StackLocationError } = await import("../traffic/pulumi-stack.js");
   const config = await readStackConfig(file);
   if (config.problems.length > 0) throw new UsageError(`${file} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
   let timing: RolloutTiming;
   let schedule: Schedule;
   let location: StackLocation;
+  if (!(HALT_POLICIES as readonly string[]).includes(options.onHalt)) {
+    throw new UsageError(`--on-halt: "${options.onHalt}" is not one of ${HALT_POLICIES.join(", ")}`);
+  }
   try {
     timing = {
       ...DEFAULT_TIMING,
-      bakeMs: parseDuration(options.bake, "--bake"),
-      pollMs: Math.max(parseDuration(options.poll, "--poll"), 1000),
-      maxPauseMs: parseDuration(options.maxPause, "--max-pause"),
+      bakeMs: parseDuration(options.bake, "--bake", DURATION_BOUNDS["--bake"]),
+      pollMs: parseDuration(options.poll, "--poll", DURATION_BOUNDS["--poll"]),
+      maxPauseMs: parseDuration(options.maxPause, "--max-pause", DURATION_BOUNDS["--max-pause"]),
     };
     schedule = buildSchedule(config.fleet, service, options.to, parseSteps(options.steps), colors(io), todayOf(options));
     location = locateStack(file);
@@ -57,7 +64,7 @@ async function prepare(file: string, service: string, options: RolloutOptions, i
     if (error instanceof ScheduleError || error instanceof StackLocationError) throw new UsageError(error.message);
     throw error;
   }
-  return { config, timing, schedule, location };
+  return { config, timing, schedule, location, onHalt: options.onHalt as HaltPolicy };
 }
 
 export function registerRollout(program: Command, io: Io, setExit: SetExit): void {
@@ -67,10 +74,11 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
     .argument("<stack-config>", "the Pulumi stack config, Pulumi.<stack>.yaml in the project's stackConfigDir")
     .argument("<service>", "the service under baton:fleet.services")
     .requiredOption("--to <cluster>", "the cluster that receives the traffic")
-    .option("--steps <percents>", "the receiving cluster's share at each step", "10,25,50,100")
-    .option("--bake <duration>", "how long each step must pass its gates (e.g. 10m, 90s, 1h)", "10m")
-    .option("--poll <duration>", "time between gate observations", "30s")
-    .option("--max-pause <duration>", "how long missing data may pause a step before the rollout stops where it is", "30m")
+    .option("--steps <percents>", "the receiving cluster's share at each step: whole percentages 1-100, rising, at most 20", "10,25,50,100")
+    .option("--bake <duration>", "how long each step must pass its gates (e.g. 10m, 90s, 1h; at most 24h)", "10m")
+    .option("--poll <duration>", "time between gate observations (1s to 1h)", "30s")
+    .option("--max-pause <duration>", "how long missing data may pause a step before the rollout stops where it is (at most 24h)", "30m")
+    .option("--on-halt <policy>", "where a halt or a signal takes traffic: last-passed (the last step whose gates passed, baked again; the origin if that fails) or origin (the weights before the rollout)", "last-passed")
     .option("--dry-run", "print the schedule and the gates, change nothing")
     .addOption(todayOption())
     .action(async (file: string, service: string, options: RolloutOptions) => {
@@ -81,8 +89,8 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
         setExit(EXIT.failed);
         return;
       }
-      const { config, timing, schedule, location } = prepared;
-      io.out(formatSchedule(schedule, timing, c));
+      const { config, timing, schedule, location, onHalt } = prepared;
+      io.out(formatSchedule(schedule, timing, c, onHalt));
       io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
       if (options.dryRun || schedule.steps.length === 0) return;
 
@@ -90,24 +98,37 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       // The file holds the weights last applied: its own standing problems are the current state's.
       const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
-      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { automationApplier }] = await Promise.all([
+      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }] = await Promise.all([
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),
         import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"),
       ]);
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        io.err(c.yellow("stopping at the next safe point (a running pulumi up is allowed to finish); Ctrl-C again to quit at once"));
-        controller.abort();
-        process.removeListener("SIGINT", onInterrupt);
+      // First signal: stop at the next safe point and take the traffic back. Second: cancel a running update too.
+      const stop = new AbortController();
+      const cancel = new AbortController();
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals += 1;
+        if (signals === 1) {
+          io.err(c.yellow(`${signal}: stopping at the next safe point (a running pulumi up finishes), then taking the traffic back (--on-halt ${onHalt}); send it again to cancel the running update`));
+          stop.abort();
+        } else if (signals === 2) {
+          io.err(c.yellow(`${signal}: cancelling the running pulumi update; the file will hold what the stack has`));
+          cancel.abort();
+        } else {
+          io.err(c.yellow(`${signal}: still stopping; the report follows`));
+        }
       };
-      process.on("SIGINT", onInterrupt);
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       try {
         const result = await runRollout(schedule, timing, {
-          store: stackFileWeights(file, service),
-          applier: automationApplier(location),
+          store: stackFileWeights(file, service, inputLimits()),
+          applier: pulumiCliApplier(location, validation.fleet, service),
           live: awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to),
           clock: realClock,
-          signal: controller.signal,
+          signal: stop.signal,
+          cancel: cancel.signal,
+          onHalt,
           onEvent: (event) => {
             const line = formatEvent(event, c);
             if (line !== undefined) io.out(line);
@@ -118,7 +139,8 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
         else io.err(report);
         setExit(result.outcome === "completed" ? EXIT.ok : EXIT.failed);
       } finally {
-        process.removeListener("SIGINT", onInterrupt);
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
       }
     });
 }

@@ -2,10 +2,9 @@ import type { Command } from "commander";
 import { formatPlan } from "../spec/format-plan.js";
 import { FleetSpecError } from "../spec/problems.js";
 import { formatWeights } from "../spec/traffic.js";
-import { writeFileAtomic } from "../traffic/files.js";
 import type { ShiftProposal } from "../traffic/shift.js";
 import { parseAssignment, sameWeights, type WeightAssignment } from "../traffic/weights.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { todayOf, todayOption } from "./today.js";
 
@@ -17,10 +16,9 @@ function parseAssignments(args: readonly string[]): WeightAssignment[] {
   });
 }
 
-async function propose(file: string, service: string, assignments: readonly WeightAssignment[], today: { today?: string }): Promise<ShiftProposal> {
+async function propose(file: string, service: string, assignments: readonly WeightAssignment[], text: string, today: { today?: string }): Promise<ShiftProposal> {
   // The YAML document editor and the spec load only when the command runs.
   const { proposeShift, ShiftArgumentError } = await import("../traffic/shift.js");
-  const text = readTextFile(file);
   try {
     return proposeShift(text, file, service, assignments, today);
   } catch (error) {
@@ -40,7 +38,28 @@ export function registerShift(program: Command, io: Io, setExit: SetExit): void 
     .addOption(todayOption())
     .action(async (file: string, service: string, args: string[], options: { dryRun?: boolean; today?: string }) => {
       const c = colors(io);
-      const proposal = await propose(file, service, parseAssignments(args), todayOf(options));
+      const assignments = parseAssignments(args);
+      const today = todayOf(options);
+      let proposal: ShiftProposal | undefined;
+      if (options.dryRun) {
+        proposal = await propose(file, service, assignments, readTextFile(file), today);
+      } else {
+        // Read, plan and write under the file's lock, writing only if the file still holds what was planned on.
+        const { editFile, FileEditError } = await import("../traffic/files.js");
+        try {
+          await editFile(file, async (text) => {
+            proposal = await propose(file, service, assignments, text, today);
+            return proposal.plan.allowed && !sameWeights(proposal.before, proposal.after) ? proposal.text : undefined;
+          }, { limits: inputLimits() });
+        } catch (error) {
+          if (!(error instanceof FileEditError)) throw error;
+          if (error.reason === "unreadable") throw new UsageError(error.message);
+          io.err(c.red(`refused: ${error.message}`));
+          setExit(EXIT.failed);
+          return;
+        }
+      }
+      if (proposal === undefined) return;
       if (sameWeights(proposal.before, proposal.after)) {
         io.out(`no change: ${service} already has ${formatWeights(proposal.before)}`);
         return;
@@ -53,7 +72,6 @@ export function registerShift(program: Command, io: Io, setExit: SetExit): void 
         return;
       }
       io.out(rendered);
-      if (!options.dryRun) writeFileAtomic(file, proposal.text);
       io.out(`\n${options.dryRun ? "would set" : "set"} ${service}: ${formatWeights(proposal.before)} → ${formatWeights(proposal.after)} in ${file}`);
       io.out(`rollback: baton shift ${file} ${service} ${proposal.rollbackArgs.join(" ")}`);
       io.out(c.dim("apply with pulumi up (or let baton rollout apply and watch it)"));

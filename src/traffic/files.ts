@@ -1,11 +1,192 @@
-import { renameSync, writeFileSync } from "node:fs";
+/**
+ * Editing a stack file so that no edit is lost and no file is damaged, even with two people (or a
+ * person and a rollout) editing at once, or a crash half-way:
+ * - a lock around read, check and write (proper-lockfile: a `<file>.lock` folder next to the real
+ *   file, taken over only when its holder has stopped refreshing it);
+ * - compare before rename: the file must still hold what the edit was computed from, or the edit is
+ *   refused (this also catches editors and scripts that do not take the lock);
+ * - the new text goes to a temporary file created exclusively (O_EXCL: never through a planted link)
+ *   under an unpredictable name in the same folder, with the file's mode and owner, flushed, then
+ *   renamed over the file: a reader sees the old text or the new, never half of each;
+ * - a symbolic link is followed: its target is edited and the link stays a link;
+ * - a read-only file stays unedited.
+ */
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import path from "node:path";
+import { lock } from "proper-lockfile";
+import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../spec/input-file.js";
+
+/** An edit baton refused to make; the file is unchanged. The message says why and what to do. */
+export class FileEditError extends Error {
+  override name = "FileEditError";
+  constructor(message: string, readonly reason: "changed" | "locked" | "read-only" | "owner" | "unreadable" | "io") {
+    super(message);
+  }
+}
+
+export interface EditOptions {
+  readonly limits?: InputLimits;
+  /** How long to wait for another edit's lock before refusing. @default 15 s */
+  readonly lockWaitMs?: number;
+}
+
+/** The file an edit writes: a symbolic link's target, so the link stays a link and its target gets the edit. */
+export function editTarget(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FileEditError(code === "ELOOP" ? `cannot edit ${file}: a symbolic link loop` : `cannot edit ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`, "unreadable");
+  }
+}
+
+function readForEdit(file: string, target: string, limits: InputLimits): string {
+  try {
+    return readInputFile(target, limits);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new FileEditError(error.message.replaceAll(target, file), "unreadable");
+    throw error;
+  }
+}
 
 /**
- * Replaces a file's content atomically (write a sibling, then rename), so a crash or Ctrl-C mid-write
- * leaves either the old or the new weights in the stack file, never half of each.
+ * Runs `edit` under the file's lock: it gets the file's current text and returns the new text (or
+ * undefined to leave the file as it is), which is then written atomically if the file still holds
+ * what `edit` saw. Resolves to the new text, or undefined when nothing was written.
  */
-export function writeFileAtomic(path: string, text: string): void {
-  const temporary = `${path}.baton-${process.pid}.tmp`;
-  writeFileSync(temporary, text, "utf8");
-  renameSync(temporary, path);
+export async function editFile(file: string, edit: (text: string) => string | undefined | Promise<string | undefined>, options: EditOptions = {}): Promise<string | undefined> {
+  const target = editTarget(file);
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+  return withLock(file, target, options.lockWaitMs ?? 15_000, async () => {
+    const text = readForEdit(file, target, limits);
+    const next = await edit(text);
+    if (next === undefined || next === text) return undefined;
+    replaceIfUnchanged(file, target, text, next, limits);
+    return next;
+  });
+}
+
+/** Takes the lock on `target`, runs `fn`, releases the lock; refuses when another edit holds it too long. */
+async function withLock<T>(file: string, target: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  let release: () => Promise<void>;
+  try {
+    // Retries back off from 100 ms to 1 s; `stale`: a holder that stopped refreshing for 10 s has died.
+    release = await lock(target, {
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: Math.max(1, Math.ceil(waitMs / 1000)) + 3, factor: 1.5, minTimeout: 100, maxTimeout: 1000 },
+      // The edit below is short; if the lock is taken over anyway, compare-before-rename still refuses.
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOCKED") {
+      throw new FileEditError(`${file} is being edited by another baton command (the lock ${target}.lock is held); wait for it to finish and run this again`, "locked");
+    }
+    throw new FileEditError(`cannot lock ${file} for editing: ${(error as Error).message} (baton creates ${path.basename(target)}.lock next to it, so its folder must be writable)`, "io");
+  }
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `next` over `target` if it still holds `expected`: a temporary file next to it first, then
+ * a rename. Refuses (the file untouched) when the file changed, is read-only, or its owner could not
+ * be kept.
+ */
+export function replaceIfUnchanged(file: string, target: string, expected: string, next: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
+  const stat = statSync(target);
+  if ((stat.mode & 0o222) === 0) {
+    throw new FileEditError(`${file} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}); baton does not override that. Make it writable (chmod u+w) if it should be edited`, "read-only");
+  }
+  const dir = path.dirname(target);
+  const temporary = path.join(dir, `.${path.basename(target)}.${randomBytes(12).toString("hex")}.baton-tmp`);
+  let fd: number;
+  try {
+    // O_EXCL: fails if anything, a symbolic link included, already has this name; O_NOFOLLOW for good measure.
+    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    throw new FileEditError(`cannot write next to ${file}: ${(error as Error).message}`, "io");
+  }
+  let renamed = false;
+  try {
+    try {
+      fchmodSync(fd, stat.mode & 0o7777);
+      if (stat.uid !== process.getuid?.() || stat.gid !== process.getgid?.()) fchownSync(fd, stat.uid, stat.gid);
+    } catch (error) {
+      throw new FileEditError(`cannot keep ${file}'s owner (uid ${stat.uid}, gid ${stat.gid}) on the edited file: ${(error as Error).message}; edit it as its owner`, "owner");
+    }
+    const bytes = Buffer.from(next, "utf8");
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    // Compare before rename: the lock keeps other baton edits out; this catches everything else.
+    const now = readForEdit(file, target, limits);
+    if (now !== expected) {
+      throw new FileEditError(`${file} changed since baton read it (another edit, an editor or a git checkout); nothing was written. Look at the file and run the command again`, "changed");
+    }
+    renameSync(temporary, target);
+    renamed = true;
+    syncFolder(dir);
+  } finally {
+    if (fd !== -1) closeSync(fd);
+    if (!renamed) unlinkQuietly(temporary);
+  }
+}
+
+/**
+ * Writes a whole file that baton alone owns (a cache): an exclusive temporary file beside it with
+ * an unpredictable name, flushed, then renamed over it. No lock and no compare; stack files go
+ * through `editFile`.
+ */
+export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
+  const dir = path.dirname(file);
+  const temporary = path.join(dir, `.${path.basename(file)}.${randomBytes(12).toString("hex")}.baton-tmp`);
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  let renamed = false;
+  try {
+    const bytes = Buffer.from(text, "utf8");
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temporary, file);
+    renamed = true;
+    syncFolder(dir);
+  } finally {
+    if (!renamed) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed.
+      }
+      unlinkQuietly(temporary);
+    }
+  }
+}
+
+/** Flushes the folder entry, so the rename itself survives a power cut. */
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Not every filesystem lets a folder be opened or synced; the rename has happened either way.
+  }
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    if (lstatSync(file).isFile()) unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
 }

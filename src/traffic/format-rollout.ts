@@ -2,7 +2,7 @@
 import type { Paint } from "../spec/format-plan.js";
 import { formatWeights } from "../spec/traffic.js";
 import type { GateCheck } from "./gates.js";
-import type { RolloutEvent, RolloutResult, RolloutTiming } from "./rollout.js";
+import type { HaltPolicy, RolloutEvent, RolloutResult, RolloutTiming } from "./rollout.js";
 import type { Schedule } from "./schedule.js";
 
 /** 630000 → "10m30s". */
@@ -24,19 +24,25 @@ export function formatGates(schedule: Schedule): string[] {
   ];
 }
 
-export function formatSchedule(schedule: Schedule, timing: RolloutTiming, paint: Paint): string {
+export function formatSchedule(schedule: Schedule, timing: RolloutTiming, paint: Paint, onHalt: HaltPolicy = "last-passed"): string {
   const lines = [paint.bold(`rollout of ${schedule.service} (${schedule.routing}) to ${schedule.to}`), `  now: ${formatWeights(schedule.current)}`];
   if (schedule.steps.length === 0) return [...lines, "  nothing to do: the file is already at the last step"].join("\n");
   if (!schedule.steps[0]!.resumed) lines.push(`  before the first step: the gates must pass once (nothing moves otherwise)`);
+  lines.push(`  each step: pulumi preview first (refused if anything but ${schedule.service}'s weights would change); pulumi up --target ${schedule.service}'s weight resources only`);
   schedule.steps.forEach((step, i) => {
     const what = step.resumed ? "apply and bake the weights the file holds first (where a rerun resumes)" : `set ${formatWeights(step.weights)}`;
     lines.push(`  ${i + 1}. ${String(step.percent).padStart(3)}% → ${what}; pulumi up; verify on AWS; bake ${formatDuration(timing.bakeMs)}`);
   });
   lines.push(paint.bold("gates"), ...formatGates(schedule).map((l) => `  ${l}`));
-  lines.push(paint.bold("on failure"),
-    `  a gate in ALARM or too few healthy targets: write back ${formatWeights(schedule.fallback)} (or the last step that passed), pulumi up, exit 1`,
-    `  INSUFFICIENT_DATA or an unreadable gate: pause the bake clock; after ${formatDuration(timing.maxPauseMs)} stop where it is, exit 1`,
-    `  Ctrl-C: stop at the next safe point; the file holds the weights last written for pulumi up, and a rerun resumes`);
+  const back = onHalt === "origin"
+    ? `write back ${formatWeights(schedule.fallback)} (the origin), pulumi up, verify`
+    : `write back the last step that passed (${formatWeights(schedule.fallback)} before any), pulumi up, verify, bake it again; if that fails, back to ${formatWeights(schedule.fallback)}`;
+  lines.push(paint.bold(`on failure (--on-halt ${onHalt})`),
+    `  a gate in ALARM, too few healthy targets, or a failed pulumi up: ${back}; exit 1`,
+    `  a failed pulumi up: the file first gets the weights the stack's state holds`,
+    `  the stack holds other changes: stop before writing anything; exit 1`,
+    `  INSUFFICIENT_DATA or an unreadable gate (after retries with back-off): pause the bake clock; after ${formatDuration(timing.maxPauseMs)} stop where it is, exit 1`,
+    `  Ctrl-C or SIGTERM: stop at the next safe point (a running pulumi up finishes), take the traffic back as above without the re-bake, report, exit 1; a second signal cancels the running update`);
   return lines.join("\n");
 }
 
@@ -51,7 +57,11 @@ export function formatEvent(event: RolloutEvent, paint: Paint): string | undefin
     case "step":
       return paint.bold(`step ${event.index + 1}/${event.count}: ${event.step.percent}% → ${formatWeights(event.step.weights)}`);
     case "write":
-      return `  wrote ${formatWeights(event.weights)} to the stack file${event.why === "rollback" ? " (rollback)" : ""}`;
+      return `  wrote ${formatWeights(event.weights)} to the stack file${event.why === "rollback" ? " (rollback)" : event.why === "stack" ? " (what the stack holds after the failed update)" : ""}`;
+    case "retry":
+      return paint.yellow(`  ${event.what} failed (${event.error}); retry ${event.attempt} in ${formatDuration(event.waitMs)}`);
+    case "halting":
+      return paint.yellow(`  halting: ${event.reason}, ${formatWeights(event.to)}`);
     case "pulumi":
       return event.line.trim() === "" ? undefined : paint.dim(`  | ${event.line}`);
     case "applied":
@@ -85,15 +95,17 @@ export function formatResult(result: RolloutResult, schedule: Schedule, file: st
       lines.push(paint.red(`refused at ${f?.at.toISOString()}: ${f?.reason}; nothing was changed`));
       break;
     case "interrupted":
-      lines.push(paint.yellow("interrupted"));
+      lines.push(paint.yellow(`interrupted${f?.percent === undefined ? "" : ` at step ${f.percent}%`}${f ? ` at ${f.at.toISOString()}` : ""}: stopped by a signal at a safe point`));
       break;
   }
+  for (const step of result.recovery ?? []) lines.push(`  ${step}`);
   for (const c of f?.checks ?? []) if (c.state !== "pass") lines.push(`  ${checkLine(c, paint)}`);
   if (result.restored === false) {
     lines.push(paint.red(`  restoring the last good weights failed too: ${result.restoreError}`),
       paint.red(`  ${file} holds ${formatWeights(result.weights)}; AWS may not. Run pulumi up for this stack, then baton status ${file}.`));
   } else if (result.outcome !== "completed") {
-    lines.push(`  ${file} holds ${formatWeights(result.weights)}${result.outcome === "halted" ? ", applied; fix the cause, then" : ";"} rerun the same command to resume from there`);
+    const applied = result.outcome === "halted" || result.outcome === "interrupted";
+    lines.push(`  ${file} holds ${formatWeights(result.weights)}${applied ? ", applied; fix the cause, then" : ";"} rerun the same command to resume from there`);
   }
   return lines.join("\n");
 }

@@ -7,15 +7,19 @@ export { proposeShift, ShiftArgumentError } from "./shift.js";
 export type { ShiftProposal } from "./shift.js";
 export { evaluateGates } from "./gates.js";
 export type { AlarmState, GateObservation, GateCheck, GateState, GateVerdict } from "./gates.js";
-export { buildSchedule, parseSteps, parseDuration, ScheduleError } from "./schedule.js";
+export { buildSchedule, parseSteps, parseDuration, ScheduleError, DURATION_BOUNDS, MAX_STEPS } from "./schedule.js";
 export type { Schedule, RolloutStep } from "./schedule.js";
-export { runRollout, DEFAULT_TIMING } from "./rollout.js";
+export { runRollout, DEFAULT_TIMING, HALT_POLICIES } from "./rollout.js";
 export type {
-  Clock, LiveTraffic, RolloutEvent, RolloutFailure, RolloutOutcome, RolloutPorts, RolloutResult, RolloutTiming, StackApplier, WeightsStore,
+  Clock, HaltPolicy, LiveTraffic, RolloutEvent, RolloutFailure, RolloutOutcome, RolloutPorts, RolloutResult, RolloutTiming, StackApplier, WeightsStore,
 } from "./rollout.js";
 export { stackFileWeights } from "./weights-file.js";
-export { locateStack, automationApplier, StackLocationError } from "./pulumi-stack.js";
-export type { StackLocation } from "./pulumi-stack.js";
+export { locateStack, pulumiCliApplier, StackLocationError } from "./pulumi-stack.js";
+export type { StackLocation, PulumiCliOptions } from "./pulumi-stack.js";
+export { serviceState, otherChangesIn } from "./stack-state.js";
+export type { ServiceState } from "./stack-state.js";
+export { editFile, replaceIfUnchanged, FileEditError } from "./files.js";
+export type { EditOptions } from "./files.js";
 export { createAwsClients } from "./aws/clients.js";
 export type { AwsClients } from "./aws/clients.js";
 export { awsLiveTraffic } from "./aws/live-traffic.js";

@@ -1,11 +1,14 @@
 /**
- * `pulumi up` for the stack a config file belongs to, through Pulumi's Automation API (which drives
- * the Pulumi CLI). The Automation API is imported only when an update runs.
+ * The Pulumi stack a config file belongs to, and the rollout's updates of it through the Pulumi CLI.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
+import { readInputFile } from "../spec/input-file.js";
+import type { FleetSpec } from "../spec/schema.js";
+import { parseYaml, yamlToJs } from "../spec/yaml.js";
 import type { StackApplier } from "./rollout.js";
+import { otherChangesIn, serviceState } from "./stack-state.js";
 
 export interface StackLocation {
   /** The Pulumi project root: the directory holding Pulumi.yaml. */
@@ -31,7 +34,8 @@ export function locateStack(stackFile: string): StackLocation {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     const project = path.join(dir, "Pulumi.yaml");
     if (existsSync(project)) {
-      const settings = parse(readFileSync(project, "utf8")) as { stackConfigDir?: unknown } | null;
+      const plain = yamlToJs(parseYaml(readInputFile(project)).doc);
+      const settings = ("value" in plain ? plain.value : null) as { stackConfigDir?: unknown } | null;
       const configDir = typeof settings?.stackConfigDir === "string" ? settings.stackConfigDir : ".";
       const expected = path.resolve(dir, configDir, `Pulumi.${stackName}.yaml`);
       if (expected !== file) {
@@ -43,15 +47,120 @@ export function locateStack(stackFile: string): StackLocation {
   }
 }
 
-/** Runs `pulumi up` on the stack, streaming its output; rejects when the update fails. */
-export function automationApplier(location: StackLocation): StackApplier {
+export interface PulumiCliOptions {
+  /** The Pulumi CLI to run. @default "pulumi" on PATH */
+  readonly command?: string;
+  /** Most output kept from one command (the preview and export JSON). @default 256 MiB */
+  readonly maxOutputBytes?: number;
+}
+
+interface CommandResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderrTail: string;
+}
+
+/**
+ * Runs the Pulumi CLI in its own process group (`detached`), so a Ctrl-C or a SIGTERM sent to
+ * baton's group does not reach it mid-update: baton decides when to stop, and cancels an update
+ * only deliberately (`cancel`: SIGINT to the child's group, Pulumi's own graceful cancel).
+ */
+function runPulumi(args: readonly string[], cwd: string, options: PulumiCliOptions, onLine?: (line: string) => void, cancel?: AbortSignal): Promise<CommandResult> {
+  const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command ?? "pulumi", [...args, "--non-interactive"], {
+      cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let stderrTail = "";
+    let pending = "";
+    let overflow = false;
+    const onCancel = () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGINT");
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    cancel?.addEventListener("abort", onCancel, { once: true });
+    child.stdout.on("data", (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOutputBytes) {
+        if (!overflow) onCancel();
+        overflow = true;
+        return;
+      }
+      out.push(chunk);
+      if (onLine) {
+        pending += chunk.toString("utf8");
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) onLine(line.trimEnd());
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4000);
+      if (onLine) for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") onLine(line.trimEnd());
+    });
+    child.on("error", (error) => {
+      cancel?.removeEventListener("abort", onCancel);
+      reject((error as NodeJS.ErrnoException).code === "ENOENT"
+        ? new Error(`the Pulumi CLI (${options.command ?? "pulumi"}) is not installed or not on PATH`)
+        : error);
+    });
+    child.on("close", (code, signal) => {
+      cancel?.removeEventListener("abort", onCancel);
+      if (onLine && pending.trim() !== "") onLine(pending.trimEnd());
+      if (overflow) return reject(new Error(`pulumi ${args[0]} wrote more than ${maxOutputBytes} bytes; stopped reading it`));
+      resolve({ code, signal, stdout: Buffer.concat(out).toString("utf8"), stderrTail });
+    });
+  });
+}
+
+const failure = (what: string, result: CommandResult) =>
+  new Error(`pulumi ${what} ${result.signal ? `was stopped by ${result.signal}` : `exited ${result.code}`}${result.stderrTail.trim() ? `: ${result.stderrTail.trim().split("\n").slice(-3).join(" / ")}` : ""}`);
+
+function parseJson(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`pulumi ${what} did not print JSON`);
+  }
+}
+
+/**
+ * The rollout's view of the stack through the Pulumi CLI: a preview before each step (anything
+ * besides the service's weight resources refuses the step), `pulumi up --target` on those
+ * resources only, and the weights the stack's state records (`pulumi stack export`).
+ */
+export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, service: string, options: PulumiCliOptions = {}): StackApplier {
+  const stackArgs = ["--stack", location.stackName];
+  async function state() {
+    const result = await runPulumi(["stack", "export", ...stackArgs], location.workDir, options);
+    if (result.code !== 0) throw failure("stack export", result);
+    return serviceState(parseJson("stack export", result.stdout), fleet, service);
+  }
   return {
-    async up(onOutput) {
-      const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
-      const stack = await LocalWorkspace.selectStack({ stackName: location.stackName, workDir: location.workDir });
-      // No refresh: the rollout verifies the applied weights itself, right after the update.
-      const result = await stack.up({ onOutput: (out) => onOutput(out.trimEnd()), color: "never" });
-      if (result.summary.result !== "succeeded") throw new Error(`pulumi up ended ${result.summary.result}`);
+    async otherChanges() {
+      const { urns } = await state();
+      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, options);
+      if (result.code !== 0) throw failure("preview", result);
+      return otherChangesIn(parseJson("preview --json", result.stdout), urns);
+    },
+    async up(onOutput, cancel) {
+      if (cancel?.aborted) throw new Error("not started: updates were cancelled by a second signal");
+      const { urns } = await state();
+      const targets = urns.flatMap((urn) => ["--target", urn]);
+      // --skip-preview: the preview just ran (otherChanges); the update touches only the targets anyway.
+      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...targets, ...stackArgs], location.workDir, options, onOutput, cancel);
+      if (result.code !== 0) throw failure("up", result);
+    },
+    async stackWeights() {
+      return (await state()).weights;
     },
   };
 }

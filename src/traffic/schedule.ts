@@ -38,27 +38,51 @@ export class ScheduleError extends Error {
   }
 }
 
-/** Parses `10,25,50,100`: whole or decimal percentages, strictly rising, each in (0, 100]. */
+/** At most this many steps: each one is an update and a bake. */
+export const MAX_STEPS = 20;
+
+/**
+ * Parses `10,25,50,100`: whole percentages from 1 to 100, strictly rising, at most 20. A fraction of
+ * a percent cannot be expressed in whole weights, so it would be a step that moves nothing.
+ */
 export function parseSteps(text: string): number[] {
   const steps = text.split(",").map((s) => s.trim().replace(/%$/, ""));
+  if (steps.length > MAX_STEPS) throw new ScheduleError(`--steps: ${steps.length} steps; at most ${MAX_STEPS} (each is an update and a bake)`);
   const values = steps.map(Number);
   values.forEach((v, i) => {
-    if (steps[i] === "" || !Number.isFinite(v) || v <= 0 || v > 100) {
-      throw new ScheduleError(`--steps: "${steps[i]}" is not a percentage above 0 and at most 100 (e.g. --steps 10,25,50,100)`);
+    if (!/^\d{1,3}$/.test(steps[i]!) || v <= 0 || v > 100) {
+      throw new ScheduleError(`--steps: "${steps[i]}" is not a whole percentage above 0 and at most 100 (e.g. --steps 10,25,50,100)`);
     }
     if (i > 0 && v <= values[i - 1]!) throw new ScheduleError(`--steps must rise: ${values[i - 1]} is followed by ${v}`);
   });
   return values;
 }
 
-/** Parses a duration like `10m`, `90s`, `1h30m` or `0` into milliseconds. */
-export function parseDuration(text: string, option: string): number {
-  if (text === "0") return 0;
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  if (!match || text.trim() === "") throw new ScheduleError(`${option}: "${text}" is not a duration like 10m, 90s or 1h30m`);
-  const [, h = "0", m = "0", s = "0"] = match;
-  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+/** Bounds on a duration option: [least, most] in milliseconds. */
+export type DurationBounds = readonly [number, number];
+const HOUR = 3_600_000;
+/** The bounds of each rollout duration option; all below Node's 24.8-day timer limit. */
+export const DURATION_BOUNDS = {
+  "--bake": [0, 24 * HOUR],
+  "--poll": [1000, HOUR],
+  "--max-pause": [0, 24 * HOUR],
+} as const satisfies Record<string, DurationBounds>;
+
+/** Parses a duration like `10m`, `90s`, `1h30m` or `0` into milliseconds, within `bounds`. */
+export function parseDuration(text: string, option: string, bounds: DurationBounds = [0, 24 * HOUR]): number {
+  const trimmed = text.trim();
+  const match = /^(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$/.exec(trimmed);
+  if (trimmed !== "0" && (!match || trimmed === "")) throw new ScheduleError(`${option}: "${text}" is not a duration like 10m, 90s or 1h30m`);
+  const [, h = "0", m = "0", s = "0"] = match ?? [];
+  const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+  const [least, most] = bounds;
+  if (ms < least || ms > most) {
+    throw new ScheduleError(`${option}: ${text} is out of range; it takes ${formatBound(least)} to ${formatBound(most)}`);
+  }
+  return ms;
 }
+
+const formatBound = (ms: number) => (ms === 0 ? "0" : ms % HOUR === 0 ? `${ms / HOUR}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
 
 /** ` (did you mean "x"?)` when a known name is close to `name`. */
 function didYouMean(name: string, known: readonly string[]): string {

@@ -4,8 +4,9 @@
  * numbers into the source at the ranges the YAML library's document API reports for each node,
  * instead of re-serialising the document (which would normalise formatting).
  */
-import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../spec/problems.js";
+import { isSharedNode, parseYaml, yamlToJs, YamlLimitError } from "../spec/yaml.js";
 import { closest } from "../spec/suggest.js";
 import type { Weights } from "../spec/traffic.js";
 
@@ -23,7 +24,13 @@ function problem(rule: string, path: string, value: unknown, message: string, fi
 }
 
 function parse(text: string, file: string): Document.Parsed {
-  const doc = parseDocument(text);
+  let doc: Document.Parsed;
+  try {
+    doc = parseYaml(text).doc;
+  } catch (error) {
+    if (error instanceof YamlLimitError) throw new FleetSpecError([problem("yaml-syntax", file, undefined, error.message, "Point at the stack config you meant.")], `${file} cannot be read`);
+    throw error;
+  }
   if (doc.errors.length > 0) {
     throw new FleetSpecError(doc.errors.map((e) => problem("yaml-syntax", file, undefined, e.message.split("\n")[0] ?? e.message,
       "Fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote).")), `${file} is not valid YAML`);
@@ -47,11 +54,24 @@ function weightsNode(doc: Document.Parsed, file: string, service: string): YAMLM
       guess ? `Did you mean "${guess}"?` : "Name one of the services listed.")], "Cannot edit weights");
   }
   const weights = node.get("weights", true);
+  refuseShared(services.items.find((p) => isScalar(p.key) && p.key.value === service)?.value, ["services", service]);
+  refuseShared(weights, ["services", service, "weights"]);
   if (!isMap(weights)) {
     throw new FleetSpecError([problem("required", configPath(["services", service, "weights"]), undefined,
       `Service ${service} has no weights map.`, "Add weights: { <cluster>: <weight>, ... } to the service.")], "Cannot edit weights");
   }
   return weights;
+}
+
+/**
+ * An anchored node (`&p 10`) may be reused elsewhere through an alias (`*p`), and an alias is
+ * someone else's value: splicing a new number into either changes fields the edit never named.
+ */
+function refuseShared(node: unknown, path: readonly string[]): void {
+  if (!isSharedNode(node)) return;
+  throw new FleetSpecError([problem("shift-shared-node", configPath(path), undefined,
+    `${configPath(path)} is a YAML anchor or alias, so other fields may share its value; editing it would change them too.`,
+    "Write the value out in place (no &anchor or *alias) and run the command again.")], "Cannot edit weights");
 }
 
 /** Reads one service's weights and the raw fleet from a stack file's text. */
@@ -61,6 +81,7 @@ export function readServiceWeights(text: string, file: string, service: string):
   const weights: Record<string, number> = {};
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (isAlias(pair.value)) refuseShared(pair.value, ["services", service, "weights", key]);
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (typeof value !== "number") {
       throw new FleetSpecError([problem("weights-range", configPath(["services", service, "weights", key]), value,
@@ -68,7 +89,9 @@ export function readServiceWeights(text: string, file: string, service: string):
     }
     weights[key] = value;
   }
-  const root = doc.toJS() as { config: Record<string, unknown> };
+  const plain = yamlToJs(doc);
+  if ("error" in plain) throw new FleetSpecError([problem("yaml-syntax", file, undefined, plain.error, "Write the values out instead of reusing them through aliases.")], "Cannot edit weights");
+  const root = plain.value as { config: Record<string, unknown> };
   const fleet = root.config[FLEET_CONFIG_KEY];
   const routing = doc.getIn(["config", FLEET_CONFIG_KEY, "services", service, "routing"]);
   return { fleet, weights, routing: routing === "route53" ? "route53" : "alb" };
@@ -92,6 +115,9 @@ export function writeServiceWeights(text: string, file: string, service: string,
   const added: string[] = [];
   for (const [cluster, weight] of Object.entries(weights)) {
     const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === cluster);
+    if (pair && pair.value !== null && weight !== (isScalar(pair.value) ? pair.value.value : undefined)) {
+      refuseShared(pair.value, ["services", service, "weights", cluster]);
+    }
     if (pair && isScalar(pair.value) && pair.value.range) {
       const [start, end] = pair.value.range;
       if (text.slice(start, end) !== String(weight)) splices.push({ at: start, end, text: String(weight) });
@@ -117,7 +143,8 @@ function insertion(text: string, node: YAMLMap, entries: readonly string[]): Spl
     const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1] - 1;
     return { at: lastEnd, end: lastEnd, text: `, ${entries.join(", ")}` };
   }
-  // Block map: new lines at the first key's indentation, after the last entry's line.
+  // Block map: new lines at the first key's indentation, after the last entry's line, with the file's line ending.
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const first = node.items[0]!;
   const keyStart = isScalar(first.key) && first.key.range ? first.key.range[0] : range[0];
   const indent = " ".repeat(keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1));
@@ -125,6 +152,6 @@ function insertion(text: string, node: YAMLMap, entries: readonly string[]): Spl
   const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1];
   const lineEnd = text.indexOf("\n", lastEnd);
   const at = lineEnd === -1 ? text.length : lineEnd + 1;
-  const prefix = lineEnd === -1 ? "\n" : "";
-  return { at, end: at, text: `${prefix}${entries.map((e) => `${indent}${e}\n`).join("")}` };
+  const prefix = lineEnd === -1 ? eol : "";
+  return { at, end: at, text: `${prefix}${entries.map((e) => `${indent}${e}${eol}`).join("")}` };
 }

@@ -18,14 +18,20 @@ export const observation = (kind: Scripted): GateObservation => {
   }
 };
 
+/** Where a `pulumi up` fails: before changing anything, after changing some of the weights, or after all of them. */
+export type UpFailure = "before" | "partial" | "after";
+
 export interface FakeWorld extends RolloutPorts {
-  /** The weights on the fake AWS. */
+  /** The weights on the fake AWS (what the stack applied). */
   aws: Weights;
+  /** The weights in the fake stack file. */
+  file: Weights;
   /** Every weights written to the file, in order. */
   writes: Weights[];
   /** Every weights present on AWS when an observation was made, with the scripted kind. */
   observed: { aws: Weights; kind: Scripted }[];
   upCalls: number;
+  previewCalls: number;
   controller: AbortController;
 }
 
@@ -34,38 +40,67 @@ export interface FakeOptions {
   readonly file: Weights;
   /** The observation for the n-th gate read (0-based) and the weights on AWS; default "ok". */
   readonly script?: (n: number, aws: Weights) => Scripted;
-  /** Which `pulumi up` calls (1-based) fail. */
+  /** Which `pulumi up` calls (1-based) fail before changing anything. */
   readonly failingUps?: ReadonlySet<number>;
+  /** Which `pulumi up` calls (1-based) fail, and where. */
+  readonly upFailures?: ReadonlyMap<number, UpFailure>;
+  /** Other changes the n-th preview (1-based) finds in the stack. */
+  readonly otherChanges?: (n: number) => readonly string[];
+  /** Whether the n-th read of the applied weights (0-based) is throttled. */
+  readonly throttledReads?: (n: number) => boolean;
   /** Called after each sleep, e.g. to abort mid-bake. */
   readonly onSleep?: (world: FakeWorld) => void;
+  /** Called when an update starts, e.g. to send a signal mid-update. */
+  readonly onUp?: (world: FakeWorld) => void;
 }
 
+const throttling = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+
 export function fakeWorld(options: FakeOptions): FakeWorld {
-  let file: Weights = { ...options.file };
   let now = Date.UTC(2026, 10, 23, 10, 0, 0);
   let reads = 0;
+  let weightReads = 0;
   const controller = new AbortController();
   const world: FakeWorld = {
     aws: { ...options.file },
+    file: { ...options.file },
     writes: [],
     observed: [],
     upCalls: 0,
+    previewCalls: 0,
     controller,
     signal: controller.signal,
     store: {
-      read: () => file,
-      write: (weights) => { file = { ...weights }; world.writes.push(file); },
+      read: () => world.file,
+      write: async (weights) => { world.file = { ...weights }; world.writes.push(world.file); },
     } satisfies WeightsStore,
     applier: {
+      otherChanges: async () => {
+        world.previewCalls += 1;
+        return options.otherChanges?.(world.previewCalls) ?? [];
+      },
       up: async (onOutput) => {
         world.upCalls += 1;
-        if (options.failingUps?.has(world.upCalls)) throw new Error("error: 1 resource failed to update");
+        options.onUp?.(world);
+        const failure = options.failingUps?.has(world.upCalls) ? "before" : options.upFailures?.get(world.upCalls);
+        if (failure === "before") throw new Error("error: 1 resource failed to update");
+        if (failure === "partial") {
+          // Route53 updates its records one by one: the first cluster's weight went through.
+          const [first] = Object.keys(world.file).sort();
+          world.aws = { ...world.aws, ...(first === undefined ? {} : { [first]: world.file[first]! }) };
+          throw new Error("error: 1 of 2 records failed to update");
+        }
+        world.aws = { ...world.file };
+        if (failure === "after") throw new Error("error: update failed after the records changed (a later resource)");
         onOutput("Resources: 1 updated");
-        world.aws = { ...file };
       },
+      stackWeights: async () => ({ ...world.aws }),
     } satisfies StackApplier,
     live: {
-      appliedWeights: async () => ({ ...world.aws }),
+      appliedWeights: async () => {
+        if (options.throttledReads?.(weightReads++)) throw throttling();
+        return { ...world.aws };
+      },
       observeGates: async () => {
         const kind = options.script?.(reads++, world.aws) ?? "ok";
         world.observed.push({ aws: { ...world.aws }, kind });

@@ -70,7 +70,7 @@ describe("rollout arguments and reports", () => {
   it("parses steps and durations", () => {
     expect(parseSteps("10, 25%,50,100")).toEqual([10, 25, 50, 100]);
     expect(() => parseSteps("0,50")).toThrow(/above 0/);
-    expect(() => parseSteps("10,,20")).toThrow(/is not a percentage/);
+    expect(() => parseSteps("10,,20")).toThrow(/is not a whole percentage/);
     expect(parseDuration("1h30m", "--bake")).toBe(90 * 60_000);
     expect(parseDuration("90s", "--bake")).toBe(90_000);
     expect(parseDuration("0", "--bake")).toBe(0);
@@ -89,6 +89,8 @@ describe("rollout arguments and reports", () => {
     const result = await runRollout(schedule, { ...DEFAULT_TIMING, bakeMs: 60_000 }, { ...world, onEvent: (e) => { const l = formatEvent(e, plain); if (l) lines.push(l); } });
     expect(formatResult(result, schedule, "stacks/Pulumi.prod.yaml", plain)).toBe([
       "halted at step 50% at 2026-11-23T10:01:00.000Z: a health gate failed",
+      "  restored { blue: 90, green: 10 } (the last step that passed)",
+      "  its gates passed again for 60 s",
       "  FAIL alarm web-p99: ALARM: p99 latency 2.3 s > 1 s",
       "  stacks/Pulumi.prod.yaml holds { blue: 90, green: 10 }, applied; fix the cause, then rerun the same command to resume from there",
     ].join("\n"));

@@ -130,25 +130,25 @@ describe("rollout state machine", () => {
     expect(result.restoreError).toMatch(/pulumi up failed/);
   });
 
-  it("resumes after an interruption from the weights the file holds", async () => {
-    // Ctrl-C four minutes into step 25's bake.
+  it("on a signal mid-bake, stops, takes the traffic back to the last step that passed, and a rerun goes on from there", async () => {
+    // SIGTERM four minutes into step 25's bake.
     let sleptAt25 = 0;
     const first = await run(at(0), {
       onSleep: (w) => { if (w.aws.green === 25 && ++sleptAt25 === 8) w.controller.abort(); },
     });
-    expect(first.result).toMatchObject({ outcome: "interrupted", weights: at(25) });
-    expect(first.world.aws).toEqual(at(25));
+    expect(first.result).toMatchObject({ outcome: "interrupted", weights: at(10), restored: true });
+    expect(first.result.failure?.percent).toBe(25);
+    // File and stack agree afterwards.
+    expect(first.world.aws).toEqual(at(10));
+    expect(first.world.file).toEqual(at(10));
+    // No new bake after a stop: the step that passed is restored and verified, not re-baked.
+    expect(first.world.observed.filter((o) => o.aws.green === 10)).toHaveLength(21);
 
     const rerun = await run(first.result.weights);
     expect(rerun.result.outcome).toBe("completed");
-    // The interrupted step is applied and baked again before moving on.
-    expect(rerun.world.upCalls).toBe(3);
-    expect(rerun.world.writes).toEqual([at(50), at(100)]);
-    expect(rerun.world.observed.filter((o) => o.aws.green === 25)).toHaveLength(21);
-
-    // If the re-baked step fails, the rerun falls back to the step below it.
-    const failing = await run(first.result.weights, { script: () => "alarm" });
-    expect(failing.result).toMatchObject({ outcome: "halted", weights: at(10) });
+    // The file's step is applied and baked again before moving on.
+    expect(rerun.world.upCalls).toBe(4);
+    expect(rerun.world.writes).toEqual([at(25), at(50), at(100)]);
   });
 
   it("never ends with traffic on a step whose gate failed, whatever the observations (property)", async () => {
@@ -166,7 +166,8 @@ describe("rollout state machine", () => {
           const failedAt = world.observed.filter((o) => o.kind === "alarm" || o.kind === "unhealthy").map((o) => JSON.stringify(o.aws));
           const ends = [JSON.stringify(result.weights), ...(result.restored === false ? [] : [JSON.stringify(world.aws)])];
           const stepWeights = new Set(schedule(at(startGreen)).steps.map((s) => JSON.stringify(s.weights)));
-          for (const end of ends) if (stepWeights.has(end)) expect(failedAt).not.toContain(end);
+          // Unless the report says restoring failed, the rollout never ends on a step whose gate failed.
+          if (result.restored !== false) for (const end of ends) if (stepWeights.has(end)) expect(failedAt).not.toContain(end);
           // Nothing leaves weights on AWS that the file does not record (unless the report says restoring failed).
           if (result.restored !== false) expect(world.aws).toEqual(result.weights);
           if (result.outcome === "completed") expect(result.weights).toEqual(at(100));
