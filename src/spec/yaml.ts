@@ -62,8 +62,10 @@ export function yamlToJs(doc: Document.Parsed, limits: YamlLimits = DEFAULT_YAML
   try {
     return { value: guarded(() => doc.toJS({ maxAliasCount: limits.maxAliases })) };
   } catch (error) {
-    if (error instanceof ReferenceError || error instanceof YamlLimitError) {
-      return { error: `${error instanceof YamlLimitError ? error.message : "aliases expand to too much data (an alias bomb)"}; write the values out instead of nesting aliases` };
+    if (error instanceof YamlLimitError) return { error: error.message };
+    if (error instanceof ReferenceError) {
+      // The library's expansion guard, or an alias used before its anchor.
+      return { error: /excessive alias count/i.test(error.message) ? "aliases expand to too much data (an alias bomb); write the values out instead of nesting aliases" : error.message };
     }
     throw error;
   }
