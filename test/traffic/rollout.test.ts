@@ -151,26 +151,115 @@ describe("rollout state machine", () => {
     expect(rerun.world.writes).toEqual([at(25), at(50), at(100)]);
   });
 
-  it("never ends with traffic on a step whose gate failed, whatever the observations (property)", async () => {
+  it("after a failed pulumi up, at whatever phase, the file holds what the stack actually has", async () => {
+    for (const phase of ["before", "partial", "after"] as const) {
+      // The second update (step 25) fails; the restore then goes back to 10.
+      const { world, result, events } = await run(at(0), { upFailures: new Map([[2, phase]]) });
+      expect(result.outcome).toBe("halted");
+      expect(result.failure?.reason).toMatch(/^pulumi up failed: .*; the stack holds .*, now in the file$/);
+      expect(world.file).toEqual(world.aws);
+      expect(world.aws).toEqual(at(10));
+      // Only a partial update leaves the stack on weights nobody asked for; the file follows it.
+      if (phase === "partial") expect(events).toContainEqual(expect.objectContaining({ type: "write", why: "stack" }));
+    }
+    // The restore fails too: the file still says what the stack has, and the report says restoring failed.
+    const { world, result } = await run(at(0), { upFailures: new Map([[2, "partial"], [3, "before"]]) });
+    expect(result).toMatchObject({ outcome: "halted", restored: false });
+    expect(world.file).toEqual(world.aws);
+  });
+
+  it("previews each step and refuses it, writing nothing, when the stack holds other changes", async () => {
+    const { world, result } = await run(at(0), { otherChanges: (n) => (n === 2 ? ["update aws:eks/cluster:Cluster shop-green (version)"] : []) });
+    expect(result.outcome).toBe("refused");
+    expect(result.failure?.reason).toContain("the stack holds changes besides web's weights");
+    expect(result.failure?.reason).toContain("update aws:eks/cluster:Cluster shop-green (version)");
+    // Step 10 went through; step 25 wrote nothing and applied nothing.
+    expect(world.writes).toEqual([at(10)]);
+    expect(world.upCalls).toBe(1);
+    expect(world.file).toEqual(at(10));
+    expect(world.aws).toEqual(at(10));
+  });
+
+  it("retries throttled reads with back-off before judging the applied weights", async () => {
+    // The first four reads after the first update are throttled; the fifth goes through.
+    const { result, events } = await run(at(0), { throttledReads: (n) => n < 4 });
+    expect(result.outcome).toBe("completed");
+    const retries = events.filter((e) => e.type === "retry");
+    expect(retries.map((e) => (e.type === "retry" ? e.waitMs : 0))).toEqual([1000, 2000, 4000, 8000]);
+    // Throttled past every retry: judged, and taken back.
+    const exhausted = await run(at(0), { throttledReads: (n) => n >= 0 });
+    expect(exhausted.result.outcome).toBe("halted");
+    expect(exhausted.result.failure?.reason).toMatch(/could not read the applied weights \(after 5 retries\): Rate exceeded/);
+  });
+
+  it("on a halt, re-checks the last step that passed and goes on to the origin when it fails there too; --on-halt origin goes straight back", async () => {
+    // 25 passes, 50 fails, and 25 fails its re-check.
+    let failedAt50 = false;
+    const script = (_n: number, aws: Weights): Scripted => {
+      if (aws.green === 50) failedAt50 = true;
+      return aws.green === 50 || (failedAt50 && aws.green === 25) ? "alarm" : "ok";
+    };
+    const lastPassed = await run(at(0), { script });
+    expect(lastPassed.result).toMatchObject({ outcome: "halted", weights: at(0), restored: true });
+    expect(lastPassed.result.recovery).toEqual([
+      "restored { blue: 75, green: 25 } (the last step that passed)",
+      "its gates did not pass again (a gate failed): on to the origin",
+      "restored { blue: 100, green: 0 } (the origin)",
+    ]);
+    expect(lastPassed.world.aws).toEqual(at(0));
+
+    const world = fakeWorld({ file: at(0), script: (_n, aws) => (aws.green === 50 ? "alarm" : "ok") });
+    const origin = await runRollout(schedule(at(0)), timing, { ...world, onHalt: "origin" });
+    expect(origin).toMatchObject({ outcome: "halted", weights: at(0), recovery: ["restored { blue: 100, green: 0 } (the origin)"] });
+    expect(world.aws).toEqual(at(0));
+  });
+
+  it("a signal during an update lets it finish, then takes the traffic back; file and stack agree", async () => {
+    const { world, result } = await run(at(0), { onUp: (w) => { if (w.upCalls === 2) w.controller.abort(); } });
+    expect(result).toMatchObject({ outcome: "interrupted", restored: true, weights: at(10) });
+    // Update 2 (to 25) finished, then update 3 restored 10.
+    expect(world.upCalls).toBe(3);
+    expect(world.aws).toEqual(at(10));
+    expect(world.file).toEqual(at(10));
+  });
+
+  it("never ends with traffic on a step whose gate failed, and the file always says what the stack has (property)", async () => {
     const kinds: Scripted[] = ["ok", "ok", "ok", "alarm", "insufficient", "unhealthy", "throttled"];
+    const phases = ["before", "partial", "after"] as const;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom(...kinds), { maxLength: 120 }),
-        fc.constantFrom(0, 10, 25, 50),
-        fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }),
-        async (script, startGreen, failingUps) => {
-          const { world, result } = await run(at(startGreen), {
-            script: (n) => script[n] ?? "ok",
-            failingUps: new Set(failingUps),
+        fc.record({
+          script: fc.array(fc.constantFrom(...kinds), { maxLength: 120 }),
+          startGreen: fc.constantFrom(0, 10, 25, 50),
+          upFailures: fc.array(fc.tuple(fc.integer({ min: 1, max: 8 }), fc.constantFrom(...phases)), { maxLength: 3 }),
+          others: fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 1 }),
+          throttled: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 8 }),
+          signalAtSleep: fc.option(fc.integer({ min: 1, max: 150 }), { nil: undefined }),
+          signalAtUp: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+          onHalt: fc.constantFrom("last-passed" as const, "origin" as const),
+        }),
+        async (c) => {
+          let sleeps = 0;
+          const world = fakeWorld({
+            file: at(c.startGreen),
+            script: (n) => c.script[n] ?? "ok",
+            upFailures: new Map(c.upFailures),
+            otherChanges: (n) => (c.others.includes(n) ? ["update aws:eks/cluster:Cluster shop-green"] : []),
+            throttledReads: (n) => c.throttled.includes(n),
+            onSleep: (w) => { if (++sleeps === c.signalAtSleep) w.controller.abort(); },
+            onUp: (w) => { if (w.upCalls === c.signalAtUp) w.controller.abort(); },
           });
+          const result = await runRollout(schedule(at(c.startGreen)), timing, { ...world, onHalt: c.onHalt });
           const failedAt = world.observed.filter((o) => o.kind === "alarm" || o.kind === "unhealthy").map((o) => JSON.stringify(o.aws));
-          const ends = [JSON.stringify(result.weights), ...(result.restored === false ? [] : [JSON.stringify(world.aws)])];
-          const stepWeights = new Set(schedule(at(startGreen)).steps.map((s) => JSON.stringify(s.weights)));
-          // Unless the report says restoring failed, the rollout never ends on a step whose gate failed.
-          if (result.restored !== false) for (const end of ends) if (stepWeights.has(end)) expect(failedAt).not.toContain(end);
-          // Nothing leaves weights on AWS that the file does not record (unless the report says restoring failed).
-          if (result.restored !== false) expect(world.aws).toEqual(result.weights);
+          const stepWeights = new Set(schedule(at(c.startGreen)).steps.map((s) => JSON.stringify(s.weights)));
+          // The file always says what the stack (here, AWS) has: after failed updates, halts and signals alike.
+          expect(world.file).toEqual(world.aws);
+          expect(result.weights).toEqual(world.file);
+          // Unless the report says restoring failed, it never ends on a step whose gate failed.
+          if (result.restored !== false && stepWeights.has(JSON.stringify(world.aws))) expect(failedAt).not.toContain(JSON.stringify(world.aws));
           if (result.outcome === "completed") expect(result.weights).toEqual(at(100));
+          // A signal never leaves traffic past the last step that passed.
+          if (result.outcome === "interrupted" && result.restored !== false) expect(world.aws.green ?? 0).toBeLessThanOrEqual(Math.max(c.startGreen, ...world.writes.map((w) => w.green ?? 0)));
         },
       ),
       { numRuns: 300 },
