@@ -47,6 +47,13 @@ describe("baton rollout --dry-run", () => {
     expect((await run("rollout", file, "web", "--to", "green", "--steps", "50,25", "--dry-run")).code).toBe(2);
     expect((await run("rollout", file, "web", "--to", "green", "--bake", "ten", "--dry-run")).err).toContain('--bake: "ten" is not a duration');
     expect((await run("rollout", file, "web", "--dry-run")).code).toBe(2);
+    // Bounded: a poll past Node's timer limit busy-looped, a fraction of a percent moved nothing, a 20-digit bake overflowed.
+    expect((await run("rollout", file, "web", "--to", "green", "--poll", "600h", "--dry-run")).err).toContain("--poll: 600h is out of range; it takes 1s to 1h");
+    expect((await run("rollout", file, "web", "--to", "green", "--steps", "0.1,50", "--dry-run")).err).toContain('--steps: "0.1" is not a whole percentage');
+    expect((await run("rollout", file, "web", "--to", "green", "--bake", "99999999999999999999s", "--dry-run")).code).toBe(2);
+    expect((await run("rollout", file, "web", "--to", "green", "--bake", "25h", "--dry-run")).err).toContain("--bake: 25h is out of range");
+    expect((await run("rollout", file, "web", "--to", "green", "--on-halt", "somewhere", "--dry-run")).err).toContain('--on-halt: "somewhere" is not one of last-passed, origin');
+    expect((await run("rollout", file, "web", "--to", "green", "--on-halt", "origin", "--dry-run")).out).toContain("on failure (--on-halt origin)");
     const stray = path.join(project, "Pulumi.prod.yaml");
     writeFileSync(stray, readFileSync(file));
     const misplaced = await run("rollout", stray, "web", "--to", "green", "--dry-run");
