@@ -19,8 +19,9 @@ case "$1" in
   stack) cat "${dir}/export.json" ;;
   preview) cat "${dir}/preview.json" ;;
   up)
+    trap 'echo cancelled >&2; exit 3' INT
     cut -d' ' -f5 /proc/$$/stat > "${dir}/up-pgid"
-    if [ -f "${dir}/up-slow" ]; then trap 'echo cancelled >&2; exit 3' INT; i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; fi
+    if [ -f "${dir}/up-slow" ]; then i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; fi
     if [ -f "${dir}/up-fails" ]; then echo "error: update failed: listener rule: ValidationError" >&2; exit 255; fi
     echo "Updating (prod)"; echo "Resources: 1 updated" ;;
 esac
