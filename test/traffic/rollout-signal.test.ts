@@ -1,0 +1,102 @@
+/**
+ * `baton rollout` end to end, stopped by SIGTERM (a cancelled CI job) in the middle of a bake:
+ * the CLI's own signal handler, the Pulumi driver against a stand-in `pulumi` that applies the
+ * stack file to a state file, and AWS reads (mocked) that show that state. Afterwards the file,
+ * the stack and AWS agree, and the report says what happened.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../src/cli/main.js";
+import { readServiceWeights } from "../../src/traffic/stack-file.js";
+import { edit, migrationFleet } from "../support/fleets.js";
+import { LISTENER, mocks, TG, wireFleet, DescribeRulesCommand } from "./aws-fixtures.js";
+
+const ROOT = path.resolve(__dirname, "../..");
+const project = mkdtempSync(path.join(tmpdir(), "baton-signal-"));
+mkdirSync(path.join(project, "stacks"));
+writeFileSync(path.join(project, "Pulumi.yaml"), "name: shop\nruntime: nodejs\nstackConfigDir: stacks\n");
+const file = path.join(project, "stacks", "Pulumi.prod.yaml");
+const state = path.join(project, "state.json");
+const RULE = "urn:pulumi:prod::shop::aws:lb/listenerRule:ListenerRule::shop-web";
+
+// The stand-in `pulumi`: `up` applies the stack file's web weights to state.json; export and preview read it.
+const bin = path.join(project, "bin");
+mkdirSync(bin);
+writeFileSync(path.join(bin, "pulumi"), `#!${process.execPath}
+const fs = require("fs");
+const { parse } = require(${JSON.stringify(path.join(ROOT, "node_modules", "yaml"))});
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(path.join(project, "calls"))}, args.join(" ") + "\\n");
+const weights = JSON.parse(fs.readFileSync(${JSON.stringify(state)}, "utf8"));
+const tg = ${JSON.stringify(TG)};
+if (args[0] === "stack") {
+  const group = (c) => ({ urn: "urn:pulumi:prod::shop::aws:lb/targetGroup:TargetGroup::shop-web-" + c, type: "aws:lb/targetGroup:TargetGroup", outputs: { arn: tg[c], tags: { "baton:fleet": "shop", "baton:cluster": c } } });
+  const rule = { urn: ${JSON.stringify(RULE)}, type: "aws:lb/listenerRule:ListenerRule", outputs: { tags: { "baton:fleet": "shop", "baton:service": "web" },
+    actions: [{ type: "forward", forward: { targetGroups: [{ arn: tg.blue, weight: weights.blue }, { arn: tg.green, weight: weights.green }] } }] } };
+  console.log(JSON.stringify({ version: 3, deployment: { resources: [group("blue"), group("green"), rule] } }));
+} else if (args[0] === "preview") {
+  console.log(JSON.stringify({ steps: [{ op: "update", urn: ${JSON.stringify(RULE)}, newState: { type: "aws:lb/listenerRule:ListenerRule", custom: true } }] }));
+} else if (args[0] === "up") {
+  const config = parse(fs.readFileSync(${JSON.stringify(file)}, "utf8"));
+  fs.writeFileSync(${JSON.stringify(state)}, JSON.stringify(config.config["baton:fleet"].services.web.weights));
+  console.log("Resources: 1 updated");
+}
+`);
+chmodSync(path.join(bin, "pulumi"), 0o755);
+
+const ruleFor = (w: { blue: number; green: number }) => ({
+  Rules: [{
+    RuleArn: `${LISTENER.replace(":listener/", ":listener-rule/")}/9683b2d02a6cabee`, Priority: "10", IsDefault: false, Conditions: [],
+    Actions: [{ Type: "forward" as const, Order: 1, ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG.blue, Weight: w.blue }, { TargetGroupArn: TG.green, Weight: w.green }] } }],
+  }],
+});
+
+describe("baton rollout, stopped by SIGTERM mid-bake", () => {
+  const savedPath = process.env["PATH"];
+  beforeAll(() => { process.env["PATH"] = `${bin}${path.delimiter}${savedPath}`; });
+  afterAll(() => { process.env["PATH"] = savedPath; });
+
+  it("lets the update finish, takes the traffic back, verifies it, reports and exits 1; file, stack and AWS agree", async () => {
+    const fleet = edit(migrationFleet(), (f) => {
+      f.services.web.weights = { blue: 100, green: 0 };
+      f.services.web.gates = { alarms: ["web-p99"], minHealthyTargets: 1 };
+    });
+    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
+    writeFileSync(state, JSON.stringify({ blue: 100, green: 0 }));
+    wireFleet();
+    mocks.elbv2.on(DescribeRulesCommand, { ListenerArn: LISTENER }).callsFake(() => ruleFor(JSON.parse(readFileSync(state, "utf8"))));
+
+    const out: string[] = [];
+    const err: string[] = [];
+    let sent = false;
+    const io = {
+      out: (text: string) => {
+        out.push(text);
+        // Once step 1 is verified on AWS and its bake has started, CI cancels the job.
+        if (!sent && text.includes("gates pass") && text.includes("baked 0s of 1m")) {
+          sent = true;
+          setTimeout(() => process.emit("SIGTERM", "SIGTERM"), 50);
+        }
+      },
+      err: (text: string) => err.push(text), color: false, stdin: () => "",
+    };
+    const code = await main(["node", "baton", "rollout", file, "web", "--to", "green", "--steps", "50,100", "--bake", "1m", "--poll", "1s"], io);
+    expect(sent).toBe(true);
+    expect(code).toBe(1);
+    expect(err.join("\n")).toContain("SIGTERM: stopping at the next safe point");
+    expect(err.join("\n")).toMatch(/interrupted at step 50% at .*: stopped by a signal at a safe point/);
+    expect(err.join("\n")).toContain("restored { blue: 100, green: 0 } (the origin)");
+    // File, stack and AWS agree, on the origin.
+    expect(readServiceWeights(readFileSync(file, "utf8"), file, "web").weights).toEqual({ blue: 100, green: 0 });
+    expect(JSON.parse(readFileSync(state, "utf8"))).toEqual({ blue: 100, green: 0 });
+    const calls = readFileSync(path.join(project, "calls"), "utf8").trim().split("\n");
+    // Step 50 was previewed and applied, targeted; the restore applied, targeted, without a preview.
+    expect(calls.filter((c) => c.startsWith("up "))).toHaveLength(2);
+    expect(calls.filter((c) => c.startsWith("up ")).every((c) => c.includes(`--target ${RULE}`))).toBe(true);
+    expect(calls.filter((c) => c.startsWith("preview "))).toHaveLength(1);
+    // The handlers are gone afterwards.
+    expect(process.listeners("SIGTERM").some((l) => l.name === "onSignal")).toBe(false);
+  }, 60_000);
+});
