@@ -3,10 +3,10 @@
  * the stack (`stacks/index.ts`, run by `pulumi up`) and the offline preview, which runs it
  * in-process under Pulumi's mock runtime.
  */
-import { readFileSync, statSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
 import type { FleetInput } from "../src/spec/schema.js";
+import { InputFileError, readInputFile } from "../src/spec/input-file.js";
 import { formatProblem, FleetSpecError, warningsOf } from "../src/spec/problems.js";
 import { parseStackConfig } from "../src/spec/stack-config.js";
 import { validateFleet } from "../src/spec/validate.js";
@@ -53,10 +53,10 @@ export function deployedFleetFromEnv(env: NodeJS.ProcessEnv = process.env): { de
   const problem = (message: string, fix: string) => new FleetSpecError([{ severity: "error", rule: "deployed-config", path: file, message, fix }], `${DEPLOYED_CONFIG_VARIABLE}=${file}`);
   let text: string;
   try {
-    if (statSync(file).size > MAX_STACK_CONFIG_BYTES) throw problem(`The file is larger than ${MAX_STACK_CONFIG_BYTES} bytes.`, "Point it at the deployed Pulumi.<stack>.yaml.");
-    text = readFileSync(file, "utf8");
+    // Bounded, regular files only: a FIFO or a device must not hang or exhaust the program.
+    text = readInputFile(file, { maxBytes: MAX_STACK_CONFIG_BYTES });
   } catch (error) {
-    if (error instanceof FleetSpecError) throw error;
+    if (error instanceof InputFileError) throw problem(`Cannot read it: ${error.message}.`, `Point ${DEPLOYED_CONFIG_VARIABLE} at the deployed stack config, or unset it to judge the config alone.`);
     throw problem(`Cannot read it: ${(error as Error).message}.`, `Point ${DEPLOYED_CONFIG_VARIABLE} at the deployed stack config, or unset it to judge the config alone.`);
   }
   const config = parseStackConfig(text, file);

@@ -4,11 +4,12 @@
  * judges versions by the table baton ships. Reads are bounded (size and rows); a file that is not
  * what baton wrote is reported and ignored, never half-used.
  */
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { InputFileError, readInputFile } from "../spec/input-file.js";
 import { homedir } from "node:os";
 import path from "node:path";
 import { useVersionTable, VERSION_PATTERN, isIsoDate, type EksVersionSupport, type VersionTable } from "../spec/versions.js";
-import { writeFileAtomic } from "../traffic/files.js";
+import { writeFileAtomic } from "../traffic/write-atomic.js";
 
 /** Format version of the cache file, bumped if its shape ever changes. */
 const CACHE_FORMAT = 1;
@@ -48,17 +49,17 @@ function checkRow(row: unknown, index: number): EksVersionSupport {
 
 /** Reads and checks a cache file; undefined when there is none. Anything else wrong throws VersionCacheError. */
 export function readVersionCache(file: string): VersionCache | undefined {
-  let size: number;
+  let text: string;
   try {
-    size = statSync(file).size;
+    if (!existsSync(file)) return undefined;
+    // Bounded, regular files only (spec/input-file.ts).
+    text = readInputFile(file, { maxBytes: MAX_CACHE_BYTES });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new VersionCacheError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new VersionCacheError(error instanceof InputFileError ? error.message : `cannot read ${file}: ${(error as Error).message}`);
   }
-  if (size > MAX_CACHE_BYTES) throw new VersionCacheError(`${file} is ${size} bytes, more than a version table can be (${MAX_CACHE_BYTES})`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    data = JSON.parse(text);
   } catch (error) {
     throw new VersionCacheError(`${file} is not JSON (${(error as Error).message})`);
   }

@@ -11,11 +11,11 @@
  * - a symbolic link is followed: its target is edited and the link stays a link;
  * - a read-only file stays unedited.
  */
-import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { lock } from "proper-lockfile";
 import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../spec/input-file.js";
+import { syncFolder, temporaryNameFor, unlinkQuietly } from "./write-atomic.js";
 
 /** An edit baton refused to make; the file is unchanged. The message says why and what to do. */
 export class FileEditError extends Error {
@@ -104,7 +104,7 @@ export function replaceIfUnchanged(file: string, target: string, expected: strin
     throw new FileEditError(`${file} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}); baton does not override that. Make it writable (chmod u+w) if it should be edited`, "read-only");
   }
   const dir = path.dirname(target);
-  const temporary = path.join(dir, `.${path.basename(target)}.${randomBytes(12).toString("hex")}.baton-tmp`);
+  const temporary = temporaryNameFor(target);
   let fd: number;
   try {
     // O_EXCL: fails if anything, a symbolic link included, already has this name; O_NOFOLLOW for good measure.
@@ -136,57 +136,5 @@ export function replaceIfUnchanged(file: string, target: string, expected: strin
   } finally {
     if (fd !== -1) closeSync(fd);
     if (!renamed) unlinkQuietly(temporary);
-  }
-}
-
-/**
- * Writes a whole file that baton alone owns (a cache): an exclusive temporary file beside it with
- * an unpredictable name, flushed, then renamed over it. No lock and no compare; stack files go
- * through `editFile`.
- */
-export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
-  const dir = path.dirname(file);
-  const temporary = path.join(dir, `.${path.basename(file)}.${randomBytes(12).toString("hex")}.baton-tmp`);
-  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-  let renamed = false;
-  try {
-    const bytes = Buffer.from(text, "utf8");
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, file);
-    renamed = true;
-    syncFolder(dir);
-  } finally {
-    if (!renamed) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Already closed.
-      }
-      unlinkQuietly(temporary);
-    }
-  }
-}
-
-/** Flushes the folder entry, so the rename itself survives a power cut. */
-function syncFolder(dir: string): void {
-  try {
-    const fd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every filesystem lets a folder be opened or synced; the rename has happened either way.
-  }
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    if (lstatSync(file).isFile()) unlinkSync(file);
-  } catch {
-    // Already gone.
   }
 }
