@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../spec/problems.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
+import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
 
@@ -115,7 +115,16 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
 async function readManifests(paths: readonly string[]) {
   const { manifestFiles, readInput, UnreadableInputError } = await import("../checks/inputs.js");
   try {
-    return manifestFiles(paths).map(readInput);
+    const { files, errors } = manifestFiles(paths);
+    const inputs = [];
+    for (const file of files) {
+      const input = readInput(file, inputLimits());
+      if ("text" in input) inputs.push(input);
+      else errors.push(input);
+    }
+    // The plan's findings must cover every manifest: an unreadable one stops it, named.
+    if (errors.length > 0) throw new UsageError(errors.map((e) => `cannot read ${e.file}: ${e.message}`).join("\n"));
+    return inputs;
   } catch (error) {
     if (error instanceof UnreadableInputError) throw new UsageError(error.message);
     throw error;
