@@ -3,8 +3,9 @@
  * `yaml` package's Document API (so comments stay attached to their nodes), and each step is
  * written back with the user's own layout wherever the step did not touch a line.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import { FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../spec/problems.js";
+import { parseYaml } from "../spec/yaml.js";
 
 type Path = readonly (string | number)[];
 
@@ -28,7 +29,8 @@ export class StackDocument {
 
   /** Parses a stack config's text; YAML errors or a missing `baton:fleet` are a FleetSpecError. */
   static parse(text: string, file: string): StackDocument {
-    const doc = parseDocument(text);
+    // The spec's bounded reader: linear-time duplicate-key check, aliases limited.
+    const { doc } = parseYaml(text);
     if (doc.errors.length > 0) {
       throw new FleetSpecError(doc.errors.map((e) => problem("yaml-syntax", file, e.message.split("\n")[0] ?? e.message,
         "Fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote).")), `${file} is not valid YAML`);
@@ -120,7 +122,7 @@ export class StackDocument {
     const written = this.doc.toString(WRITE_OPTIONS);
     const restored = written.split("\n").map((line) => this.layout.get(line) ?? line).join("\n");
     // Restoring is only a layout choice: keep it only when it reads back as exactly the same data.
-    const same = JSON.stringify(parseDocument(restored).toJS()) === JSON.stringify(this.doc.toJS());
+    const same = JSON.stringify(parseYaml(restored).doc.toJS()) === JSON.stringify(this.doc.toJS());
     const out = same ? restored : written;
     return this.crlf ? out.replace(/\n/g, "\r\n") : out;
   }
