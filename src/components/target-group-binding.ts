@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../spec/replacements.js";
 
 export const TARGET_GROUP_BINDING_API_VERSION = "elbv2.k8s.aws/v1beta1";
 export const TARGET_GROUP_BINDING_KIND = "TargetGroupBinding";
@@ -58,13 +59,16 @@ export class TargetGroupBinding extends pulumi.ComponentResource {
     super("baton:components:TargetGroupBinding", name, {}, opts);
     const spec = pulumi.all([args.targetGroupArn, args.loadBalancerSecurityGroupId]).apply(([targetGroupArn, loadBalancerSecurityGroupId]) =>
       targetGroupBindingSpec({ serviceName: args.serviceName, port: args.port, targetGroupArn, loadBalancerSecurityGroupId }));
-    // metadata.name is autonamed, so a replacement binding (new target group) is created before the old one goes.
+    // @pulumi/kubernetes patches a custom resource in place unless its name or namespace changes, and
+    // the controller's webhook refuses a patch to these fields: a change must replace the binding.
+    // metadata.name is autonamed, so the replacement (bound to the new target group) is created
+    // before the old binding is deleted, and the old one deregisters its pods only at the end.
     this.binding = new k8s.apiextensions.CustomResource(name, {
       apiVersion: TARGET_GROUP_BINDING_API_VERSION,
       kind: TARGET_GROUP_BINDING_KIND,
       metadata: { namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) },
       spec,
-    }, { parent: this });
+    }, { parent: this, replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS] });
     this.registerOutputs({ name: this.binding.metadata.name });
   }
 }

@@ -7,6 +7,7 @@ import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedu
 import { configPath, errorsOf, type Problem } from "./problems.js";
 import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
+import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
 
@@ -349,7 +350,8 @@ function planServices(before: FleetSpec, after: FleetSpec): Change[] {
     ];
     if (fields.length > 0) {
       changes.push({
-        kind: "config-change", subject: `service ${name}`, path, fields, irreversible: false, refusals: [],
+        kind: "config-change", subject: `service ${name}`, path, fields, irreversible: false,
+        refusals: checkServingPathReplacements(before, after, name),
         summary: `update service ${name}: ${fields.join(", ")}`,
         rollback: { edits: revertFields(path, b as unknown as Record<string, unknown>, fields), takesEffect: weightChangeSpeed(b), note: "Revert these fields." },
       });
