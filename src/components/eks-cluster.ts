@@ -18,8 +18,7 @@ import { parsePart } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
 import {
-  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf,
-  POD_IDENTITY_ACTIONS, POD_IDENTITY_PRINCIPAL, VPC_CNI_ROLE_POLICIES,
+  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf, podIdentityTrustPolicy, VPC_CNI_ROLE_POLICIES,
 } from "./iam.js";
 import { kubeconfig } from "./kubeconfig.js";
 import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
@@ -57,6 +56,12 @@ export interface EksClusterArgs {
   readonly region?: string;
 }
 
+/** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
+export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+
+/** The VPC CNI's service account, which its Pod Identity association (and so its role's trust) names. */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
+
 /** EKS's access policy for cluster admins, granted to `admins` through access entries. */
 const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 
@@ -68,6 +73,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   readonly subnetIds: readonly string[];
   readonly vpcId: string;
   readonly cluster: aws.eks.Cluster;
+  /** The control-plane log group, created before the cluster so it carries a retention. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
   readonly clusterRole: aws.iam.Role;
   readonly nodeRole: aws.iam.Role;
   readonly vpcCniRole: aws.iam.Role;
@@ -120,6 +127,14 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     }
     const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? this.secretsKey!.arn;
 
+    // EKS writes control-plane logs to this group and, when it does not exist, creates it with no
+    // retention (kept and billed forever). Created first, it carries the spec's retention.
+    this.logGroup = new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
+      name: controlPlaneLogGroupName(prefix),
+      retentionInDays: spec.logRetentionDays,
+      tags,
+    }, parent);
+
     this.cluster = new aws.eks.Cluster(prefix, {
       name: prefix,
       version: spec.version,
@@ -138,7 +153,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
       // baton installs the add-ons as managed EKS add-ons that follow the version; EKS's unmanaged copies would not.
       bootstrapSelfManagedAddons: false,
       tags,
-    }, { parent: this, dependsOn: clusterPolicies });
+    }, { parent: this, dependsOn: [...clusterPolicies, this.logGroup] });
     this.eksName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
 
@@ -169,7 +184,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     this.vpcCniRole = new aws.iam.Role(`${prefix}-vpc-cni`, {
       name: vpcCniRoleName(args.fleetName, clusterName),
       description: `VPC CNI of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy(POD_IDENTITY_PRINCIPAL, POD_IDENTITY_ACTIONS),
+      assumeRolePolicy: podIdentityTrustPolicy(prefix, VPC_CNI_SERVICE_ACCOUNT.namespace, VPC_CNI_SERVICE_ACCOUNT.name),
       tags,
     }, parent);
     const cniPolicies = VPC_CNI_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-vpc-cni-${policy}`, {
@@ -195,7 +210,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     const podIdentityAgent = addon("podIdentityAgent", []);
     const kubeProxy = addon("kubeProxy", []);
     const vpcCni = addon("vpcCni", [podIdentityAgent, ...cniPolicies], {
-      podIdentityAssociations: [{ serviceAccount: "aws-node", roleArn: this.vpcCniRole.arn }],
+      podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name, roleArn: this.vpcCniRole.arn }],
     });
     this.nodePrerequisites = [...nodePolicies, podIdentityAgent, kubeProxy, vpcCni];
 

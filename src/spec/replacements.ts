@@ -112,6 +112,11 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, ReplacementRule>> = {
     inPlace: [],
     why: "an attachment is a (role, policy) pair; a new pair is a new attachment",
   },
+  "aws:cloudwatch/logGroup:LogGroup": {
+    replaces: ["name", "namePrefix", "logGroupClass"],
+    inPlace: ["retentionInDays", "kmsKeyId", "skipDestroy", "tags"],
+    why: "CloudWatch Logs cannot rename a log group or change its class",
+  },
   "aws:kms/key:Key": {
     replaces: ["customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"],
     inPlace: ["description", "enableKeyRotation", "rotationPeriodInDays", "deletionWindowInDays", "policy", "isEnabled", "bypassPolicyLockoutSafetyCheck", "tags"],
