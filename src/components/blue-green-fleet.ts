@@ -4,6 +4,7 @@
  * `pulumi up`: which cluster gets what share of each service, and what each cluster runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AddonVersionRecord } from "../spec/addon-versions.js";
 import { eksClusterName } from "../spec/names.js";
 import { FleetSpecError } from "../spec/problems.js";
 import type { FleetInput, FleetSpec } from "../spec/schema.js";
@@ -27,6 +28,11 @@ export interface BlueGreenFleetArgs {
   readonly deployed?: FleetInput;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
+  /**
+   * What the last deployment ran (its `addonVersions` output): unpinned add-ons keep those versions
+   * until their cluster's Kubernetes version moves. @default none: every unpinned add-on takes EKS's default
+   */
+  readonly previousAddonVersions?: pulumi.Input<unknown>;
 }
 
 export interface ServiceOutput {
@@ -58,6 +64,8 @@ export interface FleetOutputs {
   readonly fleet: string;
   readonly clusters: Record<string, ClusterOutput>;
   readonly services: Record<string, ServiceOutput>;
+  /** Per EKS cluster name, its Kubernetes version and each add-on's version: the next run's `previousAddonVersions`. */
+  readonly addonVersions: pulumi.Output<AddonVersionRecord>;
 }
 
 export class BlueGreenFleet extends pulumi.ComponentResource {
@@ -75,7 +83,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     super("baton:components:BlueGreenFleet", name, {}, opts);
     this.spec = fleet;
 
-    const addonVersions = new AddonVersions();
+    const addonVersions = new AddonVersions(args.previousAddonVersions);
     const clusters: Record<string, EksCluster> = {};
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
       clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
@@ -108,6 +116,9 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
         endpoint: c.endpoint,
         nodeGroups: Object.fromEntries(Object.entries(c.nodeGroups).map(([groupName, g]) => [groupName, { name: g.nodeGroupName, version: g.version, retiring: g.spec.retiring }])),
       }])),
+      addonVersions: pulumi.all(Object.values(clusters).map((c) => pulumi.all(Object.values(c.addons).map((a) => pulumi.all([a.addonName, a.addonVersion])))
+        .apply((pairs) => [c.spec.version, eksClusterName(fleet.name, c.clusterName), Object.fromEntries(pairs)] as const)))
+        .apply((entries) => Object.fromEntries(entries.map(([kubernetesVersion, name, versions]) => [name, { kubernetesVersion, versions }]))),
       services: Object.fromEntries(Object.entries(fleet.services).map(([serviceName, s]) => [serviceName, {
         routing: s.routing,
         weights: { ...s.weights },

@@ -198,7 +198,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
       addons[key] = new aws.eks.Addon(`${prefix}-${definition.addonName}`, {
         clusterName: this.cluster.name,
         addonName: definition.addonName,
-        addonVersion: versions.versionFor(definition, spec),
+        addonVersion: versions.versionFor(definition, spec, prefix),
         resolveConflictsOnCreate: "OVERWRITE",
         // Keep settings someone changed in the cluster; the version still moves.
         resolveConflictsOnUpdate: "PRESERVE",

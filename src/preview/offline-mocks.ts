@@ -32,6 +32,10 @@ export interface OfflineMocksOptions {
   readonly accountId?: string;
   /** @default "us-east-1" */
   readonly region?: string;
+  /** What a StackReference reads as the stack's outputs. @default none */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /** The default add-on version EKS names (aws:eks/getAddonVersion). @default mockAddonVersion */
+  readonly addonVersion?: (addonName: string, kubernetesVersion: string) => string;
 }
 
 /** Hex digest of the parts, cut to `length`: the source of every "random" id. */
@@ -94,10 +98,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   readonly calls: MockedCall[] = [];
   readonly accountId: string;
   readonly region: string;
+  private readonly stackOutputs: Readonly<Record<string, unknown>>;
+  private readonly addonVersion: (addonName: string, kubernetesVersion: string) => string;
 
   constructor(options: OfflineMocksOptions = {}) {
     this.accountId = options.accountId ?? "123456789012";
     this.region = options.region ?? "us-east-1";
+    this.stackOutputs = options.stackOutputs ?? {};
+    this.addonVersion = options.addonVersion ?? mockAddonVersion;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -116,7 +124,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:eks/getAddonVersion:getAddonVersion": {
         const addonName = stringOr(inputs["addonName"], "");
         const kubernetesVersion = stringOr(inputs["kubernetesVersion"], "");
-        return { ...inputs, id: addonName, region: this.region, version: mockAddonVersion(addonName, kubernetesVersion) };
+        return { ...inputs, id: addonName, region: this.region, version: this.addonVersion(addonName, kubernetesVersion) };
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: this.accountId, arn: `arn:aws:iam::${this.accountId}:user/offline`, userId: "AIDAOFFLINE", id: this.accountId };
@@ -210,6 +218,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const id = [stringOr(inputs["zoneId"], "Z0"), recordName, stringOr(inputs["type"], "A"), stringOr(inputs["setIdentifier"], "")].filter(Boolean).join("_");
         return { id, outputs: { fqdn: recordName } };
       }
+      case "pulumi:pulumi:StackReference":
+        // A stack's own last outputs: the offline run has no deployment behind it.
+        return { id: stringOr(inputs["name"], name), outputs: { outputs: { ...this.stackOutputs }, secretOutputNames: [] } };
       case "pulumi:providers:kubernetes":
       case "pulumi:providers:aws":
         return { id: `${name}-${hex(8)}`, outputs: {} };

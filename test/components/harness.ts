@@ -13,7 +13,7 @@ export interface MockedRun<T> {
 /** Runs `program` under fresh mocks and waits until every resource it registered has resolved. */
 export async function runMocked<T>(program: () => T, config: Record<string, string> = {}): Promise<MockedRun<T>> {
   const mocks = new OfflineMocks();
-  await pulumi.runtime.setMocks(mocks, "baton", "test", false);
+  await pulumi.runtime.setMocks(mocks, "baton", "test", false, "organization");
   pulumi.runtime.setAllConfig(config);
   const result = await program();
   // Waits for every outstanding registration, then closes this run's mock monitor.
