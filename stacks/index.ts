@@ -9,6 +9,19 @@ import { FleetSpecError } from "../src/spec/problems.js";
 import { useCachedVersionTable } from "../src/cli/version-cache.js";
 import { deployedFleetFromEnv, runFleetProgram } from "./program.js";
 
+/**
+ * The role the AWS provider assumes when the stack names one (`aws:assumeRoles` or `aws:assumeRole`):
+ * the identity that creates the clusters. With ambient credentials it is not known here.
+ */
+function deployer(): { deployerArn?: string } {
+  const aws = new pulumi.Config("aws");
+  const roles = aws.getObject<Array<{ roleArn?: string }>>("assumeRoles") ?? [];
+  const single = aws.getObject<{ roleArn?: string }>("assumeRole");
+  // With a chain of roles, the provider acts as the last one.
+  const roleArn = roles.length > 0 ? roles[roles.length - 1]?.roleArn : single?.roleArn;
+  return typeof roleArn === "string" ? { deployerArn: roleArn } : {};
+}
+
 function run() {
   // The EKS version table `baton versions --refresh` wrote, when there is one: judge as the CLI does.
   useCachedVersionTable((warning) => void pulumi.log.warn(warning));
@@ -18,6 +31,7 @@ function run() {
     // The add-on versions this stack last deployed: unpinned add-ons keep them until their cluster's version moves.
     return runFleetProgram(new pulumi.Config("baton").getObject<unknown>("fleet"), {
       ...deployedFleetFromEnv(),
+      ...deployer(),
       readPreviousAddonVersions: () => new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`).getOutput(ADDON_VERSIONS_OUTPUT),
     });
   } catch (error) {

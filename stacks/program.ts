@@ -24,6 +24,8 @@ export interface FleetProgramOptions {
   readonly previousAddonVersions?: pulumi.Input<unknown>;
   /** Reads it, once the fleet is valid (a bad config registers and reads nothing). */
   readonly readPreviousAddonVersions?: () => pulumi.Input<unknown>;
+  /** The IAM principal `pulumi up` runs as, when the stack names it (see BlueGreenFleetArgs). */
+  readonly deployerArn?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
   const fleet = new BlueGreenFleet(validation.fleet.name, {
     fleet: validation.fleet, today, ...(deployed as { deployed?: FleetInput }),
     ...(previousAddonVersions !== undefined ? { previousAddonVersions } : {}),
+    ...(options.deployerArn !== undefined ? { deployerArn: options.deployerArn } : {}),
   });
   return fleet.outputs;
 }

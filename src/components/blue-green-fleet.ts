@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonVersionRecord } from "../spec/addon-versions.js";
 import { eksClusterName } from "../spec/names.js";
-import { FleetSpecError } from "../spec/problems.js";
+import { configPath, FleetSpecError } from "../spec/problems.js";
+import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
 import type { FleetInput, FleetSpec } from "../spec/schema.js";
 import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
 import { validateFleet } from "../spec/validate.js";
@@ -33,6 +34,8 @@ export interface BlueGreenFleetArgs {
    * until their cluster's Kubernetes version moves. @default none: every unpinned add-on takes EKS's default
    */
   readonly previousAddonVersions?: pulumi.Input<unknown>;
+  /** The IAM principal `pulumi up` runs as, when known (see EksClusterArgs.deployerArn). */
+  readonly deployerArn?: string;
 }
 
 export interface ServiceOutput {
@@ -79,6 +82,10 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const today = args.today ?? isoDate(new Date());
     const validation = validateFleet(args.fleet, { today, ...(args.deployed !== undefined ? { deployed: args.deployed } : {}) });
     if (!validation.ok) throw new FleetSpecError(validation.problems);
+    // Every cluster's admins against the deploying identity, all problems at once before anything registers.
+    const deployerProblems = Object.entries(validation.fleet.clusters).flatMap(([c, spec]) =>
+      checkAdminsAgainstDeployer(spec.admins, args.deployerArn, configPath(["clusters", c, "admins"])));
+    if (deployerProblems.length > 0) throw new FleetSpecError(deployerProblems);
     const fleet = validation.fleet;
     super("baton:components:BlueGreenFleet", name, {}, opts);
     this.spec = fleet;
@@ -89,6 +96,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
       clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
         fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
         ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+        ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
         ...(args.region !== undefined ? { region: args.region } : {}),
       }, { parent: this });
     }

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { clusterRoleName, derivedClusterNames, eksClusterName, nodeRoleName, vpcCniRoleName } from "../spec/names.js";
 import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
 import { checkCluster, DEFAULT_LOG_TYPES } from "../spec/rules/cluster.js";
+import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkNodeGroup } from "../spec/rules/nodegroup.js";
 import { Cluster, type ClusterSpec } from "../spec/schema.js";
@@ -54,6 +55,11 @@ export interface EksClusterArgs {
   readonly addonVersions?: AddonVersions;
   /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
+  /**
+   * The IAM principal `pulumi up` runs as, when known: an `admins` entry for it is refused, since EKS
+   * already made its access entry when it created the cluster. @default unknown: not checked
+   */
+  readonly deployerArn?: string;
 }
 
 /** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
@@ -92,7 +98,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const clusterName = args.clusterName ?? name;
     const today = args.today ?? isoDate(new Date());
-    const spec = validateCluster(args.fleetName, clusterName, args.spec, today, args.deployed);
+    const spec = validateCluster(args.fleetName, clusterName, args.spec, today, args.deployed, args.deployerArn);
     super("baton:components:EksCluster", name, {}, opts);
 
     this.fleetName = args.fleetName;
@@ -240,13 +246,15 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
 }
 
 /** The cluster's part of the spec, parsed and checked with the spec's rules; throws FleetSpecError with every problem. */
-function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed?: ClusterInput): ClusterSpec {
+function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed: ClusterInput | undefined, deployerArn: string | undefined): ClusterSpec {
   const at = ["clusters", clusterName];
   const parsed = parsePart(Cluster, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `EksCluster ${clusterName}: the spec is invalid`);
   const problems = clusterRuleProblems(fleetName, clusterName, parsed.value, today);
   const was = deployed === undefined ? undefined : parsePart(Cluster, deployed, at);
-  throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, clusterRuleProblems(fleetName, clusterName, was.value, today)) : problems, `EksCluster ${clusterName}`);
+  // Who deploys is not a property of the deployed config: an admins entry for the deployer is refused either way.
+  const deployer = checkAdminsAgainstDeployer(parsed.value.admins, deployerArn, `${configPath(at)}.admins`);
+  throwIfInvalid([...(was?.ok ? judgeAgainstDeployed(problems, clusterRuleProblems(fleetName, clusterName, was.value, today)) : problems), ...deployer], `EksCluster ${clusterName}`);
   return parsed.value;
 }
 
