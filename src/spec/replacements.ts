@@ -144,8 +144,8 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, ReplacementRule>> = {
     replaces: [...KUBERNETES_IDENTITY],
     inPlace: ["metadata.labels", "metadata.annotations", "spec.serviceRef", "spec.networking", "spec.nodeSelector", "spec.targetGroupName", "spec.multiClusterTargetGroup"],
     refusedUpdates: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS],
-    refusedBy: "the AWS Load Balancer Controller's webhook (\"TargetGroupBinding update may not change these immutable fields\")",
-    why: "a Kubernetes object is replaced when its name or namespace changes, and baton's binding is replaced (replaceOnChanges) when a field the AWS Load Balancer Controller treats as immutable changes",
+    refusedBy: "the AWS Load Balancer Controller's webhook",
+    why: "@pulumi/kubernetes replaces a Kubernetes object when its name or namespace changes",
   },
   "pulumi:providers:kubernetes": {
     replaces: [],
@@ -178,8 +178,15 @@ export function classifyUpdate(type: string, paths: readonly string[], replaceOn
     if (byOption.length > 0) return { op: "replace", paths: byOption, reason: `${byOption.join(", ")} changed, and the resource lists it in replaceOnChanges` };
     return { op: "may-replace", paths, reason: `baton has no replacement table for ${type}; the provider decides at deploy time` };
   }
-  const forcing = paths.filter((p) => rule.replaces.some((r) => isUnder(p, r)) || replaceOnChanges.some((r) => isUnder(p, r)));
-  if (forcing.length > 0) return { op: "replace", paths: forcing, reason: `${forcing.join(", ")} changed: ${rule.why}` };
+  const byProvider = paths.filter((p) => rule.replaces.some((r) => isUnder(p, r)));
+  if (byProvider.length > 0) return { op: "replace", paths: [...new Set([...byProvider, ...byOption])], reason: `${byProvider.join(", ")} changed: ${rule.why}` };
+  if (byOption.length > 0) {
+    const refused = byOption.some((p) => (rule.refusedUpdates ?? []).some((r) => isUnder(p, r)));
+    return {
+      op: "replace", paths: byOption,
+      reason: `${byOption.join(", ")} changed: ${refused ? `${rule.refusedBy ?? "its controller"} refuses to update it, so the resource lists it in replaceOnChanges and is replaced` : "the resource lists it in replaceOnChanges"}`,
+    };
+  }
   const refused = paths.filter((p) => (rule.refusedUpdates ?? []).some((r) => isUnder(p, r)));
   if (refused.length > 0) {
     return {
