@@ -20,6 +20,12 @@ export interface FleetProgramOptions {
    * does not make worse are warnings, not errors. The offline preview passes its base config.
    */
   readonly deployed?: unknown;
+  /** The last deployment's `addonVersions` output (see BlueGreenFleetArgs). */
+  readonly previousAddonVersions?: pulumi.Input<unknown>;
+  /** Reads it, once the fleet is valid (a bad config registers and reads nothing). */
+  readonly readPreviousAddonVersions?: () => pulumi.Input<unknown>;
+  /** The IAM principal `pulumi up` runs as, when the stack names it (see BlueGreenFleetArgs). */
+  readonly deployerArn?: string;
 }
 
 /**
@@ -33,7 +39,12 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
   if (!validation.ok) throw new FleetSpecError(validation.problems);
   // Warnings (a version in paid extended support) do not stop the program; they show in the preview.
   for (const warning of warningsOf(validation.problems)) void pulumi.log.warn(formatProblem(warning));
-  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, ...(deployed as { deployed?: FleetInput }) });
+  const previousAddonVersions = options.previousAddonVersions ?? options.readPreviousAddonVersions?.();
+  const fleet = new BlueGreenFleet(validation.fleet.name, {
+    fleet: validation.fleet, today, ...(deployed as { deployed?: FleetInput }),
+    ...(previousAddonVersions !== undefined ? { previousAddonVersions } : {}),
+    ...(options.deployerArn !== undefined ? { deployerArn: options.deployerArn } : {}),
+  });
   return fleet.outputs;
 }
 

@@ -6,6 +6,7 @@ import { findDisruptionBudgets } from "./pdb.js";
 import { checkApiVersion } from "./rules/api-version.js";
 import { checkPdbBlocksEviction } from "./rules/pdb-blocks-eviction.js";
 import { checkReadinessProbe } from "./rules/readiness-probe.js";
+import { checkServiceTargetPort, type BoundService } from "./rules/service-target-port.js";
 import { checkSingleReplica } from "./rules/single-replica.js";
 import { checkWorkloadHasPdb } from "./rules/workload-no-pdb.js";
 import { checkZoneSpread } from "./rules/zone-spread.js";
@@ -39,10 +40,10 @@ export function assertTarget(target: string): void {
  * Applies every rule to a set of objects. The drain-safety rules look across objects (a budget and
  * the workloads it selects, a workload and its autoscaler), so all inputs are checked together.
  */
-export function checkObjects(objects: readonly ManifestObject[], target: string): Finding[] {
+export function checkObjects(objects: readonly ManifestObject[], target: string, bound: readonly BoundService[] = []): Finding[] {
   assertTarget(target);
   const findings: Finding[] = [];
-  for (const object of objects) findings.push(...checkApiVersion(object, target));
+  for (const object of objects) findings.push(...checkApiVersion(object, target), ...checkServiceTargetPort(object, bound));
   const workloads = findWorkloads(objects);
   const budgets = findDisruptionBudgets(objects);
   // Budgets only select pods in their own namespace: grouping keeps the matching linear in practice.
@@ -63,8 +64,11 @@ export function checkObjects(objects: readonly ManifestObject[], target: string)
   return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-/** Parses and checks texts (files or standard input) against `target`; `unreadable` files are reported with the rest. */
-export function checkTexts(inputs: readonly InputText[], target: string, unreadable: readonly InputError[] = []): CheckReport {
+/**
+ * Parses and checks texts (files or standard input) against `target`, and the Services a fleet binds
+ * (`--fleet`); `unreadable` files are reported with the rest.
+ */
+export function checkTexts(inputs: readonly InputText[], target: string, bound: readonly BoundService[] = [], unreadable: readonly InputError[] = []): CheckReport {
   assertTarget(target);
   const objects: ManifestObject[] = [];
   const errors: InputError[] = [...unreadable];
@@ -73,7 +77,7 @@ export function checkTexts(inputs: readonly InputText[], target: string, unreada
     objects.push(...parsed.objects);
     errors.push(...parsed.errors);
   }
-  return { target, files: inputs.length, objects: objects.length, findings: checkObjects(objects, target), errors };
+  return { target, files: inputs.length, objects: objects.length, findings: checkObjects(objects, target, bound), errors };
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -21,6 +21,7 @@ export const CHECK_RULES = {
   "workload-no-pdb": { severity: "warning", summary: "A multi-replica workload that no PodDisruptionBudget selects: a node drain may evict all its pods at once." },
   "single-replica": { severity: "warning", summary: "A workload that runs a single pod: it is down from the moment its node is drained until the new pod is Ready." },
   "no-readiness-probe": { severity: "warning", summary: "A container without a readiness probe receives traffic before it can serve, so every drain-driven reschedule shows errors." },
+  "service-target-port": { severity: "error", summary: "A Service the fleet binds sends its port to a pod port the TargetGroupBinding does not admit: the load balancer cannot reach the pods." },
   "no-zone-spread": { severity: "warning", summary: "Several replicas with no topology spread or anti-affinity across zones: they may all land in one zone, or on one node being drained." },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

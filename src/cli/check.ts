@@ -2,6 +2,8 @@ import { Option, type Command } from "commander";
 import { errorsOf, formatProblem } from "../spec/problems.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
+import type { BoundService } from "../checks/rules/service-target-port.js";
+import type { FleetSpec } from "../spec/schema.js";
 
 interface CheckFlags {
   readonly target?: string;
@@ -21,7 +23,8 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
       // Loaded here so `baton --help` does not parse the checks layer.
       const { checkTexts, InvalidTargetError } = await import("../checks/check.js");
       const { manifestFiles, readInput, UnreadableInputError } = await import("../checks/inputs.js");
-      const target = flags.target ?? (flags.fleet !== undefined ? await targetFromFleet(flags.fleet, io) : undefined);
+      const fleet = flags.fleet !== undefined ? await fleetFor(flags.fleet, io) : undefined;
+      const target = flags.target ?? (fleet !== undefined ? await targetFromFleet(flags.fleet!, fleet) : undefined);
       if (target === undefined) throw new UsageError("check needs the target Kubernetes version: pass --target 1.NN, or --fleet <stack-config> to take it from the fleet");
 
       let report;
@@ -35,7 +38,7 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
           else unreadable.push(input);
         }
         if (paths.includes("-")) inputs.push({ file: "-", text: io.stdin() });
-        report = checkTexts(inputs, target, unreadable);
+        report = checkTexts(inputs, target, fleet !== undefined ? boundServices(fleet) : [], unreadable);
       } catch (error) {
         if (error instanceof UnreadableInputError || error instanceof InvalidTargetError) throw new UsageError(error.message);
         throw error;
@@ -57,9 +60,8 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
     });
 }
 
-async function targetFromFleet(file: string, io: Io): Promise<string> {
+async function fleetFor(file: string, io: Io): Promise<FleetSpec> {
   const { loadFleetFile } = await import("./load-fleet.js");
-  const { newestServingVersion } = await import("../spec/traffic.js");
   const result = await loadFleetFile(file);
   // Only the fleet's shape matters for its target version: a rule it breaks (a version past
   // support, say) is `baton validate`'s business, not a reason to refuse to check manifests.
@@ -67,7 +69,19 @@ async function targetFromFleet(file: string, io: Io): Promise<string> {
     for (const problem of errorsOf(result.problems)) io.err(colors(io).red(formatProblem(problem)));
     throw new UsageError(`--fleet ${file}: the fleet is invalid (${errorsOf(result.problems).length} error(s) above), so it gives no target version; fix it or pass --target`);
   }
-  const target = newestServingVersion(result.fleet);
+  return result.fleet;
+}
+
+/** The Services the fleet's ALB services bind, and the pod port each binding admits. */
+function boundServices(fleet: FleetSpec): BoundService[] {
+  return Object.entries(fleet.services).flatMap(([service, s]) => s.routing !== "alb" ? [] : [{
+    service, namespace: s.namespace, name: s.serviceName ?? service, port: s.port, podPort: s.targetPort ?? s.port,
+  }]);
+}
+
+async function targetFromFleet(file: string, fleet: FleetSpec): Promise<string> {
+  const { newestServingVersion } = await import("../spec/traffic.js");
+  const target = newestServingVersion(fleet);
   if (target === undefined) throw new UsageError(`--fleet ${file}: the fleet has no clusters, so it gives no target version; pass --target`);
   return target;
 }

@@ -4,6 +4,7 @@ import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
+import type { CaptureContext } from "../preview/offline-preview.js";
 
 export type PreviewFormat = "text" | "json" | "markdown";
 
@@ -48,7 +49,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
 async function inProcessCapturer(today: string | undefined) {
   const { captureProgram } = await import("../preview/capture.js");
   const { runFleetProgram } = (await import(PROGRAM_MODULE)) as typeof import("../../stacks/program.js");
-  return (fleet: unknown, deployed?: unknown) => captureProgram(() => runFleetProgram(fleet, { ...(today ? { today } : {}), ...(deployed !== undefined ? { deployed } : {}) }));
+  return (fleet: unknown, deployed?: unknown, context?: CaptureContext) => captureProgram(() => runFleetProgram(fleet, { ...(today ? { today } : {}), ...(deployed !== undefined ? { deployed } : {}), ...context }));
 }
 
 async function workerCapturer(today: string | undefined) {

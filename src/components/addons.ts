@@ -1,10 +1,12 @@
 /**
- * The EKS add-ons every baton cluster runs, and the versions they run: a pinned version, or the
- * version EKS names as the default for the cluster's Kubernetes version. Because the lookup is
- * keyed on the cluster's version, a version bump moves every unpinned add-on with it.
+ * The EKS add-ons every baton cluster runs, and the versions they run: a pinned version; else the
+ * version the last deployment ran while the cluster stays on its Kubernetes version; else the
+ * version EKS names as default for the cluster's Kubernetes version (`src/spec/addon-versions.ts`).
+ * A version bump moves every unpinned add-on with it; nothing else does.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { chooseAddonVersion, readAddonVersionRecord } from "../spec/addon-versions.js";
 import type { ClusterSpec } from "../spec/schema.js";
 
 export type AddonKey = keyof ClusterSpec["addons"];
@@ -35,6 +37,15 @@ export const EKS_ADDONS: readonly AddonDefinition[] = [
  */
 export class AddonVersions {
   private readonly cache = new Map<string, pulumi.Output<string>>();
+  private readonly previous: pulumi.Output<unknown> | undefined;
+
+  /**
+   * @param previous what the last deployment ran (the stack output `addonVersions`, an
+   * `AddonVersionRecord`); without it, every unpinned add-on takes the looked-up default.
+   */
+  constructor(previous?: pulumi.Input<unknown>) {
+    this.previous = previous === undefined ? undefined : pulumi.output(previous);
+  }
 
   /** The version EKS names as default for `addonName` on `kubernetesVersion`. */
   defaultVersion(addonName: string, kubernetesVersion: string): pulumi.Output<string> {
@@ -47,8 +58,14 @@ export class AddonVersions {
     return version;
   }
 
-  /** The version the cluster runs: the spec's pin, or the default for the cluster's version. */
-  versionFor(addon: AddonDefinition, cluster: ClusterSpec): pulumi.Input<string> {
-    return cluster.addons[addon.key] ?? this.defaultVersion(addon.addonName, cluster.version);
+  /** The version the cluster (EKS name `eksName`) runs: the spec's pin, the deployed version on an unchanged Kubernetes version, or the default. */
+  versionFor(addon: AddonDefinition, cluster: ClusterSpec, eksName: string): pulumi.Input<string> {
+    const pin = cluster.addons[addon.key];
+    if (pin !== undefined) return pin;
+    const lookedUp = this.defaultVersion(addon.addonName, cluster.version);
+    if (this.previous === undefined) return lookedUp;
+    return pulumi.all([this.previous, lookedUp]).apply(([previous, version]) => chooseAddonVersion({
+      deployed: readAddonVersionRecord(previous)[eksName], kubernetesVersion: cluster.version, addonName: addon.addonName, lookedUp: version,
+    }));
   }
 }

@@ -4,8 +4,10 @@
  * `pulumi up`: which cluster gets what share of each service, and what each cluster runs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AddonVersionRecord } from "../spec/addon-versions.js";
 import { eksClusterName } from "../spec/names.js";
-import { FleetSpecError } from "../spec/problems.js";
+import { configPath, FleetSpecError } from "../spec/problems.js";
+import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
 import type { FleetInput, FleetSpec } from "../spec/schema.js";
 import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
 import { validateFleet } from "../spec/validate.js";
@@ -27,6 +29,13 @@ export interface BlueGreenFleetArgs {
   readonly deployed?: FleetInput;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
+  /**
+   * What the last deployment ran (its `addonVersions` output): unpinned add-ons keep those versions
+   * until their cluster's Kubernetes version moves. @default none: every unpinned add-on takes EKS's default
+   */
+  readonly previousAddonVersions?: pulumi.Input<unknown>;
+  /** The IAM principal `pulumi up` runs as, when known (see EksClusterArgs.deployerArn). */
+  readonly deployerArn?: string;
 }
 
 export interface ServiceOutput {
@@ -58,6 +67,8 @@ export interface FleetOutputs {
   readonly fleet: string;
   readonly clusters: Record<string, ClusterOutput>;
   readonly services: Record<string, ServiceOutput>;
+  /** Per EKS cluster name, its Kubernetes version and each add-on's version: the next run's `previousAddonVersions`. */
+  readonly addonVersions: pulumi.Output<AddonVersionRecord>;
 }
 
 export class BlueGreenFleet extends pulumi.ComponentResource {
@@ -71,16 +82,21 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const today = args.today ?? isoDate(new Date());
     const validation = validateFleet(args.fleet, { today, ...(args.deployed !== undefined ? { deployed: args.deployed } : {}) });
     if (!validation.ok) throw new FleetSpecError(validation.problems);
+    // Every cluster's admins against the deploying identity, all problems at once before anything registers.
+    const deployerProblems = Object.entries(validation.fleet.clusters).flatMap(([c, spec]) =>
+      checkAdminsAgainstDeployer(spec.admins, args.deployerArn, configPath(["clusters", c, "admins"])));
+    if (deployerProblems.length > 0) throw new FleetSpecError(deployerProblems);
     const fleet = validation.fleet;
     super("baton:components:BlueGreenFleet", name, {}, opts);
     this.spec = fleet;
 
-    const addonVersions = new AddonVersions();
+    const addonVersions = new AddonVersions(args.previousAddonVersions);
     const clusters: Record<string, EksCluster> = {};
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
       clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
         fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
         ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+        ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
         ...(args.region !== undefined ? { region: args.region } : {}),
       }, { parent: this });
     }
@@ -108,6 +124,9 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
         endpoint: c.endpoint,
         nodeGroups: Object.fromEntries(Object.entries(c.nodeGroups).map(([groupName, g]) => [groupName, { name: g.nodeGroupName, version: g.version, retiring: g.spec.retiring }])),
       }])),
+      addonVersions: pulumi.all(Object.values(clusters).map((c) => pulumi.all(Object.values(c.addons).map((a) => pulumi.all([a.addonName, a.addonVersion])))
+        .apply((pairs) => [c.spec.version, eksClusterName(fleet.name, c.clusterName), Object.fromEntries(pairs)] as const)))
+        .apply((entries) => Object.fromEntries(entries.map(([kubernetesVersion, name, versions]) => [name, { kubernetesVersion, versions }]))),
       services: Object.fromEntries(Object.entries(fleet.services).map(([serviceName, s]) => [serviceName, {
         routing: s.routing,
         weights: { ...s.weights },

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { clusterRoleName, derivedClusterNames, eksClusterName, nodeRoleName, vpcCniRoleName } from "../spec/names.js";
 import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
 import { checkCluster, DEFAULT_LOG_TYPES } from "../spec/rules/cluster.js";
+import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkNodeGroup } from "../spec/rules/nodegroup.js";
 import { Cluster, type ClusterSpec } from "../spec/schema.js";
@@ -18,8 +19,7 @@ import { parsePart } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
 import {
-  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf,
-  POD_IDENTITY_ACTIONS, POD_IDENTITY_PRINCIPAL, VPC_CNI_ROLE_POLICIES,
+  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf, podIdentityTrustPolicy, VPC_CNI_ROLE_POLICIES,
 } from "./iam.js";
 import { kubeconfig } from "./kubeconfig.js";
 import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
@@ -55,7 +55,18 @@ export interface EksClusterArgs {
   readonly addonVersions?: AddonVersions;
   /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
+  /**
+   * The IAM principal `pulumi up` runs as, when known: an `admins` entry for it is refused, since EKS
+   * already made its access entry when it created the cluster. @default unknown: not checked
+   */
+  readonly deployerArn?: string;
 }
+
+/** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
+export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+
+/** The VPC CNI's service account, which its Pod Identity association (and so its role's trust) names. */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
 /** EKS's access policy for cluster admins, granted to `admins` through access entries. */
 const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
@@ -68,6 +79,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   readonly subnetIds: readonly string[];
   readonly vpcId: string;
   readonly cluster: aws.eks.Cluster;
+  /** The control-plane log group, created before the cluster so it carries a retention. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
   readonly clusterRole: aws.iam.Role;
   readonly nodeRole: aws.iam.Role;
   readonly vpcCniRole: aws.iam.Role;
@@ -85,7 +98,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const clusterName = args.clusterName ?? name;
     const today = args.today ?? isoDate(new Date());
-    const spec = validateCluster(args.fleetName, clusterName, args.spec, today, args.deployed);
+    const spec = validateCluster(args.fleetName, clusterName, args.spec, today, args.deployed, args.deployerArn);
     super("baton:components:EksCluster", name, {}, opts);
 
     this.fleetName = args.fleetName;
@@ -120,6 +133,14 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     }
     const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? this.secretsKey!.arn;
 
+    // EKS writes control-plane logs to this group and, when it does not exist, creates it with no
+    // retention (kept and billed forever). Created first, it carries the spec's retention.
+    this.logGroup = new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
+      name: controlPlaneLogGroupName(prefix),
+      retentionInDays: spec.logRetentionDays,
+      tags,
+    }, parent);
+
     this.cluster = new aws.eks.Cluster(prefix, {
       name: prefix,
       version: spec.version,
@@ -138,7 +159,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
       // baton installs the add-ons as managed EKS add-ons that follow the version; EKS's unmanaged copies would not.
       bootstrapSelfManagedAddons: false,
       tags,
-    }, { parent: this, dependsOn: clusterPolicies });
+    }, { parent: this, dependsOn: [...clusterPolicies, this.logGroup] });
     this.eksName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
 
@@ -169,7 +190,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     this.vpcCniRole = new aws.iam.Role(`${prefix}-vpc-cni`, {
       name: vpcCniRoleName(args.fleetName, clusterName),
       description: `VPC CNI of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy(POD_IDENTITY_PRINCIPAL, POD_IDENTITY_ACTIONS),
+      assumeRolePolicy: podIdentityTrustPolicy(prefix, VPC_CNI_SERVICE_ACCOUNT.namespace, VPC_CNI_SERVICE_ACCOUNT.name),
       tags,
     }, parent);
     const cniPolicies = VPC_CNI_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-vpc-cni-${policy}`, {
@@ -183,7 +204,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
       addons[key] = new aws.eks.Addon(`${prefix}-${definition.addonName}`, {
         clusterName: this.cluster.name,
         addonName: definition.addonName,
-        addonVersion: versions.versionFor(definition, spec),
+        addonVersion: versions.versionFor(definition, spec, prefix),
         resolveConflictsOnCreate: "OVERWRITE",
         // Keep settings someone changed in the cluster; the version still moves.
         resolveConflictsOnUpdate: "PRESERVE",
@@ -195,7 +216,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     const podIdentityAgent = addon("podIdentityAgent", []);
     const kubeProxy = addon("kubeProxy", []);
     const vpcCni = addon("vpcCni", [podIdentityAgent, ...cniPolicies], {
-      podIdentityAssociations: [{ serviceAccount: "aws-node", roleArn: this.vpcCniRole.arn }],
+      podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name, roleArn: this.vpcCniRole.arn }],
     });
     this.nodePrerequisites = [...nodePolicies, podIdentityAgent, kubeProxy, vpcCni];
 
@@ -225,13 +246,15 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
 }
 
 /** The cluster's part of the spec, parsed and checked with the spec's rules; throws FleetSpecError with every problem. */
-function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed?: ClusterInput): ClusterSpec {
+function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed: ClusterInput | undefined, deployerArn: string | undefined): ClusterSpec {
   const at = ["clusters", clusterName];
   const parsed = parsePart(Cluster, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `EksCluster ${clusterName}: the spec is invalid`);
   const problems = clusterRuleProblems(fleetName, clusterName, parsed.value, today);
   const was = deployed === undefined ? undefined : parsePart(Cluster, deployed, at);
-  throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, clusterRuleProblems(fleetName, clusterName, was.value, today)) : problems, `EksCluster ${clusterName}`);
+  // Who deploys is not a property of the deployed config: an admins entry for the deployer is refused either way.
+  const deployer = checkAdminsAgainstDeployer(parsed.value.admins, deployerArn, `${configPath(at)}.admins`);
+  throwIfInvalid([...(was?.ok ? judgeAgainstDeployed(problems, clusterRuleProblems(fleetName, clusterName, was.value, today)) : problems), ...deployer], `EksCluster ${clusterName}`);
   return parsed.value;
 }
 

@@ -23,6 +23,30 @@ export function assumeRolePolicy(service: string, actions: readonly string[] = [
   });
 }
 
+/**
+ * The trust policy of a role for one service account through EKS Pod Identity. Pod Identity tags
+ * its session with the cluster, namespace and service account (session tags are on unless an
+ * association disables them), and the conditions keep any other association in the account, in
+ * another cluster or for another service account, from assuming the role.
+ */
+export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow",
+      Principal: { Service: POD_IDENTITY_PRINCIPAL },
+      Action: [...POD_IDENTITY_ACTIONS],
+      Condition: {
+        StringEquals: {
+          "aws:RequestTag/eks-cluster-name": clusterName,
+          "aws:RequestTag/kubernetes-namespace": namespace,
+          "aws:RequestTag/kubernetes-service-account": serviceAccount,
+        },
+      },
+    }],
+  });
+}
+
 /** Managed policies each role gets, and nothing more. */
 export const CLUSTER_ROLE_POLICIES = ["AmazonEKSClusterPolicy"] as const;
 /** Nodes pull images and join the cluster; pod networking rights live on the VPC CNI's own role. */

@@ -44,6 +44,9 @@ export interface ManagedNodeGroupArgs {
   readonly deployed?: NodeGroupInput;
 }
 
+/** Node group inputs pulumi up leaves at their deployed value. */
+export const NODE_GROUP_IGNORED_CHANGES = ["scalingConfig.desiredSize"] as const;
+
 /** The taint a retiring group carries, so that nothing new lands on it while it drains. */
 export const RETIRING_TAINT = { key: "baton/retiring", value: "true", effect: "NO_SCHEDULE" } as const;
 
@@ -57,8 +60,10 @@ const TAINT_EFFECTS: Record<TaintSpec["effect"], string> = {
 };
 
 /** Bottlerocket keeps the OS on /dev/xvda and containers on /dev/xvdb; Amazon Linux has one root volume. */
+const BOTTLEROCKET_OS_DEVICE = "/dev/xvda";
+const isBottlerocket = (amiType: NodeGroupSpec["amiType"]) => amiType.startsWith("BOTTLEROCKET");
 function dataVolumeDevice(amiType: NodeGroupSpec["amiType"]): string {
-  return amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda";
+  return isBottlerocket(amiType) ? "/dev/xvdb" : "/dev/xvda";
 }
 
 export class ManagedNodeGroup extends pulumi.ComponentResource {
@@ -83,6 +88,11 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     const logicalName = nodeGroupNamePrefix(host.fleetName, host.clusterName, key);
     const tags = batonTags({ fleet: host.fleetName, cluster: host.clusterName, nodeGroup: key });
 
+    // Bottlerocket boots from /dev/xvda and keeps containers on /dev/xvdb; the OS volume is mapped too so
+    // that it is encrypted like the data volume (its size stays the AMI's).
+    const osVolume: aws.types.input.ec2.LaunchTemplateBlockDeviceMapping[] = isBottlerocket(spec.amiType)
+      ? [{ deviceName: BOTTLEROCKET_OS_DEVICE, ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]
+      : [];
     this.launchTemplate = new aws.ec2.LaunchTemplate(logicalName, {
       description: `Nodes of ${logicalName} (baton)`,
       updateDefaultVersion: true,
@@ -91,7 +101,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
         httpTokens: "required",
         httpPutResponseHopLimit: spec.allowPodsToReachInstanceMetadata ? POD_REACHABLE_HOP_LIMIT : NODE_ONLY_HOP_LIMIT,
       },
-      blockDeviceMappings: [{
+      blockDeviceMappings: [...osVolume, {
         deviceName: dataVolumeDevice(spec.amiType),
         ebs: { volumeSize: spec.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
       }],
@@ -120,7 +130,12 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       labels: { ...spec.labels },
       taints,
       tags,
-    }, { parent: this, dependsOn: [...host.nodePrerequisites] });
+    }, {
+      parent: this, dependsOn: [...host.nodePrerequisites],
+      // desired sets the size at creation; after that it is the cluster autoscaler's (or an operator's),
+      // and pulumi up must not scale the group back to the number in the stack file.
+      ignoreChanges: [...NODE_GROUP_IGNORED_CHANGES],
+    });
     this.nodeGroupName = this.nodeGroup.nodeGroupName;
 
     this.registerOutputs({ nodeGroupName: this.nodeGroupName, version: this.version });

@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../spec/replacements.js";
 
 export const TARGET_GROUP_BINDING_API_VERSION = "elbv2.k8s.aws/v1beta1";
 export const TARGET_GROUP_BINDING_KIND = "TargetGroupBinding";
@@ -14,11 +15,13 @@ export interface TargetGroupBindingArgs {
   readonly namespace: string;
   /** The Kubernetes Service whose pods become targets. */
   readonly serviceName: string;
-  /**
-   * The Service's port; the ingress rule admits this port on the pods, so the Service's port and its
-   * pods' port must be the same number. Kubernetes: 1–65535.
-   */
+  /** The Service's port (`serviceRef.port`). Kubernetes: 1–65535. */
   readonly port: number;
+  /**
+   * The port on the pods (the Service's `targetPort`: a number or a container port's name); the
+   * ingress rule admits only this port from the load balancer. @default `port`
+   */
+  readonly targetPort?: number | string;
   /** This cluster's target group. Immutable in the controller: a new target group means a new binding. */
   readonly targetGroupArn: pulumi.Input<string>;
   /** The load balancer's security group: the only source admitted to the pods. */
@@ -32,17 +35,18 @@ export interface TargetGroupBindingSpec {
   serviceRef: { name: string; port: number };
   targetGroupARN: string;
   targetType: "ip";
-  networking: { ingress: Array<{ from: Array<{ securityGroup: { groupID: string } }>; ports: Array<{ protocol: "TCP"; port: number }> }> };
+  networking: { ingress: Array<{ from: Array<{ securityGroup: { groupID: string } }>; ports: Array<{ protocol: "TCP"; port: number | string }> }> };
 }
 
 /** Builds the binding's spec from resolved values (kept pure so a test can check it against the CRD schema). */
-export function targetGroupBindingSpec(args: { serviceName: string; port: number; targetGroupArn: string; loadBalancerSecurityGroupId: string }): TargetGroupBindingSpec {
+export function targetGroupBindingSpec(args: { serviceName: string; port: number; targetPort?: number | string; targetGroupArn: string; loadBalancerSecurityGroupId: string }): TargetGroupBindingSpec {
   return {
     serviceRef: { name: args.serviceName, port: args.port },
     targetGroupARN: args.targetGroupArn,
     targetType: "ip",
     networking: {
-      ingress: [{ from: [{ securityGroup: { groupID: args.loadBalancerSecurityGroupId } }], ports: [{ protocol: "TCP", port: args.port }] }],
+      // The rule applies on the pods, so it names the pods' port: the Service's targetPort, not its port.
+      ingress: [{ from: [{ securityGroup: { groupID: args.loadBalancerSecurityGroupId } }], ports: [{ protocol: "TCP", port: args.targetPort ?? args.port }] }],
     },
   };
 }
@@ -57,14 +61,17 @@ export class TargetGroupBinding extends pulumi.ComponentResource {
     }
     super("baton:components:TargetGroupBinding", name, {}, opts);
     const spec = pulumi.all([args.targetGroupArn, args.loadBalancerSecurityGroupId]).apply(([targetGroupArn, loadBalancerSecurityGroupId]) =>
-      targetGroupBindingSpec({ serviceName: args.serviceName, port: args.port, targetGroupArn, loadBalancerSecurityGroupId }));
-    // metadata.name is autonamed, so a replacement binding (new target group) is created before the old one goes.
+      targetGroupBindingSpec({ serviceName: args.serviceName, port: args.port, targetGroupArn, loadBalancerSecurityGroupId, ...(args.targetPort !== undefined ? { targetPort: args.targetPort } : {}) }));
+    // @pulumi/kubernetes patches a custom resource in place unless its name or namespace changes, and
+    // the controller's webhook refuses a patch to these fields: a change must replace the binding.
+    // metadata.name is autonamed, so the replacement (bound to the new target group) is created
+    // before the old binding is deleted, and the old one deregisters its pods only at the end.
     this.binding = new k8s.apiextensions.CustomResource(name, {
       apiVersion: TARGET_GROUP_BINDING_API_VERSION,
       kind: TARGET_GROUP_BINDING_KIND,
       metadata: { namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) },
       spec,
-    }, { parent: this });
+    }, { parent: this, replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS] });
     this.registerOutputs({ name: this.binding.metadata.name });
   }
 }

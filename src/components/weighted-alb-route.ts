@@ -9,6 +9,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { targetGroupName } from "../spec/names.js";
+import { TARGET_GROUP_PROTOCOL, TARGET_TYPE } from "../spec/serving-path.js";
 import { AlbService, type AlbServiceSpec, type ClusterSpec } from "../spec/schema.js";
 import { weightOf } from "../spec/traffic.js";
 import { listedClusters, validateService } from "./service-validation.js";
@@ -56,16 +57,19 @@ export class WeightedAlbRoute extends pulumi.ComponentResource {
       const tags = batonTags({ fleet: args.fleetName, cluster, service: serviceName });
       // Autonamed: a port change creates the new target group before the old one is deleted.
       const group = new aws.lb.TargetGroup(targetGroupName(args.fleetName, serviceName, cluster), {
+        // The inputs that identify a target group come from the spec's serving path (its rule judges their changes).
         port: spec.port,
-        protocol: "HTTP",
-        targetType: "ip",
+        protocol: TARGET_GROUP_PROTOCOL,
+        targetType: TARGET_TYPE,
         vpcId: args.vpcId,
+        deregistrationDelay: alb.deregistrationDelaySeconds,
         healthCheck: {
           enabled: true,
           protocol: "HTTP",
           port: "traffic-port",
           path: alb.healthCheck.path,
           interval: alb.healthCheck.intervalSeconds,
+          timeout: alb.healthCheck.timeoutSeconds,
           healthyThreshold: alb.healthCheck.healthyThreshold,
           unhealthyThreshold: alb.healthCheck.unhealthyThreshold,
           matcher: alb.healthCheck.matcher,
@@ -80,6 +84,7 @@ export class WeightedAlbRoute extends pulumi.ComponentResource {
           namespace: spec.namespace,
           serviceName: spec.serviceName ?? serviceName,
           port: spec.port,
+          ...(spec.targetPort !== undefined ? { targetPort: spec.targetPort } : {}),
           targetGroupArn: group.arn,
           loadBalancerSecurityGroupId: alb.securityGroupId,
           labels: { "app.kubernetes.io/managed-by": "baton", "baton/service": serviceName },

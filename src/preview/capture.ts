@@ -20,6 +20,9 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -81,10 +84,16 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
       const mocked = mocks.resources[index];
       if (!error && response && mocked) {
         const parent = request.getParent();
+        // The options that change what the engine does with a diff: replace on these paths, ignore those.
+        const replaceOnChanges = request.getReplaceonchangesList();
+        const ignoreChanges = request.getIgnorechangesList();
         into[index] = {
           urn: response.getUrn(), type: request.getType(), name: request.getName(), custom: request.getCustom(),
           ...(parent ? { parent } : {}), ...(mocked.provider ? { provider: mocked.provider } : {}),
           inputs: mocked.inputs,
+          ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
+          ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+          ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
         };
       }
       callback(error, response);

@@ -3,7 +3,7 @@
  * them): create, delete, same, or an update whose changed paths the replacement table classifies.
  */
 import type { Capture, CapturedResource, ResourceChange } from "./model.js";
-import { classifyUpdate } from "./replacement-table.js";
+import { classifyUpdate, isUnder } from "./replacement-table.js";
 
 /** Keys the engine adds to inputs that are not the program's own. */
 const IGNORED_KEYS = new Set(["__defaults"]);
@@ -42,10 +42,15 @@ function changeOf(before: CapturedResource | undefined, after: CapturedResource 
   if (before === undefined) return { ...head, op: "create", paths: [], after: after!.inputs };
   if (after === undefined) return { ...head, op: "delete", paths: [], before: before.inputs, reason: "no longer registered by the program" };
   // A resource handed to another provider instance (another cluster's kubeconfig) is a change too.
-  const paths = [...changedPaths(before.inputs, after.inputs), ...(before.provider !== after.provider ? ["(provider)"] : [])];
+  // The engine keeps ignoreChanges paths at their deployed value: a change there is no change.
+  const ignored = after.ignoreChanges ?? [];
+  const paths = [
+    ...changedPaths(before.inputs, after.inputs).filter((p) => !ignored.some((i) => isUnder(p, i))),
+    ...(before.provider !== after.provider ? ["(provider)"] : []),
+  ];
   if (paths.length === 0) return { ...head, op: "same", paths: [] };
   // A component has no provider: its own inputs never replace anything.
-  const verdict = after.custom ? classifyUpdate(after.type, paths) : { op: "update" as const, paths: [] };
+  const verdict = after.custom ? classifyUpdate(after.type, paths, after.replaceOnChanges ?? []) : { op: "update" as const, paths: [] };
   return {
     ...head, op: verdict.op, paths, before: before.inputs, after: after.inputs,
     ...(verdict.op !== "update" ? { replacePaths: verdict.paths, reason: verdict.reason } : {}),

@@ -18,6 +18,12 @@ export interface CapturedResource {
   /** The provider reference (`urn::id`) when the resource names one explicitly. */
   readonly provider?: string;
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** The `replaceOnChanges` resource option: input paths whose change replaces the resource whatever the provider says. */
+  readonly replaceOnChanges?: readonly string[];
+  /** The `ignoreChanges` resource option: input paths the engine keeps at their deployed value. */
+  readonly ignoreChanges?: readonly string[];
+  /** The `deleteBeforeReplace` resource option: a replacement deletes the old resource first. */
+  readonly deleteBeforeReplace?: boolean;
 }
 
 /** The resource graph one run of a program registered, in registration order. */

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { REPLACEMENT_TABLE } from "../spec/replacements.js";
 
 /** A resource as the program registered it, with the state the mocks answered. */
 export interface MockedResource {
@@ -31,6 +32,10 @@ export interface OfflineMocksOptions {
   readonly accountId?: string;
   /** @default "us-east-1" */
   readonly region?: string;
+  /** What a StackReference reads as the stack's outputs. @default none */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /** The default add-on version EKS names (aws:eks/getAddonVersion). @default mockAddonVersion */
+  readonly addonVersion?: (addonName: string, kubernetesVersion: string) => string;
 }
 
 /** Hex digest of the parts, cut to `length`: the source of every "random" id. */
@@ -39,7 +44,7 @@ function digest(length: number, ...parts: string[]): string {
 }
 
 /** What Pulumi autonaming would produce: the logical name, a hyphen and seven characters. */
-function autoname(logicalName: string, ...seed: string[]): string {
+function autonameOf(logicalName: string, ...seed: string[]): string {
   return `${logicalName}-${digest(7, logicalName, ...seed)}`;
 }
 
@@ -53,6 +58,30 @@ export function mockAddonVersion(addonName: string, kubernetesVersion: string): 
     case "eks-pod-identity-agent": return `v1.3.${minor - 25}-eksbuild.1`;
     default: return `v1.0.${minor}-eksbuild.1`;
   }
+}
+
+/** The value at a dotted input path (`encryptionConfig.provider`), or undefined. */
+function valueAtPath(inputs: Record<string, unknown>, path: string): unknown {
+  let node: unknown = inputs;
+  for (const key of path.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * The inputs whose change replaces a resource of `type` (the replacement table's, and for a
+ * binding the fields baton replaces it on): a replacement is a new physical resource, so its
+ * generated name, id and ARN must change with them, and so must every input that refers to it.
+ * Without this, a replaced target group would keep its ARN and its binding would look unchanged.
+ */
+function replacementSeed(type: string, inputs: Record<string, unknown>): string {
+  const rule = REPLACEMENT_TABLE[type];
+  if (rule === undefined) return "";
+  const paths = [...rule.replaces, ...(rule.refusedUpdates ?? [])];
+  const values = paths.map((p) => valueAtPath(inputs, p));
+  return values.every((v) => v === undefined) ? "" : JSON.stringify(values);
 }
 
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -69,10 +98,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   readonly calls: MockedCall[] = [];
   readonly accountId: string;
   readonly region: string;
+  private readonly stackOutputs: Readonly<Record<string, unknown>>;
+  private readonly addonVersion: (addonName: string, kubernetesVersion: string) => string;
 
   constructor(options: OfflineMocksOptions = {}) {
     this.accountId = options.accountId ?? "123456789012";
     this.region = options.region ?? "us-east-1";
+    this.stackOutputs = options.stackOutputs ?? {};
+    this.addonVersion = options.addonVersion ?? mockAddonVersion;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -91,7 +124,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:eks/getAddonVersion:getAddonVersion": {
         const addonName = stringOr(inputs["addonName"], "");
         const kubernetesVersion = stringOr(inputs["kubernetesVersion"], "");
-        return { ...inputs, id: addonName, region: this.region, version: mockAddonVersion(addonName, kubernetesVersion) };
+        return { ...inputs, id: addonName, region: this.region, version: this.addonVersion(addonName, kubernetesVersion) };
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: this.accountId, arn: `arn:aws:iam::${this.accountId}:user/offline`, userId: "AIDAOFFLINE", id: this.accountId };
@@ -107,7 +140,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   /** The id and outputs the resource's provider would report after creating it. */
   private providerOutputs(type: string, name: string, inputs: Record<string, unknown>): { id: string; outputs: Record<string, unknown> } {
     const { accountId: account, region } = this;
-    const hex = (length: number) => digest(length, type, name);
+    const seed = replacementSeed(type, inputs);
+    const hex = (length: number) => (seed === "" ? digest(length, type, name) : digest(length, type, name, seed));
+    const autoname = (logicalName: string) => (seed === "" ? autonameOf(logicalName) : autonameOf(logicalName, seed));
     switch (type) {
       case "aws:eks/cluster:Cluster": {
         const clusterName = stringOr(inputs["name"], autoname(name));
@@ -183,19 +218,22 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const id = [stringOr(inputs["zoneId"], "Z0"), recordName, stringOr(inputs["type"], "A"), stringOr(inputs["setIdentifier"], "")].filter(Boolean).join("_");
         return { id, outputs: { fqdn: recordName } };
       }
+      case "pulumi:pulumi:StackReference":
+        // A stack's own last outputs: the offline run has no deployment behind it.
+        return { id: stringOr(inputs["name"], name), outputs: { outputs: { ...this.stackOutputs }, secretOutputNames: [] } };
       case "pulumi:providers:kubernetes":
       case "pulumi:providers:aws":
         return { id: `${name}-${hex(8)}`, outputs: {} };
       default:
-        if (type.startsWith("kubernetes:")) return this.kubernetesOutputs(name, inputs);
+        if (type.startsWith("kubernetes:")) return this.kubernetesOutputs(name, inputs, seed);
         return { id: `${name}-${hex(8)}`, outputs: {} };
     }
   }
 
   /** Kubernetes objects: an autonamed metadata.name when none was given, and a uid. */
-  private kubernetesOutputs(name: string, inputs: Record<string, unknown>): { id: string; outputs: Record<string, unknown> } {
+  private kubernetesOutputs(name: string, inputs: Record<string, unknown>, seed: string): { id: string; outputs: Record<string, unknown> } {
     const metadata = asRecord(inputs["metadata"]);
-    const objectName = stringOr(metadata["name"], autoname(name));
+    const objectName = stringOr(metadata["name"], seed === "" ? autonameOf(name) : autonameOf(name, seed));
     const namespace = stringOr(metadata["namespace"], "default");
     const uid = `${digest(8, name)}-${digest(4, name, "a")}-${digest(4, name, "b")}-${digest(4, name, "c")}-${digest(12, name, "d")}`;
     return { id: `${namespace}/${objectName}`, outputs: { metadata: { ...metadata, name: objectName, namespace, uid } } };

@@ -2,6 +2,7 @@
  * The offline preview: run the fleet program on the head config (and on the base config when one
  * is given) under the mock runtime, diff the graphs, and build the review with the spec's plan.
  */
+import type { AddonVersionRecord, DeployedAddons } from "../spec/addon-versions.js";
 import { validateFleet } from "../spec/validate.js";
 import { FleetSpecError } from "../spec/problems.js";
 import { createAll, diffCaptures } from "./diff.js";
@@ -11,12 +12,31 @@ import { buildReview, type Review } from "./review.js";
 /** Runs the fleet program on a raw `baton:fleet` value, registering its resources. */
 export type FleetProgram = (fleet: unknown) => unknown;
 
+/** What the head run knows of the deployment before it, as a real `pulumi up` reads it from the stack. */
+export interface CaptureContext {
+  /** The base's add-on versions (its `addonVersions` output). */
+  readonly previousAddonVersions?: AddonVersionRecord;
+}
+
 /**
  * Captures one fleet's resource graph (in this process, or in a worker). `deployed` is the base
  * config: the program treats problems it already has, and that `fleet` does not make worse, as
- * warnings (see the spec's `deployed.ts`).
+ * warnings (see the spec's `deployed.ts`). `context` is what the stack's last deployment recorded.
  */
-export type FleetCapturer = (fleet: unknown, deployed?: unknown) => Promise<Capture>;
+export type FleetCapturer = (fleet: unknown, deployed?: unknown, context?: CaptureContext) => Promise<Capture>;
+
+/** The add-on versions a captured fleet deploys, as the stack's `addonVersions` output records them. */
+export function addonVersionsOf(capture: Capture): AddonVersionRecord {
+  const versionOf = new Map(capture.resources.filter((r) => r.type === "aws:eks/cluster:Cluster").map((r) => [r.inputs["name"], r.inputs["version"]]));
+  const record: Record<string, { kubernetesVersion: string; versions: Record<string, string> }> = {};
+  for (const addon of capture.resources.filter((r) => r.type === "aws:eks/addon:Addon")) {
+    const { clusterName, addonName, addonVersion } = addon.inputs;
+    const kubernetesVersion = versionOf.get(clusterName);
+    if (typeof clusterName !== "string" || typeof addonName !== "string" || typeof addonVersion !== "string" || typeof kubernetesVersion !== "string") continue;
+    (record[clusterName] ??= { kubernetesVersion, versions: {} }).versions[addonName] = addonVersion;
+  }
+  return record as Readonly<Record<string, DeployedAddons>>;
+}
 
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
@@ -54,9 +74,15 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
       const head = await input.capture(input.head);
       return { review: buildReview({ ...common, changes: createAll(head) }), head };
     }
-    const [base, head] = input.parallel
-      ? await Promise.all([input.capture(input.base, input.base), input.capture(input.head, input.base)])
-      : [await input.capture(input.base, input.base), await input.capture(input.head, input.base)];
+    // Sequential, the head run reads the base's add-on versions as pulumi up reads the stack's last
+    // outputs; in parallel it cannot (the offline lookups answer the same for both, so they agree).
+    let base: Capture;
+    let head: Capture;
+    if (input.parallel) [base, head] = await Promise.all([input.capture(input.base, input.base), input.capture(input.head, input.base)]);
+    else {
+      base = await input.capture(input.base, input.base);
+      head = await input.capture(input.head, input.base, { previousAddonVersions: addonVersionsOf(base) });
+    }
     return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
   } catch (error) {
     // The program validates too; its problems are the spec's, so report them the same way.

@@ -13,6 +13,7 @@ export interface PreviewJson {
   readonly traffic: Review["traffic"];
   readonly irreversible: Review["irreversible"];
   readonly rolls: Review["rolls"];
+  readonly addons: Review["addons"];
   readonly rollback: Review["rollback"];
 }
 
@@ -30,6 +31,7 @@ export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
     traffic: review.traffic,
     irreversible: review.irreversible,
     rolls: review.rolls,
+    addons: review.addons,
     rollback: review.rollback,
   };
 }

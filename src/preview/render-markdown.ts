@@ -63,6 +63,12 @@ function traffic(review: Review, limits: Limits): string[] {
   return lines;
 }
 
+function addons(review: Review): string[] {
+  if (review.addons.length === 0) return [];
+  return ["", "#### Add-ons", "", "| cluster | add-on | from | to |", "|---|---|---|---|",
+    ...review.addons.map((a) => `| ${cell(a.cluster)} | ${cell(a.addon)} | ${cell(a.from)} | **${cell(a.to)}** |`)];
+}
+
 function irreversible(review: Review): string[] {
   if (review.irreversible.length === 0) return [];
   return ["", "#### Cannot be undone", "", ...review.irreversible.map((s) => `- **${s.summary}**: ${s.note}`)];
@@ -137,6 +143,7 @@ function render(review: Review, limits: Limits): string {
     ...traffic(review, limits),
     ...irreversible(review),
     ...rolls(review),
+    ...addons(review),
     ...replacements(review, limits),
     ...details(review, limits),
     ...rollback(review),

@@ -60,6 +60,10 @@ export function renderText(review: Review, paint: Paint): string {
     for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
     out.push(...wrap(`  ${ROLL_NOTE}`, "  ").map(paint.dim));
   }
+  if (review.addons.length > 0) {
+    out.push("", paint.bold("add-ons"));
+    for (const a of review.addons) out.push(...wrap(`  ${a.cluster} ${a.addon}: ${a.from} → ${a.to}`, "    "));
+  }
   const serious = cloudChanges(review.changes).filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length > 0) {
     out.push("", paint.bold("replaced or deleted"));

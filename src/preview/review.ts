@@ -43,6 +43,16 @@ export interface NodeGroupRoll {
   readonly surge: number;
 }
 
+/** An EKS add-on whose version changes. */
+export interface AddonMove {
+  /** The EKS cluster name. */
+  readonly cluster: string;
+  /** The EKS add-on name, e.g. `vpc-cni`. */
+  readonly addon: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface IrreversibleStep {
   readonly subject: string;
   readonly summary: string;
@@ -70,6 +80,8 @@ export interface Review {
   readonly traffic: readonly ServiceTraffic[];
   readonly irreversible: readonly IrreversibleStep[];
   readonly rolls: readonly NodeGroupRoll[];
+  /** Add-on version moves: only a version bump or a changed pin should cause one. */
+  readonly addons: readonly AddonMove[];
   readonly changes: readonly ResourceChange[];
   readonly rollback: {
     /** Undoes every reversible change, each config path once. */
@@ -129,6 +141,7 @@ export function buildReview(input: ReviewInput): Review {
     traffic,
     irreversible: planned ? irreversibleFromPlan(planned) : irreversibleFromChanges(changes),
     rolls: planned && afterFleet ? rollsFromPlan(planned, afterFleet) : rollsFromChanges(changes),
+    addons: addonMoves(changes),
     changes, rollback,
   };
 }
@@ -183,6 +196,18 @@ function irreversibleFromChanges(changes: readonly ResourceChange[]): Irreversib
     }
   }
   return steps;
+}
+
+const EKS_ADDON = "aws:eks/addon:Addon";
+
+/** Add-ons whose version changes, read off the resources (the same for an offline diff and a real preview). */
+function addonMoves(changes: readonly ResourceChange[]): AddonMove[] {
+  return changes.filter((c) => c.type === EKS_ADDON && c.paths.includes("addonVersion")).map((c) => ({
+    cluster: String(c.after?.["clusterName"] ?? c.before?.["clusterName"] ?? "?"),
+    addon: String(c.after?.["addonName"] ?? c.before?.["addonName"] ?? c.name),
+    from: String(c.before?.["addonVersion"] ?? "?"),
+    to: String(c.after?.["addonVersion"] ?? "?"),
+  }));
 }
 
 function rollOf(subject: string, cause: string, nodes: number, updateConfig: { maxUnavailable?: number; maxUnavailablePercentage?: number }, zones: number): NodeGroupRoll {

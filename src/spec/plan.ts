@@ -7,6 +7,7 @@ import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedu
 import { configPath, errorsOf, type Problem } from "./problems.js";
 import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
+import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
 
@@ -85,7 +86,7 @@ const NODE_GROUP_REPLACE_FIELDS = ["instanceTypes", "capacityType", "amiType"] a
 const NODE_GROUP_ROLL_FIELDS = ["diskSizeGiB", "allowPodsToReachInstanceMetadata"] as const satisfies readonly (keyof NodeGroupSpec)[];
 /** Fields EKS updates in place, without touching nodes. */
 const NODE_GROUP_CONFIG_FIELDS = ["scaling", "updateConfig", "labels", "taints", "retiring"] as const satisfies readonly (keyof NodeGroupSpec)[];
-const CLUSTER_CONFIG_FIELDS = ["publicAccessCidrs", "logging", "supportType", "admins", "addons"] as const satisfies readonly (keyof ClusterSpec)[];
+const CLUSTER_CONFIG_FIELDS = ["publicAccessCidrs", "logging", "supportType", "admins", "addons", "logRetentionDays"] as const satisfies readonly (keyof ClusterSpec)[];
 
 /** Why a cluster would be replaced rather than updated, or undefined when it would not. */
 function clusterReplacementReason(before: FleetSpec, after: FleetSpec, name: string): string | undefined {
@@ -302,7 +303,7 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
       changes.push({
         kind: "config-change", subject, path, fields: configFields, irreversible: false, refusals: [],
         before: pick(bg, configFields), after: pick(ag, configFields),
-        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}`,
+        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}${desiredOnly(bg, ag) ? ` (scaling.desired ${bg.scaling.desired} → ${ag.scaling.desired} is not applied to a running group: after creation its size is the autoscaler's, and pulumi up ignores scalingConfig.desiredSize)` : ""}`,
         rollback: { edits: revertFields(path, bg as Record<string, unknown>, configFields), takesEffect: "an in-place node group update (no nodes replaced)", note: "Revert these fields." },
       });
     }
@@ -319,7 +320,12 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
   return changes;
 }
 
-const SERVICE_CONFIG_FIELDS = ["namespace", "serviceName", "port", "routing", "gates"] as const;
+/** A scaling change that moves only `desired`, which the node group ignores after creation. */
+function desiredOnly(before: NodeGroupSpec, after: NodeGroupSpec): boolean {
+  return before.scaling.desired !== after.scaling.desired && before.scaling.min === after.scaling.min && before.scaling.max === after.scaling.max;
+}
+
+const SERVICE_CONFIG_FIELDS = ["namespace", "serviceName", "port", "targetPort", "routing", "gates"] as const;
 
 function planServices(before: FleetSpec, after: FleetSpec): Change[] {
   const changes: Change[] = [];
@@ -349,7 +355,8 @@ function planServices(before: FleetSpec, after: FleetSpec): Change[] {
     ];
     if (fields.length > 0) {
       changes.push({
-        kind: "config-change", subject: `service ${name}`, path, fields, irreversible: false, refusals: [],
+        kind: "config-change", subject: `service ${name}`, path, fields, irreversible: false,
+        refusals: checkServingPathReplacements(before, after, name),
         summary: `update service ${name}: ${fields.join(", ")}`,
         rollback: { edits: revertFields(path, b as unknown as Record<string, unknown>, fields), takesEffect: weightChangeSpeed(b), note: "Revert these fields." },
       });

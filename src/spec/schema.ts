@@ -105,6 +105,11 @@ export const NodeGroup = strictObject({
   allowPodsToReachInstanceMetadata: z.boolean().default(false),
 });
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** baton's default: a quarter of a year of audit history, enough to look back across an upgrade cycle. */
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+
 export const Cluster = strictObject({
   version: KubernetesVersion,
   nodeGroups: z.record(name("a node group name"), NodeGroup),
@@ -141,6 +146,12 @@ export const Cluster = strictObject({
     /** The `aws-load-balancer-controller` chart version from the eks-charts repository. @default baton's pinned version */
     chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'a chart version looks like "3.4.2"' }).optional(),
   }).default({ install: true }),
+  /**
+   * Days CloudWatch keeps the control-plane logs. EKS creates their log group with no retention
+   * (kept, and billed, forever); baton creates it first with this retention. CloudWatch takes only
+   * the values in LOG_RETENTION_DAYS. @default 90
+   */
+  logRetentionDays: z.literal(LOG_RETENTION_DAYS, { error: `CloudWatch keeps logs for one of ${LOG_RETENTION_DAYS.join(", ")} days` }).default(DEFAULT_LOG_RETENTION_DAYS),
   /** Pin an add-on version (e.g. "v1.19.2-eksbuild.1"); unpinned add-ons follow the cluster version. */
   addons: strictObject({
     vpcCni: z.string().min(1).optional(),
@@ -159,6 +170,11 @@ const HealthCheck = strictObject({
   healthyThreshold: int(2, 10).default(2),
   /** AWS: 2–10. @default 2 */
   unhealthyThreshold: int(2, 10).default(2),
+  /**
+   * Seconds without a response that fail a check. AWS: 2–120, and shorter than the interval (ELB
+   * refuses a timeout that is not). baton sets it rather than leave AWS's protocol default. @default 5
+   */
+  timeoutSeconds: int(2, 120).default(5),
   /** HTTP codes that count as healthy. @default "200-399" */
   matcher: z.string().regex(/^\d{3}([-,]\d{3})*$/).default("200-399"),
 });
@@ -175,7 +191,13 @@ const Alb = strictObject({
   priority: int(1, 50000),
   /** Target group stickiness on the forward action, in seconds. AWS: 1–604800. */
   stickinessSeconds: int(1, 604800).optional(),
-  healthCheck: HealthCheck.default({ path: "/", intervalSeconds: 15, healthyThreshold: 2, unhealthyThreshold: 2, matcher: "200-399" }),
+  healthCheck: HealthCheck.default({ path: "/", intervalSeconds: 15, healthyThreshold: 2, unhealthyThreshold: 2, matcher: "200-399", timeoutSeconds: 5 }),
+  /**
+   * Seconds a target stays draining after it is deregistered (a pod terminating in a node roll, a
+   * binding deleted) before the ALB drops its connections. AWS: 0–3600, AWS's default 300.
+   * @default 30: in-flight HTTP requests finish, and a drain does not hold every node roll for five minutes.
+   */
+  deregistrationDelaySeconds: int(0, 3600).default(30),
 });
 
 const DnsTarget = strictObject({
@@ -209,6 +231,12 @@ const serviceCommon = {
   /** The Kubernetes Service to bind; @default the service's key. */
   serviceName: name("a Kubernetes Service name").optional(),
   port: int(1, 65535),
+  /**
+   * The port on the pods when it differs from the Service's `port` (the Service's `targetPort`: a
+   * number, or the name of a container port). The binding admits only this port from the load
+   * balancer. @default the service's port
+   */
+  targetPort: z.union([int(1, 65535), z.string().regex(/^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, { message: "a named port is 1–15 lowercase letters, digits and hyphens, with at least one letter" })]).optional(),
   /** Traffic weight per cluster. ALB: 0–999; Route53: 0–255. */
   weights: z.record(z.string(), z.number()),
   gates: Gates.optional(),

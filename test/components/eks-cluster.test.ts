@@ -62,7 +62,11 @@ describe("EksCluster defaults", () => {
     expect(policiesOf("ops-blue-node")).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy"]);
     expect(policiesOf("ops-blue-vpc-cni")).toEqual(["AmazonEKS_CNI_Policy"]);
     const cniTrust = JSON.parse(inputs(mocks, "aws:iam/role:Role", "ops-blue-vpc-cni")["assumeRolePolicy"] as string);
-    expect(cniTrust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    // Only aws-node in kube-system of this cluster may assume it: Pod Identity's session tags, as AWS documents.
+    expect(cniTrust.Statement).toEqual([{
+      Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": "ops-blue", "aws:RequestTag/kubernetes-namespace": "kube-system", "aws:RequestTag/kubernetes-service-account": "aws-node" } },
+    }]);
     expect(inputs(mocks, "aws:eks/addon:Addon", "ops-blue-vpc-cni")["podIdentityAssociations"]).toEqual([
       { serviceAccount: "aws-node", roleArn: one(mocks, "aws:iam/role:Role", "ops-blue-vpc-cni").state["arn"] },
     ]);

@@ -3,7 +3,7 @@
  * graph tests assert on, and the program's result.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OfflineMocks, type MockedResource } from "../../src/preview/offline-mocks.js";
+import { OfflineMocks, type MockedResource, type OfflineMocksOptions } from "../../src/preview/offline-mocks.js";
 
 export interface MockedRun<T> {
   readonly mocks: OfflineMocks;
@@ -11,9 +11,9 @@ export interface MockedRun<T> {
 }
 
 /** Runs `program` under fresh mocks and waits until every resource it registered has resolved. */
-export async function runMocked<T>(program: () => T, config: Record<string, string> = {}): Promise<MockedRun<T>> {
-  const mocks = new OfflineMocks();
-  await pulumi.runtime.setMocks(mocks, "baton", "test", false);
+export async function runMocked<T>(program: () => T, config: Record<string, string> = {}, options: OfflineMocksOptions = {}): Promise<MockedRun<T>> {
+  const mocks = new OfflineMocks(options);
+  await pulumi.runtime.setMocks(mocks, "baton", "test", false, "organization");
   pulumi.runtime.setAllConfig(config);
   const result = await program();
   // Waits for every outstanding registration, then closes this run's mock monitor.

@@ -41,9 +41,12 @@ describe("the launch template", () => {
     expect(template("legacy").inputs["metadataOptions"]).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
   });
 
-  it("gives nodes an encrypted gp3 volume of the spec's size, on Bottlerocket's data device", () => {
+  it("gives nodes an encrypted gp3 volume of the spec's size, on Bottlerocket's data device, and encrypts Bottlerocket's OS volume too", () => {
     expect(template("general").inputs["blockDeviceMappings"]).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
-    expect((template("old").inputs["blockDeviceMappings"] as Json[])[0]).toMatchObject({ deviceName: "/dev/xvdb", ebs: { volumeSize: 80 } });
+    expect(template("old").inputs["blockDeviceMappings"]).toEqual([
+      { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+      { deviceName: "/dev/xvdb", ebs: { volumeSize: 80, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ]);
   });
 
   it("is the template the node group starts from", () => {

@@ -69,7 +69,7 @@ describe("the comment's length", () => {
   beforeAll(async () => {
     // A new 40-cluster fleet: every resource is a create, a long list to trim.
     review = (await offlinePreview({ head: generateFleet({ clusters: 40 }), subject: "a new fleet", capture, today: TODAY })).review;
-  });
+  }, 60_000);
 
   it("stays under GitHub's limit, trimming the collapsed details before the summary", () => {
     const full = renderMarkdown(review, Infinity);

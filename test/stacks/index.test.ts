@@ -3,6 +3,7 @@
  * exported, and a bad config ending the program with the spec's message instead of a stack trace.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mockAddonVersion } from "../../src/preview/offline-mocks.js";
 import { runMocked, valueOf } from "../components/harness.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 
@@ -30,4 +31,21 @@ it("ends a bad config with the spec's problems as a RunError, registering nothin
   expect(pulumi.RunError.isInstance(thrown)).toBe(true);
   expect((thrown as Error).message).toMatch(/baton:fleet\.clusters\.blue\.logging = \["api"\]\n  Control-plane logs audit, authenticator are off[\s\S]*\[cluster-audit-logging\]\n  fix: /);
   expect(mocks.resources).toEqual([]);
+});
+
+it("keeps unpinned add-ons at the versions its last deployment recorded, read back through its own stack reference", async () => {
+  const moved = (addon: string, version: string) => mockAddonVersion(addon, version).replace("eksbuild.1", "eksbuild.2");
+  const record = { "shop-blue": { kubernetesVersion: "1.33", versions: { "vpc-cni": "v1.19.0-eksbuild.1" } } };
+  const { result: stack, mocks } = await runMocked(async () => (await import("../../stacks/index.js")) as typeof import("../../stacks/index.js"),
+    { "baton:fleet": JSON.stringify(migrationFleet()) }, { stackOutputs: { addonVersions: record }, addonVersion: moved });
+  expect(mocks.resources.find((r) => r.type === "pulumi:pulumi:StackReference")?.inputs["name"]).toBe("organization/baton/test");
+  const addon = (name: string) => mocks.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.name === name)!.inputs["addonVersion"];
+  expect(addon("shop-blue-vpc-cni")).toBe("v1.19.0-eksbuild.1");
+  // Not recorded: the looked-up default.
+  expect(addon("shop-blue-coredns")).toBe(moved("coredns", "1.33"));
+  expect(addon("shop-green-vpc-cni")).toBe(moved("vpc-cni", "1.35"));
+  expect((await valueOf(stack.addonVersions))["shop-blue"]).toEqual({
+    kubernetesVersion: "1.33",
+    versions: { "eks-pod-identity-agent": moved("eks-pod-identity-agent", "1.33"), "kube-proxy": moved("kube-proxy", "1.33"), "vpc-cni": "v1.19.0-eksbuild.1", coredns: moved("coredns", "1.33") },
+  });
 });

@@ -36,6 +36,8 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
     }
   }
 
+  if (service.routing === "alb") problems.push(...checkHealthCheckTimeout(service.alb.healthCheck, `${path}.alb.healthCheck`));
+
   if (service.routing === "route53") {
     for (const [cluster] of weighted) {
       if (!(cluster in service.route53.targets)) {
@@ -122,5 +124,20 @@ export function checkAlbTargetGroupLimit(weights: Readonly<Record<string, number
     severity: "error", rule: "alb-target-group-limit", path, value: weights,
     message: `An ALB forward action takes at most ${ALB_MAX_TARGET_GROUPS} target groups; ${owner.lists} ${count} ${owner.target}s.`,
     fix: `Keep at most ${ALB_MAX_TARGET_GROUPS} ${owner.target}s in ${owner.field}; drop ${owner.target}s at weight 0 first.`,
+  }];
+}
+
+/**
+ * Rule `alb-health-check-timeout`: ELB refuses a target group whose health-check timeout is not
+ * shorter than its interval ("Health check timeout must be smaller than the interval").
+ */
+export function checkHealthCheckTimeout(check: { readonly intervalSeconds: number; readonly timeoutSeconds: number }, path: string): Problem[] {
+  if (check.timeoutSeconds < check.intervalSeconds) return [];
+  return [{
+    severity: "error", rule: "alb-health-check-timeout", path: `${path}.timeoutSeconds`, value: check.timeoutSeconds,
+    message: `A health check times out after ${check.timeoutSeconds} s but runs every ${check.intervalSeconds} s; ELB requires the timeout to be shorter than the interval.`,
+    fix: check.intervalSeconds > 2
+      ? `Set timeoutSeconds to at most ${check.intervalSeconds - 1}, or intervalSeconds to at least ${check.timeoutSeconds + 1}.`
+      : `Set intervalSeconds to at least ${check.timeoutSeconds + 1}.`,
   }];
 }

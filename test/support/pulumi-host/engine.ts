@@ -100,6 +100,8 @@ export interface EngineRecord {
   rootResource: string | undefined;
   /** Whether the program signalled a clean end (`SignalAndWaitForShutdown`). */
   shutdownSignalled: boolean;
+  /** Resources read rather than registered (a StackReference). */
+  readonly reads: Array<{ readonly urn: string; readonly type: string; readonly id: string }>;
   /** Calls the double does not implement, and requests the real engine would refuse: each fails the run. */
   readonly refusals: string[];
 }
@@ -116,6 +118,8 @@ export interface EngineDoubleOptions {
   readonly project: string;
   readonly stack: string;
   readonly invokeAnswers?: Readonly<Record<string, InvokeAnswer>>;
+  /** What a StackReference reads as the stack's last outputs. @default none (a stack never deployed) */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -143,7 +147,7 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
   const { project, stack } = options;
   const answers = options.invokeAnswers ?? DEFAULT_INVOKE_ANSWERS;
   const record: EngineRecord = {
-    registrations: [], outputs: new Map(), invokes: [], logs: [], features: [],
+    registrations: [], reads: [], outputs: new Map(), invokes: [], logs: [], features: [],
     rootResource: undefined, shutdownSignalled: false, refusals: [],
   };
   const byUrn = new Map<string, Registration>();
@@ -222,7 +226,18 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
     },
     getDeploymentInfo: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "GetDeploymentInfo is not implemented by the engine double"),
     call: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "Call (methods on remote components) is not implemented by the engine double"),
-    readResource: (call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, `ReadResource (${call.request.getType()} ${call.request.getName()}) is not implemented by the engine double`),
+    readResource: (call, callback) => {
+      const req = call.request;
+      // The engine's builtin provider answers a StackReference with the named stack's last outputs
+      // (none for a stack that has not been deployed); the double answers from its options.
+      if (req.getType() !== "pulumi:pulumi:StackReference") {
+        return refuse(record, callback, grpc.status.UNIMPLEMENTED, `ReadResource (${req.getType()} ${req.getName()}) is not implemented by the engine double`);
+      }
+      const urn = urnOf(stack, project, req.getType(), req.getName(), req.getParent());
+      record.reads.push({ urn, type: req.getType(), id: req.getId() });
+      const properties = { name: req.getId(), outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] };
+      callback(null, new resourcePb.ReadResourceResponse().setUrn(urn).setProperties(Struct.fromJavaScript(properties as unknown as Record<string, never>)));
+    },
     registerStackTransform: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "RegisterStackTransform is not implemented by the engine double"),
     registerStackInvokeTransform: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "RegisterStackInvokeTransform is not implemented by the engine double"),
     registerResourceHook: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "RegisterResourceHook is not implemented by the engine double"),

@@ -1,0 +1,54 @@
+/**
+ * Which version an EKS add-on runs. A pin wins. Unpinned, an add-on keeps the version the last
+ * deployment gave it for as long as its cluster stays on the same Kubernetes version, and takes
+ * EKS's default for the new version when the cluster moves. Looking the default up again on every
+ * run would move every add-on of every cluster whenever AWS moves a default, inside whatever
+ * change happens to run next (a weight shift included).
+ */
+
+/** What the last deployment ran on one cluster: its Kubernetes version and each add-on's version (by EKS add-on name). */
+export interface DeployedAddons {
+  readonly kubernetesVersion: string;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** The stack output `addonVersions`: per EKS cluster name, what the last deployment ran. */
+export type AddonVersionRecord = Readonly<Record<string, DeployedAddons>>;
+
+/** The stack output that carries the record from one deployment to the next. */
+export const ADDON_VERSIONS_OUTPUT = "addonVersions";
+
+export interface AddonVersionChoice {
+  /** The spec's pin, if any. */
+  readonly pin?: string;
+  /** What the last deployment ran on this cluster, if known. */
+  readonly deployed?: DeployedAddons;
+  readonly kubernetesVersion: string;
+  readonly addonName: string;
+  /** The version EKS names as default for `kubernetesVersion` today. */
+  readonly lookedUp: string;
+}
+
+export function chooseAddonVersion(choice: AddonVersionChoice): string {
+  if (choice.pin !== undefined) return choice.pin;
+  const kept = choice.deployed?.kubernetesVersion === choice.kubernetesVersion ? choice.deployed.versions[choice.addonName] : undefined;
+  return kept ?? choice.lookedUp;
+}
+
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+
+/**
+ * Reads a record from a previous deployment's outputs. Anything malformed (an older stack, a hand
+ * edit) counts as unknown, so the add-ons fall back to the looked-up defaults rather than fail.
+ */
+export function readAddonVersionRecord(value: unknown): AddonVersionRecord {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  const out: Record<string, DeployedAddons> = {};
+  for (const [cluster, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (entry === null || typeof entry !== "object") continue;
+    const { kubernetesVersion, versions } = entry as Record<string, unknown>;
+    if (typeof kubernetesVersion === "string" && isStringRecord(versions)) out[cluster] = { kubernetesVersion, versions };
+  }
+  return out;
+}
