@@ -1,7 +1,6 @@
 import type { Problem } from "../problems.js";
 import type { ClusterSpec } from "../schema.js";
 import { checkEksVersion } from "../versions.js";
-import { checkSchedulableHome } from "./schedulable-home.js";
 
 /** Control-plane log types baton requires: who called the API, what they did, and how they authenticated. */
 export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
@@ -10,13 +9,12 @@ export const DEFAULT_LOG_TYPES = ["api", "audit", "authenticator", "controllerMa
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
-/** Rules on one cluster: its version, its logs, the public-endpoint opt-out, and a node group for system pods. */
+/** Rules on one cluster: its version, its logs, and the public-endpoint opt-out. */
 export function checkCluster(cluster: ClusterSpec, path: string, today: string): Problem[] {
   return [
     ...checkEksVersion(cluster.version, `${path}.version`, today),
     ...checkControlPlaneLogging(cluster.logging, `${path}.logging`),
     ...checkPublicAccessCidrs(cluster.publicAccessCidrs, `${path}.publicAccessCidrs`),
-    ...checkSchedulableHome(cluster, path),
   ];
 }
 
