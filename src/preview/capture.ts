@@ -20,6 +20,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -81,9 +82,11 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
       const mocked = mocks.resources[index];
       if (!error && response && mocked) {
         const parent = request.getParent();
+        const dependencies = [...new Set(request.getDependenciesList())].sort();
         into[index] = {
           urn: response.getUrn(), type: request.getType(), name: request.getName(), custom: request.getCustom(),
           ...(parent ? { parent } : {}), ...(mocked.provider ? { provider: mocked.provider } : {}),
+          ...(dependencies.length > 0 ? { dependencies } : {}),
           inputs: mocked.inputs,
         };
       }
