@@ -39,7 +39,7 @@ export function validateService<Schema extends z.ZodType<ServiceSpec>>(
   if (service.routing === "alb") {
     for (const cluster of Object.keys(service.weights)) problems.push(...tooLong(derivedServiceNames(fleetName, serviceName, cluster), path, serviceName));
     for (const [name, cluster] of Object.entries(clusters)) {
-      if (cluster.kubernetesProvider !== undefined) problems.push(...checkApiReachable(name, cluster.spec.publicAccessCidrs, cluster.apiAccess, [serviceName]));
+      if (cluster.kubernetesProvider !== undefined) problems.push(...checkApiReachable(name, cluster.spec.publicAccessCidrs, cluster.apiAccess, [serviceName], cluster.spec.loadBalancerController.install));
     }
   }
   throwIfInvalid(problems, `${component} ${serviceName}`);

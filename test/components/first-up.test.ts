@@ -105,6 +105,20 @@ describe("a fleet's first pulumi up", () => {
   });
 });
 
+describe("two ALB services in one namespace", () => {
+  it("share one namespace per cluster, and both bindings depend on it", async () => {
+    const capture = await fleetCapture(edit(migrationFleet(), (f) => {
+      const web = f.services.web;
+      if (web.routing !== "alb") throw new Error("web is an ALB service");
+      f.services.shop = { ...web, alb: { ...web.alb, priority: 11, hostHeaders: ["shop.example.com"], pathPatterns: ["/cart/*"] } };
+    }));
+    expect(named(capture, TYPES.namespace)).toEqual(["shop-blue-ns-shop", "shop-green-ns-shop"]);
+    const namespace = urnOf(capture, TYPES.namespace, "shop-blue-ns-shop");
+    for (const service of ["web", "shop"]) expect(find(capture, TYPES.targetGroupBinding, `shop-${service}-blue`).dependencies).toContain(namespace);
+    expect(named(capture, TYPES.helmRelease)).toEqual(["shop-blue-lbc", "shop-green-lbc"]);
+  }, 60_000);
+});
+
 describe("opt-outs", () => {
   it("installs no controller and creates no namespace where the spec says the team provides them", async () => {
     const capture = await fleetCapture(edit(migrationFleet(), (f) => {
