@@ -19,7 +19,12 @@ export interface OwnProgramOptions {
 }
 
 export function ownProgram(options: OwnProgramOptions = {}) {
-  const network = { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"] };
+  const network = {
+    vpcId: "vpc-0a1b2c3d4e5f67890",
+    subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"],
+    // Where pulumi up runs (the CI runners' security group): admitted on 443 to each cluster's private API.
+    apiAccess: { securityGroupIds: ["sg-0c1d2e3f4a5b67890"] },
+  };
   const general: NodeGroupInput = { instanceTypes: ["m7i.large"], scaling: { min: 2, desired: 3, max: 6 } };
   const today = options.today !== undefined ? { today: options.today } : {};
 
@@ -33,7 +38,8 @@ export function ownProgram(options: OwnProgramOptions = {}) {
     spec: { version: "1.35", nodeGroups: { general: { ...general, updateConfig: { maxUnavailable: 1 } } } },
   });
 
-  // One target group per cluster, a TargetGroupBinding in each, and a listener rule weighting them.
+  // One target group per cluster, a TargetGroupBinding in each (after the AWS Load Balancer Controller and
+  // the namespace, which each cluster installs on first use), and a listener rule weighting them.
   const web = new WeightedAlbRoute("shop-web", {
     fleetName: "shop", serviceName: "web", vpcId: network.vpcId, clusters: { blue, green },
     service: {

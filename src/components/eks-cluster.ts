@@ -7,21 +7,25 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { clusterRoleName, derivedClusterNames, eksClusterName, nodeRoleName, vpcCniRoleName } from "../spec/names.js";
+import { clusterRoleName, derivedClusterNames, eksClusterName, loadBalancerControllerRoleName, nodeRoleName, vpcCniRoleName } from "../spec/names.js";
+import { canHostSystemPods } from "../spec/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
 import { checkCluster, DEFAULT_LOG_TYPES } from "../spec/rules/cluster.js";
 import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
+import { checkSchedulableHome } from "../spec/rules/schedulable-home.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkNodeGroup } from "../spec/rules/nodegroup.js";
-import { Cluster, type ClusterSpec } from "../spec/schema.js";
+import { Cluster, type ApiAccessSpec, type ClusterSpec } from "../spec/schema.js";
 import { judgeAgainstDeployed } from "../spec/deployed.js";
 import { parsePart } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
+import { apiAccessRules } from "./api-access.js";
 import {
   assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf, podIdentityTrustPolicy, VPC_CNI_ROLE_POLICIES,
 } from "./iam.js";
-import { kubeconfig } from "./kubeconfig.js";
+import { awsIdentityFromConfig, kubeconfig, type AwsIdentity } from "./kubeconfig.js";
+import { LoadBalancerController } from "./load-balancer-controller.js";
 import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
@@ -34,6 +38,8 @@ export interface EksNetwork {
   readonly vpcId: string;
   /** Subnets for the control plane's network interfaces and the nodes. AWS: at least two Availability Zones. */
   readonly subnetIds: readonly string[];
+  /** Where `pulumi up` reaches the private API endpoint from: ingress on 443 to the cluster's security group. */
+  readonly apiAccess?: ApiAccessSpec;
 }
 
 export interface EksClusterArgs {
@@ -60,6 +66,11 @@ export interface EksClusterArgs {
    * already made its access entry when it created the cluster. @default unknown: not checked
    */
   readonly deployerArn?: string;
+  /**
+   * The AWS identity the kubeconfig's `aws eks get-token` signs with: it must be the identity the
+   * AWS provider deploys as. @default the stack's aws:profile and aws:assumeRoles
+   */
+  readonly kubeconfigIdentity?: AwsIdentity;
 }
 
 /** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
@@ -92,6 +103,15 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   readonly nodePrerequisites: readonly pulumi.Resource[];
   /** A Kubernetes provider for this cluster (its API endpoint is private unless the spec opts out). */
   readonly kubernetesProvider: k8s.Provider;
+  /** Where `pulumi up` reaches the API from, as given in the network. */
+  readonly apiAccess?: ApiAccessSpec;
+  /** Ingress on 443 to the cluster's security group, one per `apiAccess` source; the Kubernetes provider waits for them. */
+  readonly apiAccessRules: readonly aws.vpc.SecurityGroupIngressRule[];
+  /** The node groups CoreDNS and the AWS Load Balancer Controller can run on (not retiring, nodes, no repelling taint). */
+  readonly systemNodeGroups: readonly ManagedNodeGroup[];
+  private readonly region: string | undefined;
+  private controller?: LoadBalancerController;
+  private readonly namespaces = new Map<string, k8s.core.v1.Namespace>();
   readonly endpoint: pulumi.Output<string>;
   readonly eksName: pulumi.Output<string>;
 
@@ -107,6 +127,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     this.subnetIds = args.network.subnetIds;
     this.vpcId = args.network.vpcId;
     const region = args.region ?? aws.config.region;
+    this.region = region;
+    this.apiAccess = args.network.apiAccess;
     const partition = partitionOf(region);
     const prefix = eksClusterName(args.fleetName, clusterName);
     const tags = batonTags({ fleet: args.fleetName, cluster: clusterName });
@@ -232,9 +254,12 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     addon("coreDns", Object.values(nodeGroups));
     this.addons = addons as Record<AddonKey, aws.eks.Addon>;
 
+    this.systemNodeGroups = Object.values(nodeGroups).filter((group) => canHostSystemPods(group.spec));
+    this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, tags, this);
+    // The provider reaches the API only once the rules admit the deployer.
     this.kubernetesProvider = new k8s.Provider(prefix, {
-      kubeconfig: kubeconfig(this.cluster, region),
-    }, parent);
+      kubeconfig: kubeconfig(this.cluster, region, args.kubeconfigIdentity ?? awsIdentityFromConfig()),
+    }, { parent: this, dependsOn: [...this.apiAccessRules] });
 
     this.registerOutputs({
       name: this.eksName,
@@ -242,6 +267,57 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
       endpoint: this.endpoint,
       nodeGroups: Object.fromEntries(Object.entries(nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
     });
+  }
+
+  /** The AWS Load Balancer Controller, once a binding has asked for it; absent when the spec opts out. */
+  get loadBalancerController(): LoadBalancerController | undefined {
+    return this.controller;
+  }
+
+  /**
+   * What a TargetGroupBinding in `namespace` must be created after and deleted before: the
+   * controller (its CRD and fail-closed webhooks; installed on first use unless the spec opts
+   * out), the namespace (created on first use unless the spec lists it in existingNamespaces,
+   * shared by every service in it) and the node groups the controller runs on, whose pods clear
+   * the binding's finalizer when it is deleted.
+   */
+  bindingPrerequisites(namespace: string): pulumi.Resource[] {
+    const controller = this.spec.loadBalancerController.install ? this.installController() : undefined;
+    const ns = this.spec.existingNamespaces.includes(namespace) ? undefined : this.namespace(namespace);
+    return [...(controller ? [controller.release] : []), ...(ns ? [ns] : []), ...this.systemNodeGroups];
+  }
+
+  private installController(): LoadBalancerController {
+    if (this.controller === undefined) {
+      const prefix = eksClusterName(this.fleetName, this.clusterName);
+      this.controller = new LoadBalancerController(`${prefix}-lbc`, {
+        clusterName: this.eksName,
+        // The provider's own region when the stack does not set aws:region (it may come from AWS_REGION).
+        region: this.region ?? aws.getRegionOutput({}, { parent: this }).region,
+        partition: partitionOf(this.region),
+        vpcId: this.vpcId,
+        roleName: loadBalancerControllerRoleName(this.fleetName, this.clusterName),
+        ...(this.spec.loadBalancerController.chartVersion !== undefined ? { chartVersion: this.spec.loadBalancerController.chartVersion } : {}),
+        provider: this.kubernetesProvider,
+        // Credentials come from the Pod Identity agent, names resolve through CoreDNS, and the pods need nodes.
+        dependsOn: [this.addons.podIdentityAgent, this.addons.coreDns, ...this.systemNodeGroups],
+        tags: batonTags({ fleet: this.fleetName, cluster: this.clusterName }),
+      }, { parent: this });
+    }
+    return this.controller;
+  }
+
+  /** The namespace, created once per cluster however many services live in it. Never deleted: it may hold the team's workloads. */
+  private namespace(name: string): k8s.core.v1.Namespace {
+    let ns = this.namespaces.get(name);
+    if (ns === undefined) {
+      const prefix = eksClusterName(this.fleetName, this.clusterName);
+      ns = new k8s.core.v1.Namespace(`${prefix}-ns-${name}`, {
+        metadata: { name, labels: { "app.kubernetes.io/managed-by": "baton" } },
+      }, { parent: this, provider: this.kubernetesProvider, retainOnDelete: true });
+      this.namespaces.set(name, ns);
+    }
+    return ns;
   }
 }
 
@@ -262,6 +338,8 @@ function clusterRuleProblems(fleetName: string, clusterName: string, spec: Clust
   const path = configPath(["clusters", clusterName]);
   const problems: Problem[] = [
     ...checkCluster(spec, path, today),
+    // A cluster built with no node groups gets them from its author's own ManagedNodeGroups; one that lists them keeps a home.
+    ...(Object.keys(spec.nodeGroups).length > 0 ? checkSchedulableHome(spec, path) : []),
     ...tooLong(derivedClusterNames(fleetName, clusterName), path, clusterName),
   ];
   for (const [groupName, group] of Object.entries(spec.nodeGroups)) problems.push(...checkNodeGroup(spec, group, `${path}.nodeGroups.${groupName}`, today));

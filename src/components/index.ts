@@ -2,7 +2,14 @@ export { AddonVersions, EKS_ADDONS, type AddonDefinition, type AddonKey } from "
 export {
   BlueGreenFleet, type BlueGreenFleetArgs, type ClusterOutput, type FleetOutputs, type NodeGroupOutput, type ServiceOutput,
 } from "./blue-green-fleet.js";
+export { apiAccessRules, KUBERNETES_API_PORT } from "./api-access.js";
 export { EksCluster, type ClusterInput, type EksClusterArgs, type EksNetwork } from "./eks-cluster.js";
+export { awsIdentityFromConfig, kubeconfig, kubeconfigDocument, type AwsIdentity } from "./kubeconfig.js";
+export {
+  DEFAULT_LOAD_BALANCER_CONTROLLER_CHART_VERSION, EKS_CHARTS_REPOSITORY, LoadBalancerController, loadBalancerControllerValues,
+  type LoadBalancerControllerArgs,
+} from "./load-balancer-controller.js";
+export { loadBalancerControllerPolicy } from "./load-balancer-controller-policy.js";
 export {
   ManagedNodeGroup, NODE_ONLY_HOP_LIMIT, POD_REACHABLE_HOP_LIMIT, RETIRING_TAINT,
   type ManagedNodeGroupArgs, type NodeGroupHost, type NodeGroupInput,

@@ -3,13 +3,17 @@ import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
 import { tooLong } from "../spec/rules/names.js";
 import { checkService } from "../spec/rules/service.js";
 import { derivedServiceNames } from "../spec/names.js";
-import type { ClusterSpec, FleetSpec, ServiceSpec } from "../spec/schema.js";
+import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../spec/schema.js";
+import { checkApiReachable } from "../spec/rules/api-access.js";
 import { parsePart } from "../spec/validate.js";
 import { throwIfInvalid } from "./validation.js";
 
 /** What a route needs to know about the clusters it weights: their validated specs. */
 export interface RoutedCluster {
   readonly spec: ClusterSpec;
+  /** Present when the route creates objects in the cluster (a TargetGroupBinding), so the deployer must reach its API. */
+  readonly kubernetesProvider?: unknown;
+  readonly apiAccess?: ApiAccessSpec;
 }
 
 /**
@@ -34,6 +38,9 @@ export function validateService<Schema extends z.ZodType<ServiceSpec>>(
   const problems: Problem[] = [...checkService(fleet, serviceName, service, path)];
   if (service.routing === "alb") {
     for (const cluster of Object.keys(service.weights)) problems.push(...tooLong(derivedServiceNames(fleetName, serviceName, cluster), path, serviceName));
+    for (const [name, cluster] of Object.entries(clusters)) {
+      if (cluster.kubernetesProvider !== undefined) problems.push(...checkApiReachable(name, cluster.spec.publicAccessCidrs, cluster.apiAccess, [serviceName], cluster.spec.loadBalancerController.install));
+    }
   }
   throwIfInvalid(problems, `${component} ${serviceName}`);
   return service;

@@ -54,7 +54,11 @@ export function targetGroupBindingSpec(args: { serviceName: string; port: number
 export class TargetGroupBinding extends pulumi.ComponentResource {
   readonly binding: k8s.apiextensions.CustomResource;
 
-  /** `opts.provider` (or `providers`) selects the cluster; without it, the ambient kubeconfig's cluster. */
+  /**
+   * `opts.provider` (or `providers`) selects the cluster; without it, the ambient kubeconfig's
+   * cluster. `opts.dependsOn` should name the controller's release, the namespace and the nodes
+   * the controller runs on, so the binding is created after them and deleted before them.
+   */
   constructor(name: string, args: TargetGroupBindingArgs, opts?: pulumi.ComponentResourceOptions) {
     if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
       throw new Error(`TargetGroupBinding ${name}: port must be a whole number from 1 to 65535, got ${args.port}.`);
@@ -66,12 +70,14 @@ export class TargetGroupBinding extends pulumi.ComponentResource {
     // the controller's webhook refuses a patch to these fields: a change must replace the binding.
     // metadata.name is autonamed, so the replacement (bound to the new target group) is created
     // before the old binding is deleted, and the old one deregisters its pods only at the end.
+    // The binding itself carries the component's dependsOn (the controller, the namespace, the nodes):
+    // the engine orders a resource by its own dependencies, so the delete runs before theirs.
     this.binding = new k8s.apiextensions.CustomResource(name, {
       apiVersion: TARGET_GROUP_BINDING_API_VERSION,
       kind: TARGET_GROUP_BINDING_KIND,
       metadata: { namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) },
       spec,
-    }, { parent: this, replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS] });
+    }, { parent: this, replaceOnChanges: [...TARGET_GROUP_BINDING_IMMUTABLE_FIELDS], ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) });
     this.registerOutputs({ name: this.binding.metadata.name });
   }
 }

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { targetGroupName } from "../spec/names.js";
 import { TARGET_GROUP_PROTOCOL, TARGET_TYPE } from "../spec/serving-path.js";
-import { AlbService, type AlbServiceSpec, type ClusterSpec } from "../spec/schema.js";
+import { AlbService, type AlbServiceSpec, type ApiAccessSpec, type ClusterSpec } from "../spec/schema.js";
 import { weightOf } from "../spec/traffic.js";
 import { listedClusters, validateService } from "./service-validation.js";
 import { batonTags } from "./tags.js";
@@ -24,6 +24,10 @@ export interface AlbRoutedCluster {
   readonly spec: ClusterSpec;
   /** Where the TargetGroupBinding goes; without one, no binding is created (register targets yourself). */
   readonly kubernetesProvider?: k8s.Provider;
+  /** Where `pulumi up` reaches the cluster's API from; checked with the spec's `cluster-api-unreachable` rule. */
+  readonly apiAccess?: ApiAccessSpec;
+  /** What a binding in `namespace` must be created after and deleted before (`EksCluster` installs them on first use). */
+  bindingPrerequisites?(namespace: string): pulumi.Resource[];
 }
 
 export interface WeightedAlbRouteArgs {
@@ -78,8 +82,9 @@ export class WeightedAlbRoute extends pulumi.ComponentResource {
       }, { parent: this });
       targetGroups[cluster] = group;
 
-      const provider = args.clusters[cluster]?.kubernetesProvider;
-      if (provider !== undefined) {
+      const routed = args.clusters[cluster];
+      const provider = routed?.kubernetesProvider;
+      if (routed !== undefined && provider !== undefined) {
         bindings[cluster] = new TargetGroupBinding(`${args.fleetName}-${serviceName}-${cluster}`, {
           namespace: spec.namespace,
           serviceName: spec.serviceName ?? serviceName,
@@ -88,7 +93,7 @@ export class WeightedAlbRoute extends pulumi.ComponentResource {
           targetGroupArn: group.arn,
           loadBalancerSecurityGroupId: alb.securityGroupId,
           labels: { "app.kubernetes.io/managed-by": "baton", "baton/service": serviceName },
-        }, { parent: this, provider });
+        }, { parent: this, provider, dependsOn: routed.bindingPrerequisites?.(spec.namespace) ?? [] });
       }
     }
     this.targetGroups = targetGroups;

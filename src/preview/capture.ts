@@ -23,6 +23,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -87,9 +88,11 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
         // The options that change what the engine does with a diff: replace on these paths, ignore those.
         const replaceOnChanges = request.getReplaceonchangesList();
         const ignoreChanges = request.getIgnorechangesList();
+        const dependencies = [...new Set(request.getDependenciesList())].sort();
         into[index] = {
           urn: response.getUrn(), type: request.getType(), name: request.getName(), custom: request.getCustom(),
           ...(parent ? { parent } : {}), ...(mocked.provider ? { provider: mocked.provider } : {}),
+          ...(dependencies.length > 0 ? { dependencies } : {}),
           inputs: mocked.inputs,
           ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
           ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),

@@ -10,3 +10,5 @@ export { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from "./render-m
 export { renderJson, toPreviewJson, type PreviewJson } from "./render-json.js";
 export { renderText } from "./render-text.js";
 export { buildReview, type Review, type ReviewInput, type ServiceTraffic, type NodeGroupRoll, type Verdict } from "./review.js";
+export { engineOrder, type EngineOp, type EngineOrder, type EngineStep, type OrderViolation } from "./engine-order.js";
+export { PRECONDITIONS, preconditionsOf, type Match, type Preconditions, type Requirement } from "./preconditions.js";

@@ -17,6 +17,12 @@ export interface CapturedResource {
   readonly custom: boolean;
   /** The provider reference (`urn::id`) when the resource names one explicitly. */
   readonly provider?: string;
+  /**
+   * URNs the resource depends on, as the SDK sent them to the engine: its `dependsOn` (a component
+   * expanded to its resources) and every resource whose outputs its inputs use. The engine creates
+   * a resource after these and deletes it before them.
+   */
+  readonly dependencies?: readonly string[];
   readonly inputs: Readonly<Record<string, unknown>>;
   /** The `replaceOnChanges` resource option: input paths whose change replaces the resource whatever the provider says. */
   readonly replaceOnChanges?: readonly string[];

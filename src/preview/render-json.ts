@@ -6,7 +6,12 @@ export interface PreviewJson {
   readonly offline: boolean;
   readonly subject: string;
   /** What the head config registers, with inputs exactly as passed to the provider (offline preview only). */
-  readonly resources: readonly { type: string; name: string; parent?: string; inputs: Readonly<Record<string, unknown>> }[];
+  readonly resources: readonly {
+    urn: string; type: string; name: string; parent?: string; provider?: string;
+    /** URNs the resource depends on: the engine creates it after them and deletes it before them. */
+    dependencies: readonly string[];
+    inputs: Readonly<Record<string, unknown>>;
+  }[];
   readonly changes: readonly { type: string; name: string; op: string; paths: readonly string[]; replacePaths?: readonly string[]; reason?: string }[];
   readonly plan: Review["plan"] | null;
   readonly verdict: Review["verdict"] | null;
@@ -21,7 +26,10 @@ export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
   return {
     offline: review.offline,
     subject: review.subject,
-    resources: (head?.resources ?? []).map((r) => ({ type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), inputs: r.inputs })),
+    resources: (head?.resources ?? []).map((r) => ({
+      urn: r.urn, type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), ...(r.provider ? { provider: r.provider } : {}),
+      dependencies: r.dependencies ?? [], inputs: r.inputs,
+    })),
     changes: review.changes.map((c) => ({
       type: c.type, name: c.name, op: c.op, paths: c.paths,
       ...(c.replacePaths ? { replacePaths: c.replacePaths } : {}), ...(c.reason ? { reason: c.reason } : {}),

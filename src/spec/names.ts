@@ -28,6 +28,9 @@ export const nodeRoleName = (fleet: string, cluster: string) => `${fleet}-${clus
 /** The VPC CNI's own role (EKS Pod Identity), so the node role needs no network permissions. */
 export const vpcCniRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-vpc-cni`;
 
+/** The AWS Load Balancer Controller's role (EKS Pod Identity); shorter than the cluster role's name, so never the one that hits the limit. */
+export const loadBalancerControllerRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-lbc`;
+
 /** Route53 weighted record set identifier: the cluster name. AWS: 1–128 characters. */
 export const setIdentifier = (fleet: string, cluster: string) => `${fleet}-${cluster}`;
 
@@ -43,6 +46,7 @@ export function derivedClusterNames(fleet: string, cluster: string): DerivedName
     { what: "cluster IAM role name", value: clusterRoleName(fleet, cluster), limit: 64 },
     { what: "node IAM role name", value: nodeRoleName(fleet, cluster), limit: 64 },
     { what: "VPC CNI IAM role name", value: vpcCniRoleName(fleet, cluster), limit: 64 },
+    { what: "AWS Load Balancer Controller IAM role name", value: loadBalancerControllerRoleName(fleet, cluster), limit: 64 },
   ];
 }
 

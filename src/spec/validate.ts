@@ -3,6 +3,7 @@ import { judgeAgainstDeployed } from "./deployed.js";
 import { configPath, errorsOf, type Problem } from "./problems.js";
 import { checkApiAccess } from "./rules/api-access.js";
 import { checkCluster } from "./rules/cluster.js";
+import { checkSchedulableHome } from "./rules/schedulable-home.js";
 import { checkDerivedNames } from "./rules/names.js";
 import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
@@ -40,7 +41,7 @@ export function checkFleet(fleet: FleetSpec, today: string): Problem[] {
 
 function checkClusterTree(clusterName: string, cluster: ClusterSpec, today: string): Problem[] {
   const clusterPath = configPath(["clusters", clusterName]);
-  const problems = checkCluster(cluster, clusterPath, today);
+  const problems = [...checkCluster(cluster, clusterPath, today), ...checkSchedulableHome(cluster, clusterPath)];
   for (const [groupName, group] of Object.entries(cluster.nodeGroups)) {
     problems.push(...checkNodeGroup(cluster, group, `${clusterPath}.nodeGroups.${groupName}`, today));
   }

@@ -20,10 +20,16 @@ describe("baton preview", () => {
   it("previews the example pair as JSON: the head's resources and one listener-rule update", async () => {
     const { code, out } = await run("preview", stack("Pulumi.migration-next.yaml"), "--from", stack("Pulumi.migration.yaml"), "--format", "json");
     expect(code).toBe(0);
-    const json = JSON.parse(out) as { offline: boolean; resources: { type: string }[]; changes: { op: string; type: string }[]; plan: { allowed: boolean } };
+    const json = JSON.parse(out) as {
+      offline: boolean; resources: { urn: string; type: string; name: string; dependencies: string[] }[]; changes: { op: string; type: string }[]; plan: { allowed: boolean };
+    };
     expect(json.offline).toBe(true);
     expect(json.plan.allowed).toBe(true);
     expect(json.resources.length).toBeGreaterThan(40);
+    // Each resource carries what the engine orders it after: green's binding waits for green's controller.
+    const urn = (type: string, name: string) => json.resources.find((r) => r.type === type && r.name === name)!.urn;
+    const binding = json.resources.find((r) => r.name === "shop-web-green" && r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")!;
+    expect(binding.dependencies).toContain(urn("kubernetes:helm.sh/v3:Release", "shop-green-lbc"));
     expect(json.changes.filter((c) => c.op !== "same")).toEqual([
       { type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", op: "update", paths: ["actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1].weight"] },
     ]);

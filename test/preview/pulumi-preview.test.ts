@@ -64,7 +64,7 @@ const changed = (changes: ReturnType<typeof parsePulumiPreview>["changes"]) =>
 describe("the preview JSON shipped in examples/previews", () => {
   it("shift.json: one listener-rule update, the fleet read from the preview's own config", () => {
     const parsed = parsePulumiPreview(shipped("shift"));
-    expect(countOps(cloudChanges(parsed.changes))).toMatchObject({ update: 1, same: 38, create: 0, delete: 0, replace: 0 });
+    expect(countOps(cloudChanges(parsed.changes))).toMatchObject({ update: 1, same: 52, create: 0, delete: 0, replace: 0 });
     expect(parsed.fleet).toEqual(stackFleet("Pulumi.migration-next.yaml"));
     const r = buildReview({ offline: false, subject: "shift.json", changes: parsed.changes, before: stackFleet("Pulumi.migration.yaml"), after: parsed.fleet, validate: { today: TODAY } });
     expect(r.verdict?.allowed).toBe(true);

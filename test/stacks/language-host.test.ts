@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EKS_ADDONS } from "../../src/components/addons.js";
+import { engineOrder } from "../../src/preview/engine-order.js";
+import type { Capture } from "../../src/preview/model.js";
 import { eksClusterName } from "../../src/spec/names.js";
 import { FleetSpecError, formatProblem, warningsOf } from "../../src/spec/problems.js";
 import { parseStackConfig } from "../../src/spec/stack-config.js";
@@ -170,6 +172,23 @@ describe("the migration stack, run as the Pulumi CLI runs it", () => {
     for (const cluster of ["blue", "green"]) {
       const binding = only(run.registrations, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", `shop-web-${cluster}`);
       expect(binding.provider).toMatch(new RegExp(`\\$pulumi:providers:kubernetes::shop-${cluster}::`));
+    }
+  });
+
+  it("sends the engine dependencies that order the first up as the preconditions require", () => {
+    // The registrations as the real SDK sent them, read as a capture: the same check the walkthrough test runs.
+    const capture: Capture = {
+      resources: run.registrations.map((r) => ({
+        urn: r.urn, type: r.type, name: r.name, custom: r.custom, inputs: r.inputs as Record<string, unknown>,
+        ...(r.parent ? { parent: r.parent } : {}), ...(r.provider ? { provider: r.provider } : {}), dependencies: r.dependencies,
+      })),
+    };
+    const order = engineOrder({ resources: [] }, capture);
+    expect(order.violations).toEqual([]);
+    const at = (type: string, name: string) => order.steps.findIndex((step) => step.type === type && step.name === name);
+    for (const cluster of ["blue", "green"]) {
+      expect(at("kubernetes:helm.sh/v3:Release", `shop-${cluster}-lbc`)).toBeGreaterThanOrEqual(0);
+      expect(at("kubernetes:helm.sh/v3:Release", `shop-${cluster}-lbc`)).toBeLessThan(at("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", `shop-web-${cluster}`));
     }
   });
 

@@ -31,7 +31,8 @@ export function checkApiAccess(fleet: FleetSpec): Problem[] {
   const access = fleet.network.apiAccess;
   const problems = checkApiAccessCidrs(access?.cidrs, "baton:fleet.network.apiAccess.cidrs");
   for (const [cluster, services] of clustersBatonReaches(fleet)) {
-    problems.push(...checkApiReachable(cluster, fleet.clusters[cluster]?.publicAccessCidrs, access, services));
+    const spec = fleet.clusters[cluster];
+    problems.push(...checkApiReachable(cluster, spec?.publicAccessCidrs, access, services, spec?.loadBalancerController.install ?? true));
   }
   return problems;
 }
@@ -44,12 +45,13 @@ export function checkApiAccess(fleet: FleetSpec): Problem[] {
  */
 export function checkApiReachable(
   cluster: string, publicAccessCidrs: readonly string[] | undefined, access: ApiAccessSpec | undefined, services: readonly string[],
+  installsController = true,
 ): Problem[] {
   if (publicAccessCidrs !== undefined && publicAccessCidrs.length > 0) return [];
   if (hasApiAccess(access)) return [];
   return [{
     severity: "error", rule: "cluster-api-unreachable", path: `baton:fleet.clusters.${cluster}`,
-    message: `baton creates Kubernetes objects in cluster ${cluster} (the AWS Load Balancer Controller, and the namespace and TargetGroupBinding of ${services.join(", ")}), but its API endpoint is private and network.apiAccess names no valid source, so pulumi up cannot reach it: the cluster's security group admits only the cluster itself.`,
+    message: `baton creates Kubernetes objects in cluster ${cluster} (${installsController ? "the AWS Load Balancer Controller, and " : ""}the namespace and TargetGroupBinding of ${services.join(", ")}), but its API endpoint is private and network.apiAccess names no valid source, so pulumi up cannot reach it: the cluster's security group admits only the cluster itself.`,
     fix: "Add network.apiAccess.securityGroupIds (the security group of the CI runners, VPN or bastion that run pulumi up) or network.apiAccess.cidrs; or give the cluster publicAccessCidrs that include the deployer's address.",
   }];
 }

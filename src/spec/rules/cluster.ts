@@ -2,20 +2,18 @@ import { coversWholeInternet, ipv4Coverage, MAX_PUBLIC_ADDRESSES, parseCidr } fr
 import type { Problem } from "../problems.js";
 import type { ClusterSpec } from "../schema.js";
 import { checkEksVersion } from "../versions.js";
-import { checkSchedulableHome } from "./schedulable-home.js";
 
 /** Control-plane log types baton requires: who called the API, what they did, and how they authenticated. */
 export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 export const DEFAULT_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 
-/** Rules on one cluster: its version, its logs, the public-endpoint opt-out, and a node group for system pods. */
+/** Rules on one cluster: its version, its logs, and the public-endpoint opt-out. */
 export function checkCluster(cluster: ClusterSpec, path: string, today: string): Problem[] {
   return [
     ...checkEksVersion(cluster.version, `${path}.version`, today),
     ...checkControlPlaneLogging(cluster.logging, `${path}.logging`),
     ...checkPublicAccessCidrs(cluster.publicAccessCidrs, `${path}.publicAccessCidrs`),
-    ...checkSchedulableHome(cluster, path),
   ];
 }
 

@@ -1,0 +1,119 @@
+/**
+ * Every step of the README walkthrough, run through the offline capture, in the order a real
+ * engine would follow from the recorded dependencies, against the preconditions table.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BlueGreenFleet } from "../../src/components/blue-green-fleet.js";
+import { captureProgram } from "../../src/preview/capture.js";
+import { engineOrder, type EngineOrder } from "../../src/preview/engine-order.js";
+import type { Capture } from "../../src/preview/model.js";
+import { TYPES } from "../../src/preview/preconditions.js";
+import type { FleetInput } from "../../src/spec/schema.js";
+import { runFleetProgram } from "../../stacks/program.js";
+import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
+
+Error.stackTraceLimit = 0;
+
+const capture = (fleet: FleetInput) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
+
+/**
+ * The fleet program with the controller's release dropped from every binding's dependsOn (the
+ * component's and the custom resource's: the engine orders a child after its parent too).
+ */
+const BINDING_TYPES = new Set<string>([TYPES.targetGroupBinding, "baton:components:TargetGroupBinding"]);
+const withoutControllerDependency = (fleet: FleetInput) => captureProgram(() => new BlueGreenFleet(fleet.name!, { fleet, today: TODAY }, {
+  transformations: [(args) => {
+    if (!BINDING_TYPES.has(args.type)) return undefined;
+    // baton passes dependsOn as a plain array of resources.
+    const given = (args.opts.dependsOn ?? []) as pulumi.Resource[];
+    const dependsOn = given.filter((d) => !(d instanceof k8s.helm.v3.Release));
+    return { props: args.props, opts: { ...args.opts, dependsOn } };
+  }],
+}));
+
+const EMPTY: Capture = { resources: [] };
+
+// The walkthrough, one config per step (README "A blue/green migration, step by step").
+const blueOnly = migrationWithoutGreen();
+const addGreen = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 100, green: 0 }; f.services.api.weights = { blue: 100, green: 0 }; });
+const bumpBlue = edit(addGreen, (f) => { f.clusters.blue.version = "1.34"; });
+const shift10 = edit(bumpBlue, (f) => { f.services.web.weights = { blue: 90, green: 10 }; });
+const shift100 = edit(bumpBlue, (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.services.api.weights = { blue: 0, green: 100 }; });
+const nodeGroupNext = edit(shift100, (f) => {
+  f.clusters.green.nodeGroups.general.retiring = true;
+  f.clusters.green.nodeGroups.next = { instanceTypes: ["m7g.large"], amiType: "AL2023_ARM_64_STANDARD", scaling: { min: 3, desired: 6, max: 12 } };
+});
+const nodeGroupDone = edit(nodeGroupNext, (f) => { delete f.clusters.green.nodeGroups.general; });
+const decommission = edit(nodeGroupDone, (f) => {
+  delete f.clusters.blue;
+  f.services.web.weights = { green: 100 };
+  f.services.api.weights = { green: 100 };
+  delete f.services.api.route53.targets.blue;
+});
+
+const STEPS: ReadonlyArray<readonly [string, FleetInput]> = [
+  ["first up: blue at 100", blueOnly],
+  ["add green at weight 0", addGreen],
+  ["in-place control-plane bump of blue", bumpBlue],
+  ["shift 10 %", shift10],
+  ["shift 100 %", shift100],
+  ["node group blue/green: add next, retire general", nodeGroupNext],
+  ["node group blue/green: remove general", nodeGroupDone],
+  ["decommission blue", decommission],
+];
+
+const index = (order: EngineOrder, op: string, type: string, name: RegExp) =>
+  order.steps.findIndex((s) => s.op === op && s.type === type && name.test(s.name));
+
+describe("the order a real pulumi up follows, on every walkthrough step", () => {
+  const captures = new Map<string, Capture>();
+  beforeAll(async () => {
+    for (const [title, fleet] of STEPS) captures.set(title, await capture(fleet));
+  }, 240_000);
+
+  const transitions = STEPS.map(([title], i) => [title, i === 0 ? undefined : STEPS[i - 1]![0]] as const);
+  it.each(transitions)("%s: every precondition follows from the dependencies", (title, previous) => {
+    const order = engineOrder(previous === undefined ? EMPTY : captures.get(previous)!, captures.get(title)!);
+    expect(order.violations).toEqual([]);
+    expect(order.steps.length).toBeGreaterThan(0);
+  });
+
+  it("first up: the API rule, the provider, the controller, the namespace, then the binding", () => {
+    const order = engineOrder(EMPTY, captures.get("first up: blue at 100")!);
+    const rule = index(order, "create", TYPES.apiAccessRule, /^shop-blue-api-/);
+    const provider = index(order, "create", TYPES.kubernetesProvider, /^shop-blue$/);
+    const release = index(order, "create", TYPES.helmRelease, /^shop-blue-lbc$/);
+    const namespace = index(order, "create", TYPES.namespace, /^shop-blue-ns-shop$/);
+    const binding = index(order, "create", TYPES.targetGroupBinding, /^shop-web-blue$/);
+    expect([rule, provider, release, namespace, binding].every((i) => i >= 0)).toBe(true);
+    expect(rule).toBeLessThan(provider);
+    expect(provider).toBeLessThan(release);
+    expect(Math.max(release, namespace)).toBeLessThan(binding);
+  });
+
+  it("decommission: blue's binding goes before its controller, and the controller before blue's nodes", () => {
+    const order = engineOrder(captures.get("node group blue/green: remove general")!, captures.get("decommission blue")!);
+    const binding = index(order, "delete", TYPES.targetGroupBinding, /^shop-web-blue$/);
+    const release = index(order, "delete", TYPES.helmRelease, /^shop-blue-lbc$/);
+    const nodes = index(order, "delete", TYPES.nodeGroup, /^shop-blue-general$/);
+    expect([binding, release, nodes].every((i) => i >= 0)).toBe(true);
+    expect(binding).toBeLessThan(release);
+    expect(release).toBeLessThan(nodes);
+  });
+});
+
+describe("the order check catches a missing dependency", () => {
+  it("fails the first up and the decommission when the bindings do not depend on the controller", async () => {
+    const first = engineOrder(EMPTY, await withoutControllerDependency(blueOnly));
+    expect(first.violations.map((v) => [v.op, v.type, v.name, v.needs])).toEqual([
+      ["create", TYPES.targetGroupBinding, "shop-web-blue", TYPES.helmRelease],
+    ]);
+    expect(first.violations[0]!.message).toContain("webhooks fail closed");
+
+    const last = engineOrder(await withoutControllerDependency(nodeGroupDone), await withoutControllerDependency(decommission));
+    expect(last.violations.map((v) => [v.op, v.type, v.name, v.needs])).toEqual([
+      ["delete", TYPES.targetGroupBinding, "shop-web-blue", TYPES.helmRelease],
+    ]);
+  }, 120_000);
+});
