@@ -13,7 +13,8 @@ import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
 import { validateFleet } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions } from "./addons.js";
-import { EksCluster } from "./eks-cluster.js";
+import { EksCluster, EksClusterReference } from "./eks-cluster.js";
+import type { FleetPart } from "./fleet-parts.js";
 import { WeightedAlbRoute } from "./weighted-alb-route.js";
 import { WeightedDnsRoute } from "./weighted-dns-route.js";
 
@@ -36,6 +37,17 @@ export interface BlueGreenFleetArgs {
   readonly previousAddonVersions?: pulumi.Input<unknown>;
   /** The IAM principal `pulumi up` runs as, when known (see EksClusterArgs.deployerArn). */
   readonly deployerArn?: string;
+  /**
+   * Build one part of the fleet only (see `fleet-parts.ts`), from that part's projection: the
+   * offline preview captures a fleet part by part. @default the whole fleet
+   */
+  readonly part?: FleetPart;
+}
+
+/** In a part build: the components the part owns, and the references to other parts it registered. */
+export interface PartScope {
+  readonly owned: readonly pulumi.Resource[];
+  readonly borrowed: readonly pulumi.Resource[];
 }
 
 export interface ServiceOutput {
@@ -77,6 +89,8 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
   readonly albRoutes: Readonly<Record<string, WeightedAlbRoute>>;
   readonly dnsRoutes: Readonly<Record<string, WeightedDnsRoute>>;
   readonly outputs: FleetOutputs;
+  /** Set in a part build only. */
+  readonly partScope?: PartScope;
 
   constructor(name: string, args: BlueGreenFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const today = args.today ?? isoDate(new Date());
@@ -90,9 +104,12 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     super("baton:components:BlueGreenFleet", name, {}, opts);
     this.spec = fleet;
 
+    const part = args.part;
+    const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
     const addonVersions = new AddonVersions(args.previousAddonVersions);
     const clusters: Record<string, EksCluster> = {};
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
+      if (!builds("cluster", clusterName)) continue;
       clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
         fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
         ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
@@ -102,19 +119,31 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     }
     this.clusters = clusters;
 
+    // A part build refers to clusters of other parts through references, made when a route needs one.
+    const references: Record<string, EksClusterReference> = {};
+    const routedCluster = (clusterName: string) => clusters[clusterName]
+      ?? (references[clusterName] ??= new EksClusterReference(eksClusterName(fleet.name, clusterName), { spec: fleet.clusters[clusterName]! }, { parent: this }));
+
     const albRoutes: Record<string, WeightedAlbRoute> = {};
     const dnsRoutes: Record<string, WeightedDnsRoute> = {};
     for (const [serviceName, service] of Object.entries(fleet.services)) {
-      const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, clusters[c]!]));
+      if (!builds("service", serviceName)) continue;
       const routeName = `${fleet.name}-${serviceName}`;
       if (service.routing === "alb") {
+        const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, routedCluster(c)]));
         albRoutes[serviceName] = new WeightedAlbRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed, vpcId: fleet.network.vpcId }, { parent: this });
       } else {
+        // A DNS route reads only the clusters' specs.
+        const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, { spec: fleet.clusters[c]! }]));
         dnsRoutes[serviceName] = new WeightedDnsRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed }, { parent: this });
       }
     }
     this.albRoutes = albRoutes;
     this.dnsRoutes = dnsRoutes;
+    if (part !== undefined) {
+      const owned: pulumi.Resource[] = part.kind === "fleet" ? [this] : [...Object.values(clusters), ...Object.values(albRoutes), ...Object.values(dnsRoutes)];
+      this.partScope = { owned, borrowed: Object.values(references) };
+    }
 
     this.outputs = {
       fleet: fleet.name,

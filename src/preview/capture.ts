@@ -41,13 +41,41 @@ let queue: Promise<unknown> = Promise.resolve();
  * return value is awaited and then dropped.
  */
 export function captureProgram(program: () => unknown, options: CaptureOptions = {}): Promise<Capture> {
-  const run = queue.then(() => captureNow(program, options));
+  return serialised(() => captureNow(program, options, undefined));
+}
+
+/** What a part program returns: the URNs of the components it owns and of the references to other parts it made. */
+export interface PartScopeUrns {
+  readonly owned: readonly pulumi.Input<string>[];
+  readonly borrowed: readonly pulumi.Input<string>[];
+}
+
+/**
+ * Captures one part of a program: runs `program` like `captureProgram` and keeps the resources
+ * whose nearest owned-or-borrowed ancestor (or self) is owned. References to other parts, and the
+ * ancestors the part only shares (the fleet component), are left to the parts that own them.
+ */
+export function capturePart(program: () => PartScopeUrns | Promise<PartScopeUrns>, options: CaptureOptions = {}): Promise<Capture> {
+  return serialised(() => captureNow(program, options, async (result) => {
+    const scope = result as PartScopeUrns;
+    const resolve = (inputs: readonly pulumi.Input<string>[]) => Promise.all(inputs.map((i) => new Promise<string>((done) => { pulumi.output(i).apply(done); })));
+    return { owned: new Set(await resolve(scope.owned)), borrowed: new Set(await resolve(scope.borrowed)) };
+  }));
+}
+
+function serialised(capture: () => Promise<Capture>): Promise<Capture> {
+  const run = queue.then(capture);
   // Keep only the order, not the capture: a finished run's resources must be free to collect.
   queue = run.then(() => undefined, () => undefined);
   return run;
 }
 
-async function captureNow(program: () => unknown, options: CaptureOptions): Promise<Capture> {
+interface Scope {
+  readonly owned: ReadonlySet<string>;
+  readonly borrowed: ReadonlySet<string>;
+}
+
+async function captureNow(program: () => unknown, options: CaptureOptions, scopeOf: ((result: unknown) => Promise<Scope>) | undefined): Promise<Capture> {
   const mocks = new OfflineMocks(options);
   await pulumi.runtime.setMocks(mocks, options.project ?? "baton", options.stack ?? "offline", true);
   // Indexed like the mocks' records, so the capture keeps registration order whatever order answers come in.
@@ -60,10 +88,12 @@ async function captureNow(program: () => unknown, options: CaptureOptions): Prom
   const restoreConsole = collectRuntimeLogs(diagnostics);
   try {
     // The program's own result (stack outputs) is dropped: it holds the whole Pulumi resource graph.
-    await program();
+    const result = await program();
+    const scope = scopeOf ? await scopeOf(result) : undefined;
     // Waits for every outstanding registration, then closes this capture's mock monitor.
     await pulumi.runtime.disconnect();
-    return { resources: slots.filter((r) => r !== undefined), diagnostics };
+    const registered = slots.filter((r) => r !== undefined);
+    return { resources: inTreeOrder(scope ? inScope(registered, scope) : registered), diagnostics };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     restoreConsole();
@@ -118,4 +148,42 @@ function collectRuntimeLogs(into: string[]): () => void {
     console.error = error;
     console.log = log;
   };
+}
+
+/**
+ * The order every capture is given, whatever order the runtime answered in: depth first down the
+ * parent tree, siblings by URN. A graph assembled from parts therefore reads exactly like the
+ * same graph captured whole, and each component is followed by what it contains.
+ */
+export function inTreeOrder(resources: readonly CapturedResource[]): CapturedResource[] {
+  const present = new Set(resources.map((r) => r.urn));
+  const children = new Map<string | undefined, CapturedResource[]>();
+  for (const resource of resources) {
+    const parent = resource.parent !== undefined && present.has(resource.parent) ? resource.parent : undefined;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(resource);
+    else children.set(parent, [resource]);
+  }
+  for (const siblings of children.values()) siblings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  const ordered: CapturedResource[] = [];
+  const stack = [...(children.get(undefined) ?? [])].reverse();
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    ordered.push(next);
+    stack.push(...[...(children.get(next.urn) ?? [])].reverse());
+  }
+  return ordered;
+}
+
+/** The resources whose nearest owned-or-borrowed ancestor (or self) is owned. */
+function inScope(resources: readonly CapturedResource[], scope: Scope): CapturedResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const owner = (resource: CapturedResource): boolean => {
+    for (let at: CapturedResource | undefined = resource; at !== undefined; at = at.parent !== undefined ? byUrn.get(at.parent) : undefined) {
+      if (scope.owned.has(at.urn)) return true;
+      if (scope.borrowed.has(at.urn)) return false;
+    }
+    return false;
+  };
+  return resources.filter(owner);
 }
