@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Capture, CapturedResource } from "./model.js";
+import type { PartCapturer } from "./parts.js";
+import { inTreeOrder } from "./tree-order.js";
 import { OfflineMocks, type OfflineMocksOptions } from "./offline-mocks.js";
 
 export interface CaptureOptions extends OfflineMocksOptions {
@@ -62,6 +64,14 @@ export function capturePart(program: () => PartScopeUrns | Promise<PartScopeUrns
     return { owned: new Set(await resolve(scope.owned)), borrowed: new Set(await resolve(scope.borrowed)) };
   }));
 }
+
+/** Captures parts one after another in this process (tests, and machines where threads do not pay). */
+export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
+  return async (jobs, done) => {
+    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part), options)).resources]);
+  };
+}
+type PartJobPart = Parameters<PartCapturer>[0][number]["part"];
 
 function serialised(capture: () => Promise<Capture>): Promise<Capture> {
   const run = queue.then(capture);
@@ -148,31 +158,6 @@ function collectRuntimeLogs(into: string[]): () => void {
     console.error = error;
     console.log = log;
   };
-}
-
-/**
- * The order every capture is given, whatever order the runtime answered in: depth first down the
- * parent tree, siblings by URN. A graph assembled from parts therefore reads exactly like the
- * same graph captured whole, and each component is followed by what it contains.
- */
-export function inTreeOrder(resources: readonly CapturedResource[]): CapturedResource[] {
-  const present = new Set(resources.map((r) => r.urn));
-  const children = new Map<string | undefined, CapturedResource[]>();
-  for (const resource of resources) {
-    const parent = resource.parent !== undefined && present.has(resource.parent) ? resource.parent : undefined;
-    const siblings = children.get(parent);
-    if (siblings) siblings.push(resource);
-    else children.set(parent, [resource]);
-  }
-  for (const siblings of children.values()) siblings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-  const ordered: CapturedResource[] = [];
-  const stack = [...(children.get(undefined) ?? [])].reverse();
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    ordered.push(next);
-    stack.push(...[...(children.get(next.urn) ?? [])].reverse());
-  }
-  return ordered;
 }
 
 /** The resources whose nearest owned-or-borrowed ancestor (or self) is owned. */
