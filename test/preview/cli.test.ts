@@ -10,9 +10,11 @@ const repo = path.resolve(__dirname, "../..");
 const stack = (name: string) => path.join(repo, "stacks", name);
 /** A `pulumi preview --json` of the migration's 90/10 → 50/50 step, shipped with the repository. */
 const sample = path.join(repo, "examples/previews/shift.json");
+// The preview's part cache goes to a scratch folder, not into the project.
+const cacheDir = mkdtempSync(path.join(tmpdir(), "baton-cli-cache-"));
 const run = async (...args: string[]) => {
   const io = captureIo();
-  const code = await main(["node", "baton", ...args, "--today", "2026-11-23"], io);
+  const code = await main(["node", "baton", ...args, "--today", "2026-11-23", ...(args[0] === "preview" ? ["--cache-dir", cacheDir] : [])], io);
   return { code, out: io.stdout(), err: io.stderr() };
 };
 
