@@ -13,7 +13,7 @@ import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
 import { validateFleet } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions } from "./addons.js";
-import { EksCluster, EksClusterReference } from "./eks-cluster.js";
+import { EksCluster } from "./eks-cluster.js";
 import type { FleetPart } from "./fleet-parts.js";
 import { WeightedAlbRoute } from "./weighted-alb-route.js";
 import { WeightedDnsRoute } from "./weighted-dns-route.js";
@@ -108,21 +108,22 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
     const addonVersions = new AddonVersions(args.previousAddonVersions);
     const clusters: Record<string, EksCluster> = {};
+    const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
+      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+      ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+      ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
+      ...(args.region !== undefined ? { region: args.region } : {}),
+    }, { parent: this });
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
-      if (!builds("cluster", clusterName)) continue;
-      clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
-        fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
-        ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
-        ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
-        ...(args.region !== undefined ? { region: args.region } : {}),
-      }, { parent: this });
+      if (builds("cluster", clusterName)) clusters[clusterName] = buildCluster(clusterName, cluster);
     }
     this.clusters = clusters;
 
-    // A part build refers to clusters of other parts through references, made when a route needs one.
-    const references: Record<string, EksClusterReference> = {};
+    // A service part builds the clusters its ALB route binds into as they are in the whole program (the
+    // bindings refer to their providers and resources), and leaves them to the clusters' own parts.
+    const borrowed: Record<string, EksCluster> = {};
     const routedCluster = (clusterName: string) => clusters[clusterName]
-      ?? (references[clusterName] ??= new EksClusterReference(eksClusterName(fleet.name, clusterName), { spec: fleet.clusters[clusterName]! }, { parent: this }));
+      ?? (borrowed[clusterName] ??= buildCluster(clusterName, fleet.clusters[clusterName]!));
 
     const albRoutes: Record<string, WeightedAlbRoute> = {};
     const dnsRoutes: Record<string, WeightedDnsRoute> = {};
@@ -142,7 +143,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     this.dnsRoutes = dnsRoutes;
     if (part !== undefined) {
       const owned: pulumi.Resource[] = part.kind === "fleet" ? [this] : [...Object.values(clusters), ...Object.values(albRoutes), ...Object.values(dnsRoutes)];
-      this.partScope = { owned, borrowed: Object.values(references) };
+      this.partScope = { owned, borrowed: Object.values(borrowed) };
     }
 
     this.outputs = {

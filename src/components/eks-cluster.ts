@@ -245,25 +245,6 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   }
 }
 
-/**
- * What another part of the fleet refers to in a cluster it does not build: the cluster's
- * Kubernetes provider, registered under the same parent, type and names as `EksCluster`
- * registers it, so references to it (a provider reference is its URN and id) read the same.
- * Used only when the fleet is captured part by part; its own registrations are dropped there.
- */
-export class EksClusterReference extends pulumi.ComponentResource {
-  readonly spec: ClusterSpec;
-  readonly kubernetesProvider: k8s.Provider;
-
-  constructor(name: string, args: { readonly spec: ClusterSpec }, opts?: pulumi.ComponentResourceOptions) {
-    super("baton:components:EksCluster", name, {}, opts);
-    this.spec = args.spec;
-    // Its inputs are never kept: the cluster's own part registers the real provider.
-    this.kubernetesProvider = new k8s.Provider(name, { kubeconfig: "{}" }, { parent: this });
-    this.registerOutputs({});
-  }
-}
-
 /** The cluster's part of the spec, parsed and checked with the spec's rules; throws FleetSpecError with every problem. */
 function validateCluster(fleetName: string, clusterName: string, input: ClusterInput, today: string, deployed: ClusterInput | undefined, deployerArn: string | undefined): ClusterSpec {
   const at = ["clusters", clusterName];

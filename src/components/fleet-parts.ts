@@ -29,8 +29,8 @@ export function fleetParts(fleet: FleetSpec): FleetPart[] {
  * The sub-fleet a part is built from: the fleet-wide settings (name, network) and
  * - for the fleet part, nothing else;
  * - for a cluster, that cluster;
- * - for a service, that service and the clusters its weights list (the route checks them, and
- *   refers to their Kubernetes providers).
+ * - for a service, that service and the clusters its weights list (the route checks them; an ALB
+ *   route's bindings go into those clusters, built alongside and left to their own parts).
  * The projection is itself a valid fleet whenever the whole fleet is.
  */
 export function partProjection(fleet: FleetSpec, part: FleetPart): FleetSpec {
