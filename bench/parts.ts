@@ -220,7 +220,7 @@ export function writeParts(results: PartsResults, docsFile: string, readmeFile: 
 
 export const PARTS_SIZES = (quick: boolean) => (quick
   ? [{ clusters: 1, runs: 1 }, { clusters: 10, runs: 1 }, { clusters: 50, runs: 1 }]
-  : [{ clusters: 10, runs: 3 }, { clusters: 50, runs: 3 }, { clusters: 100, runs: 2 }, { clusters: 300, runs: 2 }]);
+  : [{ clusters: 10, runs: 2 }, { clusters: 50, runs: 2 }, { clusters: 100, runs: 1 }, { clusters: 300, runs: 2 }]);
 
 if (require.main === module) {
   const quick = process.argv.includes("--quick");

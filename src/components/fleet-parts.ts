@@ -28,7 +28,8 @@ export function fleetParts(fleet: FleetSpec): FleetPart[] {
 /**
  * The sub-fleet a part is built from: the fleet-wide settings (name, network) and
  * - for the fleet part, nothing else;
- * - for a cluster, that cluster;
+ * - for a cluster, that cluster, and the ALB services that bind into it, each narrowed to this
+ *   cluster (what a cluster holds for its bound services depends on them, not on their weights);
  * - for a service, that service and the clusters its weights list (the route checks them; an ALB
  *   route's bindings go into those clusters, built alongside and left to their own parts).
  * The projection is itself a valid fleet whenever the whole fleet is.
@@ -41,7 +42,11 @@ export function partProjection(fleet: FleetSpec, part: FleetPart): FleetSpec {
     case "cluster": {
       const cluster = fleet.clusters[part.name];
       if (cluster === undefined) throw new Error(`the fleet has no cluster ${part.name}`);
-      return { ...common, clusters: { [part.name]: cluster }, services: {} };
+      // What a cluster holds for the ALB services that bind into it (their namespaces, the load
+      // balancer controller) depends on those services, but not on their weights or other clusters:
+      // each is kept with this cluster alone at weight 1, which any valid cluster may take.
+      const bound = Object.entries(fleet.services).flatMap(([name, s]) => (s.routing === "alb" && part.name in s.weights ? [[name, { ...s, weights: { [part.name]: 1 } }] as const] : []));
+      return { ...common, clusters: { [part.name]: cluster }, services: Object.fromEntries(bound) };
     }
     case "service": {
       const service = fleet.services[part.name];

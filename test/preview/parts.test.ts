@@ -17,7 +17,7 @@ import { captureByParts, type PartCapturer, type PartsStats } from "../../src/pr
 import type { FleetInput, FleetSpec } from "../../src/spec/schema.js";
 import { validateFleet } from "../../src/spec/validate.js";
 import { runFleetPart, runFleetProgram } from "../../stacks/program.js";
-import { edit, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
+import { edit, exampleNetwork, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
 
 Error.stackTraceLimit = 0;
 
@@ -69,7 +69,8 @@ const clusterArb = fc.record({
 const fleetArb: fc.Arbitrary<FleetInput> = fc.record({
   clusters: fc.dictionary(fc.constantFrom(...CLUSTERS), clusterArb, { minKeys: 1, maxKeys: 3 }),
   services: fc.subarray(["web", "api", "pay"] as const),
-  weights: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 3 }),
+  // Zero weights too: a cluster an ALB service lists at 0 still gets its binding.
+  weights: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 3, maxLength: 3 }),
 }).map(({ clusters, services, weights }) => {
   const names = Object.keys(clusters);
   const weightsOf = (scale: number) => Object.fromEntries(names.map((c, i) => [c, weights[i]! * scale]));
@@ -84,14 +85,15 @@ const fleetArb: fc.Arbitrary<FleetInput> = fc.record({
   };
   return {
     name: "shop",
-    network: { vpcId: "vpc-0a1b2c3d4e5f67890", subnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-0b1c2d3e4f5a67890"] },
+    network: exampleNetwork(),
     clusters, services: Object.fromEntries(services.map((s) => [s, all[s]])),
   } as unknown as FleetInput;
 });
 
 /** The edits users make, each aimed at one cluster, node group or service by index. */
 const editArb = fc.record({
-  kind: fc.constantFrom("weight", "version", "scaling", "instance-type", "label", "add-cluster", "remove-service", "health-check", "dns-target", "subnets", "admins", "public-access"),
+  kind: fc.constantFrom("weight", "version", "scaling", "instance-type", "label", "add-cluster", "remove-service", "health-check", "dns-target", "subnets", "admins", "public-access",
+    "namespace", "existing-namespace", "controller"),
   pick: fc.nat(),
   value: fc.integer({ min: 0, max: 9 }),
 });
@@ -104,7 +106,7 @@ function applyEdit(fleet: RawConfig, { kind, pick, value }: { kind: string; pick
   const groups = Object.keys(fleet.clusters[cluster].nodeGroups);
   const group = fleet.clusters[cluster].nodeGroups[groups[pick % groups.length]!];
   switch (kind) {
-    case "weight": if (service) fleet.services[service].weights[cluster] = value + 1; break;
+    case "weight": if (service) fleet.services[service].weights[cluster] = value; break;
     case "version": fleet.clusters[cluster].version = "1.35"; break;
     case "scaling": group.scaling.desired = Math.min(value, 8); break;
     case "instance-type": group.instanceTypes = ["m7i.xlarge"]; break;
@@ -116,6 +118,10 @@ function applyEdit(fleet: RawConfig, { kind, pick, value }: { kind: string; pick
     case "subnets": fleet.network.subnetIds = [...fleet.network.subnetIds, "subnet-0c1d2e3f4a5b67890"]; break;
     case "admins": fleet.clusters[cluster].admins = ["arn:aws:iam::123456789012:role/oncall"]; break;
     case "public-access": fleet.clusters[cluster].publicAccessCidrs = [`203.0.113.${value}/32`]; break;
+    // What a cluster holds for the services that bind into it: their namespaces and the load balancer controller.
+    case "namespace": if (service) fleet.services[service].namespace = `ns${value}`; break;
+    case "existing-namespace": fleet.clusters[cluster].existingNamespaces = ["shop"]; break;
+    case "controller": fleet.clusters[cluster].loadBalancerController = value % 2 === 0 ? { install: false } : { chartVersion: "1.13.0" }; break;
   }
 }
 
@@ -151,7 +157,7 @@ describe("a preview captured by parts", () => {
     }), { numRuns: 12 });
   }, 240_000);
 
-  it("captures again only the parts a change reads: a weight edit recaptures its service, a node group edit its cluster", async () => {
+  it("captures again only the parts a change reads: a weight edit recaptures its service, a node group edit its cluster and the routes weighting it", async () => {
     const base = migrationFleet();
     const cache = tempCache();
     await previewByParts(undefined, base, inProcess, cache);
@@ -162,6 +168,10 @@ describe("a preview captured by parts", () => {
     await previewByParts(base, edit(base, (f) => { f.clusters.green.nodeGroups.general.scaling.desired = 7; }), scaling.capturer, cache);
     // The routes check the clusters they weight, so they read green's spec too.
     expect(scaling.asked.sort()).toEqual(["cluster:green", "service:api", "service:web"]);
+    // A cluster holds what its bound ALB services need (their namespaces), so it reads their namespace.
+    const namespace = counting(inProcess);
+    await previewByParts(base, edit(base, (f) => { f.services.web.namespace = "storefront"; }), namespace.capturer, cache);
+    expect(namespace.asked.sort()).toEqual(["cluster:blue", "cluster:green", "service:web"]);
   }, 120_000);
 
   it("captures on worker threads the same graph as in this process", async () => {
