@@ -176,7 +176,7 @@ export function renderPartsSection(results: PartsResults): string {
       "",
       ...missed.map((j) => `- **${LABEL[j.scenario]}** at 300 clusters: ${secs(j.row!.ms)} wall, ${j.row!.cpuMs !== undefined ? `${secs(j.row!.cpuMs)} of CPU` : "CPU not measured"}, ${mib(j.row!.maxRssKiB)}. ` +
         (j.row!.cpuMs !== undefined && j.row!.cpuMs / 1000 < j.seconds * 2 && !j.timeOk
-          ? `The process needed ${secs(j.row!.cpuMs)} of CPU across two cores, within reach of ${j.seconds} s of wall time on two free cores; the wall time was spent waiting for a core on a machine whose load average was ${results.loadBefore.toFixed(1)}–${results.loadAfter.toFixed(1)} (other work's, not baton's). Rerun on a quiet machine to judge it.`
+          ? `The process needed ${secs(j.row!.cpuMs)} of CPU across two cores, within reach of ${j.seconds} s of wall time on two free cores; the rest of the wall time was spent waiting for a core on a shared machine whose load average was ${results.loadBefore.toFixed(1)}–${results.loadAfter.toFixed(1)} (about ${Math.round(results.loadBefore / 2)} runnable processes per core). This run cannot say what the wall time is on two free cores; rerun on a quiet machine to judge the target.`
           : "The CPU time itself is above the target: the part captures are the mock runtime's per-registration cost (benchmark 2's baseline), which is Pulumi's SDK, not baton's code.")),
       "",
     );
