@@ -53,7 +53,7 @@ export const PARTS_TARGETS = { warmSeconds: 5, warmGiB: 1, coldSeconds: 30, cold
 const SCENARIOS: readonly PartsScenario[] = ["cold", "warm-service", "warm-cluster"];
 
 function preview(head: string, base: string | undefined, cacheDir: string): Sample {
-  return runNode([BIN, "preview", head, ...(base ? ["--from", base] : []), "--cache-dir", cacheDir, "--today", TODAY, "--format", "markdown"], { cwd: ROOT });
+  return runNode([BIN, "preview", head, ...(base ? ["--from", base] : []), "--cache-dir", cacheDir, "--cache-stats", "--today", TODAY, "--format", "markdown"], { cwd: ROOT });
 }
 
 /** The comment must show exactly the one update; stderr says how many parts there were and how many were captured. */

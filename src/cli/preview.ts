@@ -27,9 +27,10 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .addOption(todayOption())
     .option("--cache-dir <dir>", "where captured parts are kept between runs (safe to keep in a CI cache)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
+    .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
     .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
     .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
-    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; wholeProgram?: boolean }) => {
+    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
       const head = await readFleetInput(file);
       const base = options.from === undefined ? undefined : await readFleetInput(options.from);
@@ -44,7 +45,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
         ? await workerCapturer(today)
         : await inProcessCapturer(today);
       const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, file) : undefined;
-      const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io);
+      const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true);
       const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
       const { review, head: captured } = await offlinePreview({
         head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
@@ -79,8 +80,8 @@ function resolveCacheDir(option: string, stackConfig: string): string {
   }
 }
 
-/** Part-by-part capture on worker threads, with the cache when one is given; says on stderr what it reused. */
-async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io) {
+/** Part-by-part capture on worker threads, with the cache when one is given; warns on stderr of entries it could not use. */
+async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean) {
   const [{ captureByParts }, { codeFingerprint }, { PartCache }, { workerPartCapturer }] = await Promise.all([
     import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/part-worker.js"),
   ]);
@@ -91,7 +92,7 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
     for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
-    io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
+    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
     return captures;
   };
 }

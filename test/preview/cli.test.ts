@@ -31,6 +31,15 @@ describe("baton preview", () => {
     ]);
   });
 
+  it("captures by part and reuses the parts a second run finds in the cache", async () => {
+    const args = ["preview", stack("Pulumi.migration-next.yaml"), "--from", stack("Pulumi.migration.yaml"), "--format", "markdown", "--cache-stats"];
+    const first = await run(...args);
+    const second = await run(...args);
+    expect(second.code).toBe(0);
+    expect(second.out).toBe(first.out);
+    expect(second.err).toMatch(/baton: (\d+) part\(s\): \1 from the cache \(.*\), 0 captured/);
+  });
+
   it("without --from, everything is a create", async () => {
     const { code, out } = await run("preview", stack("Pulumi.dev.yaml"), "--format", "markdown");
     expect(code).toBe(0);
