@@ -16,6 +16,7 @@ import { hasGnuTime, reported, runNode, type Sample } from "./lib/measure.js";
 import { renderReport } from "./lib/report.js";
 import type { CliRow, ModuleLoads, OverheadRow, PreviewRow, Results } from "./lib/results.js";
 import { median } from "./lib/stats.js";
+import { measureParts, PARTS_SIZES, writeParts } from "./parts.js";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "baton.js");
@@ -157,9 +158,12 @@ function main(): void {
       cliRow(`baton plan, ${largest} clusters`, `baton plan ${shown(before)} ${shown(after)}`, ["plan", before, after], CLI_RUNS),
     ];
     // The preview command as a user runs it, when this build has it: the same work as benchmark 1, compiled, in one process.
-    const previewCli = runNode([BIN, "preview", "--help"], { cwd: ROOT, okExitCodes: [0, 1, 2] }).exitCode === 0;
+    const previewHelp = runNode([BIN, "preview", "--help"], { cwd: ROOT, okExitCodes: [0, 1, 2] });
+    const previewCli = previewHelp.exitCode === 0;
+    // With captures by part the default, this row keeps measuring the whole-program capture (benchmark 1's work).
+    const partsCli = previewHelp.stdout.includes("--whole-program");
     if (previewCli) {
-      const args = ["preview", after, "--from", before, "--format", "markdown", "--today", TODAY];
+      const args = ["preview", after, "--from", before, "--format", "markdown", "--today", TODAY, ...(partsCli ? ["--whole-program"] : [])];
       // One run: benchmark 1 already measures this work several times; this row shows the command's own cost.
       cli.push(cliRow(`baton preview, ${largest} clusters`, `baton preview ${shown(after)} --from ${shown(before)} --format markdown`, args, 1));
     } else {
@@ -191,6 +195,11 @@ function main(): void {
       preview, overhead, check, cli, coldStart, moduleLoads: moduleTrace,
     };
     writeFileSync(outFile, renderReport(results, { quick }));
+    if (partsCli) {
+      log("6. incremental preview by parts");
+      const parts = measureParts(PARTS_SIZES(quick), log);
+      writeParts(parts, outFile, path.join(ROOT, "README.md"));
+    }
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`); // the raw medians, for anyone who wants to plot them
     log(`wrote ${path.relative(ROOT, outFile)} in ${results.durationS.toFixed(0)} s`);
   } finally {

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
+import type { FleetPart } from "../src/components/fleet-parts.js";
 import type { FleetInput } from "../src/spec/schema.js";
 import { InputFileError, readInputFile } from "../src/spec/input-file.js";
 import { formatProblem, FleetSpecError, warningsOf } from "../src/spec/problems.js";
@@ -75,4 +76,26 @@ export function deployedFleetFromEnv(env: NodeJS.ProcessEnv = process.env): { de
     throw problem("It is not a stack config with a baton:fleet key.", `Point ${DEPLOYED_CONFIG_VARIABLE} at the deployed Pulumi.<stack>.yaml.`);
   }
   return { deployed: config.fleet };
+}
+
+/** The URNs of what a part build owns and of the references to other parts it registered. */
+export interface PartUrns {
+  readonly owned: readonly pulumi.Output<string>[];
+  readonly borrowed: readonly pulumi.Output<string>[];
+}
+
+/**
+ * Builds one part of the fleet from its projection (`partProjection`), as the whole program would
+ * build it; the offline preview captures the fleet this way, part by part. Warnings are left to the
+ * whole program.
+ */
+export function runFleetPart(projection: unknown, part: FleetPart, options: FleetProgramOptions = {}): PartUrns {
+  const today = options.today ?? isoDate(new Date());
+  // The whole config was judged (against its base) before any part runs; a part builds what the whole
+  // program builds, so a problem the projection already has is no reason to stop here.
+  const validation = validateFleet(projection, { today, deployed: projection });
+  if (!validation.ok) throw new FleetSpecError(validation.problems);
+  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, part, deployed: projection as FleetInput });
+  const scope = fleet.partScope!;
+  return { owned: scope.owned.map((r) => r.urn), borrowed: scope.borrowed.map((r) => r.urn) };
 }

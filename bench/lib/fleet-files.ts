@@ -1,6 +1,6 @@
 /**
  * Generated fleets as Pulumi stack config files, the way the CLI reads them: the fleet as deployed
- * and the same fleet with one weight changed.
+ * the same fleet with one weight changed, and with one node group changed.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,13 +22,22 @@ export function withOneWeightChanged(fleet: FleetInput): FleetInput {
   return edit(fleet, (copy) => { copy.services.svc1.weights[last] = 2; });
 }
 
+/** One cluster changed: the last cluster's first node group scales up by one node (an in-place update). */
+export function withOneClusterChanged(fleet: FleetInput): FleetInput {
+  const last = `c${Object.keys(fleet.clusters ?? {}).length - 1}`;
+  return edit(fleet, (copy) => { copy.clusters[last].nodeGroups.ng0.scaling.desired += 1; });
+}
+
 export function stackConfigText(fleet: FleetInput): string {
   return stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } });
 }
 
 export interface FleetFiles {
   readonly before: string;
+  /** One Route53 weight changed. */
   readonly after: string;
+  /** One node group of one cluster changed. */
+  readonly afterCluster: string;
 }
 
 /** Writes `Pulumi.c<N>-before.yaml` and `Pulumi.c<N>-after.yaml` into `dir`. */
@@ -37,6 +46,8 @@ export function writeFleetFiles(dir: string, clusters: number): FleetFiles {
   const before = path.join(dir, `Pulumi.c${clusters}-before.yaml`);
   const after = path.join(dir, `Pulumi.c${clusters}-after.yaml`);
   writeFileSync(before, stackConfigText(fleet));
+  const afterCluster = path.join(dir, `Pulumi.c${clusters}-after-cluster.yaml`);
   writeFileSync(after, stackConfigText(withOneWeightChanged(fleet)));
-  return { before, after };
+  writeFileSync(afterCluster, stackConfigText(withOneClusterChanged(fleet)));
+  return { before, after, afterCluster };
 }

@@ -21,6 +21,7 @@ export interface Sample {
   /** The child's BENCH-RESULT line, when it printed one. */
   readonly result?: Record<string, unknown>;
   readonly stdout: string;
+  readonly stderr: string;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -68,7 +69,7 @@ export function runNode(args: readonly string[], options: RunOptions): Sample {
     const system = field(timeReport, "System time (seconds)");
     const rss = field(timeReport, "Maximum resident set size (kbytes)") ?? (typeof result?.["selfMaxRssKiB"] === "number" ? result["selfMaxRssKiB"] : undefined);
     return {
-      processMs, exitCode, stdout: child.stdout,
+      processMs, exitCode, stdout: child.stdout, stderr: child.stderr,
       ...(user !== undefined && system !== undefined ? { cpuMs: (user + system) * 1000 } : {}),
       ...(rss !== undefined ? { maxRssKiB: rss } : {}),
       ...(result ? { result } : {}),

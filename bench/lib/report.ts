@@ -211,7 +211,7 @@ export function renderReport(results: Results, options: ReportOptions): string {
     "",
     `## 4. \`baton validate\` and \`baton plan\` on the ${largestPreview.clusters}-cluster fleet`,
     "",
-    "The compiled CLI (`node bin/baton.js`) as a user runs it, on stack config files of the generated fleet; `plan` compares it with the same fleet with one weight changed. Wall time of the whole process. When the build has `baton preview`, its row is benchmark 1's work done by the command itself (in-process captures, the default), start-up included.",
+    "The compiled CLI (`node bin/baton.js`) as a user runs it, on stack config files of the generated fleet; `plan` compares it with the same fleet with one weight changed. Wall time of the whole process. When the build has `baton preview`, its row is benchmark 1's work done by the command itself (`--whole-program`: one in-process capture per config, no cache), start-up included; section 6 measures the default, captures by part.",
     "",
     ...cliTable(cli),
     "",

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
@@ -24,8 +25,12 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
     .addOption(todayOption())
-    .option("--parallel", "capture base and head side by side in two worker threads (faster on an idle multi-core machine; twice the memory)")
-    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean }) => {
+    .option("--cache-dir <dir>", "where captured parts are kept between runs (safe to keep in a CI cache)", "<project>/.baton/cache")
+    .option("--no-cache", "capture every part, reading and writing no cache")
+    .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
+    .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
+    .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
+    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
       const head = await readFleetInput(file);
       const base = options.from === undefined ? undefined : await readFleetInput(options.from);
@@ -33,12 +38,18 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       // Pulumi and the fleet program load only here, so `baton --help` stays fast.
       const { offlinePreview } = await import("../preview/offline-preview.js");
       // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
+      if (options.parallel && !options.wholeProgram) throw new UsageError("--parallel applies to --whole-program only (parts are always captured on every core)");
       const inWorkers = options.parallel === true && options.from !== undefined;
-      const capture = inWorkers
+      // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
+      const capture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
         ? await workerCapturer(today)
         : await inProcessCapturer(today);
+      const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, file) : undefined;
+      const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true);
       const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
-      const { review, head: captured } = await offlinePreview({ head, subject, capture, parallel: inWorkers, ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}) });
+      const { review, head: captured } = await offlinePreview({
+        head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
+      });
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
@@ -58,4 +69,30 @@ async function workerCapturer(today: string | undefined) {
     module: PROGRAM_MODULE, exportName: "runFleetProgram",
     args: [fleet, { ...(today ? { today } : {}), ...(deployed !== undefined ? { deployed } : {}) }],
   });
+}
+
+/** The default cache folder sits in the Pulumi project the stack config belongs to (or the working folder). */
+function resolveCacheDir(option: string, stackConfig: string): string {
+  if (option !== "<project>/.baton/cache") return path.resolve(option);
+  for (let dir = path.dirname(path.resolve(stackConfig)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml"))) return path.join(dir, ".baton", "cache");
+    if (path.dirname(dir) === dir) return path.resolve(".baton", "cache");
+  }
+}
+
+/** Part-by-part capture on worker threads, with the cache when one is given; warns on stderr of entries it could not use. */
+async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean) {
+  const [{ captureByParts }, { codeFingerprint }, { PartCache }, { workerPartCapturer }] = await Promise.all([
+    import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/part-worker.js"),
+  ]);
+  const fingerprint = codeFingerprint();
+  const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
+  const capturer = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
+  return async (fleets: readonly import("../spec/schema.js").FleetSpec[]) => {
+    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+    for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
+    for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
+    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
+    return captures;
+  };
 }

@@ -14,6 +14,7 @@ import { validateFleet } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions } from "./addons.js";
 import { EksCluster } from "./eks-cluster.js";
+import type { FleetPart } from "./fleet-parts.js";
 import { WeightedAlbRoute } from "./weighted-alb-route.js";
 import { WeightedDnsRoute } from "./weighted-dns-route.js";
 
@@ -36,6 +37,17 @@ export interface BlueGreenFleetArgs {
   readonly previousAddonVersions?: pulumi.Input<unknown>;
   /** The IAM principal `pulumi up` runs as, when known (see EksClusterArgs.deployerArn). */
   readonly deployerArn?: string;
+  /**
+   * Build one part of the fleet only (see `fleet-parts.ts`), from that part's projection: the
+   * offline preview captures a fleet part by part. @default the whole fleet
+   */
+  readonly part?: FleetPart;
+}
+
+/** In a part build: the components the part owns, and the references to other parts it registered. */
+export interface PartScope {
+  readonly owned: readonly pulumi.Resource[];
+  readonly borrowed: readonly pulumi.Resource[];
 }
 
 export interface ServiceOutput {
@@ -77,6 +89,8 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
   readonly albRoutes: Readonly<Record<string, WeightedAlbRoute>>;
   readonly dnsRoutes: Readonly<Record<string, WeightedDnsRoute>>;
   readonly outputs: FleetOutputs;
+  /** Set in a part build only. */
+  readonly partScope?: PartScope;
 
   constructor(name: string, args: BlueGreenFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     const today = args.today ?? isoDate(new Date());
@@ -90,31 +104,53 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     super("baton:components:BlueGreenFleet", name, {}, opts);
     this.spec = fleet;
 
+    const part = args.part;
+    const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
     const addonVersions = new AddonVersions(args.previousAddonVersions);
     const clusters: Record<string, EksCluster> = {};
+    const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
+      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+      ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+      ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
+      ...(args.region !== undefined ? { region: args.region } : {}),
+    }, { parent: this });
     for (const [clusterName, cluster] of Object.entries(fleet.clusters)) {
-      clusters[clusterName] = new EksCluster(eksClusterName(fleet.name, clusterName), {
-        fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
-        ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
-        ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
-        ...(args.region !== undefined ? { region: args.region } : {}),
-      }, { parent: this });
+      if (builds("cluster", clusterName)) clusters[clusterName] = buildCluster(clusterName, cluster);
     }
     this.clusters = clusters;
+    // What a cluster holds for the ALB services that bind into it (the controller, their namespaces) is
+    // asked for here, from the spec: a cluster built on its own (a part) then holds the same as in the whole fleet.
+    for (const service of Object.values(fleet.services)) {
+      if (service.routing !== "alb") continue;
+      for (const clusterName of Object.keys(service.weights)) clusters[clusterName]?.bindingPrerequisites(service.namespace);
+    }
+
+    // A service part builds the clusters its ALB route binds into as they are in the whole program (the
+    // bindings refer to their providers and resources), and leaves them to the clusters' own parts.
+    const borrowed: Record<string, EksCluster> = {};
+    const routedCluster = (clusterName: string) => clusters[clusterName]
+      ?? (borrowed[clusterName] ??= buildCluster(clusterName, fleet.clusters[clusterName]!));
 
     const albRoutes: Record<string, WeightedAlbRoute> = {};
     const dnsRoutes: Record<string, WeightedDnsRoute> = {};
     for (const [serviceName, service] of Object.entries(fleet.services)) {
-      const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, clusters[c]!]));
+      if (!builds("service", serviceName)) continue;
       const routeName = `${fleet.name}-${serviceName}`;
       if (service.routing === "alb") {
+        const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, routedCluster(c)]));
         albRoutes[serviceName] = new WeightedAlbRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed, vpcId: fleet.network.vpcId }, { parent: this });
       } else {
+        // A DNS route reads only the clusters' specs.
+        const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, { spec: fleet.clusters[c]! }]));
         dnsRoutes[serviceName] = new WeightedDnsRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed }, { parent: this });
       }
     }
     this.albRoutes = albRoutes;
     this.dnsRoutes = dnsRoutes;
+    if (part !== undefined) {
+      const owned: pulumi.Resource[] = part.kind === "fleet" ? [this] : [...Object.values(clusters), ...Object.values(albRoutes), ...Object.values(dnsRoutes)];
+      this.partScope = { owned, borrowed: Object.values(borrowed) };
+    }
 
     this.outputs = {
       fleet: fleet.name,

@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Capture, CapturedResource } from "./model.js";
+import type { PartCapturer } from "./parts.js";
+import { inTreeOrder } from "./tree-order.js";
 import { OfflineMocks, type OfflineMocksOptions } from "./offline-mocks.js";
 
 export interface CaptureOptions extends OfflineMocksOptions {
@@ -42,13 +44,49 @@ let queue: Promise<unknown> = Promise.resolve();
  * return value is awaited and then dropped.
  */
 export function captureProgram(program: () => unknown, options: CaptureOptions = {}): Promise<Capture> {
-  const run = queue.then(() => captureNow(program, options));
+  return serialised(() => captureNow(program, options, undefined));
+}
+
+/** What a part program returns: the URNs of the components it owns and of the references to other parts it made. */
+export interface PartScopeUrns {
+  readonly owned: readonly pulumi.Input<string>[];
+  readonly borrowed: readonly pulumi.Input<string>[];
+}
+
+/**
+ * Captures one part of a program: runs `program` like `captureProgram` and keeps the resources
+ * whose nearest owned-or-borrowed ancestor (or self) is owned. References to other parts, and the
+ * ancestors the part only shares (the fleet component), are left to the parts that own them.
+ */
+export function capturePart(program: () => PartScopeUrns | Promise<PartScopeUrns>, options: CaptureOptions = {}): Promise<Capture> {
+  return serialised(() => captureNow(program, options, async (result) => {
+    const scope = result as PartScopeUrns;
+    const resolve = (inputs: readonly pulumi.Input<string>[]) => Promise.all(inputs.map((i) => new Promise<string>((done) => { pulumi.output(i).apply(done); })));
+    return { owned: new Set(await resolve(scope.owned)), borrowed: new Set(await resolve(scope.borrowed)) };
+  }));
+}
+
+/** Captures parts one after another in this process (tests, and machines where threads do not pay). */
+export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
+  return async (jobs, done) => {
+    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part), options)).resources]);
+  };
+}
+type PartJobPart = Parameters<PartCapturer>[0][number]["part"];
+
+function serialised(capture: () => Promise<Capture>): Promise<Capture> {
+  const run = queue.then(capture);
   // Keep only the order, not the capture: a finished run's resources must be free to collect.
   queue = run.then(() => undefined, () => undefined);
   return run;
 }
 
-async function captureNow(program: () => unknown, options: CaptureOptions): Promise<Capture> {
+interface Scope {
+  readonly owned: ReadonlySet<string>;
+  readonly borrowed: ReadonlySet<string>;
+}
+
+async function captureNow(program: () => unknown, options: CaptureOptions, scopeOf: ((result: unknown) => Promise<Scope>) | undefined): Promise<Capture> {
   const mocks = new OfflineMocks(options);
   await pulumi.runtime.setMocks(mocks, options.project ?? "baton", options.stack ?? "offline", true);
   // Indexed like the mocks' records, so the capture keeps registration order whatever order answers come in.
@@ -61,10 +99,12 @@ async function captureNow(program: () => unknown, options: CaptureOptions): Prom
   const restoreConsole = collectRuntimeLogs(diagnostics);
   try {
     // The program's own result (stack outputs) is dropped: it holds the whole Pulumi resource graph.
-    await program();
+    const result = await program();
+    const scope = scopeOf ? await scopeOf(result) : undefined;
     // Waits for every outstanding registration, then closes this capture's mock monitor.
     await pulumi.runtime.disconnect();
-    return { resources: slots.filter((r) => r !== undefined), diagnostics };
+    const registered = slots.filter((r) => r !== undefined);
+    return { resources: inTreeOrder(scope ? inScope(registered, scope) : registered), diagnostics };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     restoreConsole();
@@ -121,4 +161,17 @@ function collectRuntimeLogs(into: string[]): () => void {
     console.error = error;
     console.log = log;
   };
+}
+
+/** The resources whose nearest owned-or-borrowed ancestor (or self) is owned. */
+function inScope(resources: readonly CapturedResource[], scope: Scope): CapturedResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const owner = (resource: CapturedResource): boolean => {
+    for (let at: CapturedResource | undefined = resource; at !== undefined; at = at.parent !== undefined ? byUrn.get(at.parent) : undefined) {
+      if (scope.owned.has(at.urn)) return true;
+      if (scope.borrowed.has(at.urn)) return false;
+    }
+    return false;
+  };
+  return resources.filter(owner);
 }

@@ -5,6 +5,7 @@
 import type { AddonVersionRecord, DeployedAddons } from "../spec/addon-versions.js";
 import { validateFleet } from "../spec/validate.js";
 import { FleetSpecError } from "../spec/problems.js";
+import type { FleetSpec } from "../spec/schema.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";
@@ -38,6 +39,9 @@ export function addonVersionsOf(capture: Capture): AddonVersionRecord {
   return record as Readonly<Record<string, DeployedAddons>>;
 }
 
+/** Captures several validated fleets at once (part by part, sharing what they have in common). */
+export type FleetsCapturer = (fleets: readonly FleetSpec[]) => Promise<readonly Capture[]>;
+
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
   readonly head: unknown;
@@ -45,6 +49,8 @@ export interface OfflinePreviewInput {
   readonly base?: unknown;
   readonly subject: string;
   readonly capture: FleetCapturer;
+  /** When given, used instead of `capture`: base and head in one call, from their validated specs. */
+  readonly captureAll?: FleetsCapturer;
   /** The date version support is judged on. */
   readonly today?: string;
   /** Capture base and head at the same time (when the capturer runs each in its own worker). */
@@ -67,9 +73,15 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
   // The head is judged against the base (a problem the base already has is not the change's); the
   // base only has to parse, since it is what is deployed.
   const base = input.base === undefined ? {} : { deployed: input.base };
-  const valid = validateFleet(input.head, { ...options, ...base }).ok && (input.base === undefined || validateFleet(input.base, options).fleet !== undefined);
-  if (!valid) return { review: buildReview({ ...common, changes: [] }) };
+  const headSpec = validateFleet(input.head, { ...options, ...base });
+  const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
+  if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
   try {
+    if (input.captureAll !== undefined) {
+      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet]);
+      const changes = deployed === undefined ? createAll(head!) : diffCaptures(deployed, head!);
+      return { review: buildReview({ ...common, changes }), head: head! };
+    }
     if (input.base === undefined) {
       const head = await input.capture(input.head);
       return { review: buildReview({ ...common, changes: createAll(head) }), head };

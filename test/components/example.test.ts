@@ -24,5 +24,7 @@ it("run on its own, prints the preview of what it creates", () => {
   const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), "examples/own-program.ts", "--today", TODAY], { cwd: root, encoding: "utf8", timeout: 180_000 });
   expect(out).toMatch(/^preview of examples\/own-program\.ts/);
   expect(out).toMatch(/other resources: 0 update\(s\), \d+ create\(s\), 0 unchanged/);
-  for (const line of ["create eks.Cluster shop-blue", "create eks.Cluster shop-green", "create lb.ListenerRule shop-web"]) expect(out).toContain(`  ${line}\n`);
+  for (const line of ["create eks.Cluster shop-blue", "create eks.Cluster shop-green"]) expect(out).toContain(`  ${line}\n`);
+  // The listener rule shows under traffic, with the weights the program gives each cluster.
+  expect(out).toContain("  listener rule shop-web (ALB)\n");
 }, 240_000);

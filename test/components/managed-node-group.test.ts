@@ -97,7 +97,7 @@ describe("a node group added by an IaC author", () => {
   it("applies the spec's rules to it: a version newer than the cluster and a double updateConfig are refused together", async () => {
     let thrown: unknown;
     await runMocked(() => {
-      const cluster = new EksCluster("shop-green", { fleetName: "shop", clusterName: "green", spec: { version: "1.33", nodeGroups: {} }, network, today: TODAY });
+      const cluster = new EksCluster("shop-green", { fleetName: "shop", clusterName: "green", spec: { version: "1.33", nodeGroups: { general: { instanceTypes: ["m7i.large"], scaling: { min: 1, desired: 1, max: 3 } } } }, network, today: TODAY });
       try {
         new ManagedNodeGroup("shop-green-extra", {
           cluster, nodeGroupName: "extra", today: TODAY,

@@ -10,9 +10,11 @@ const repo = path.resolve(__dirname, "../..");
 const stack = (name: string) => path.join(repo, "stacks", name);
 /** A `pulumi preview --json` of the migration's 90/10 → 50/50 step, shipped with the repository. */
 const sample = path.join(repo, "examples/previews/shift.json");
+// The preview's part cache goes to a scratch folder, not into the project.
+const cacheDir = mkdtempSync(path.join(tmpdir(), "baton-cli-cache-"));
 const run = async (...args: string[]) => {
   const io = captureIo();
-  const code = await main(["node", "baton", ...args, "--today", "2026-11-23"], io);
+  const code = await main(["node", "baton", ...args, "--today", "2026-11-23", ...(args[0] === "preview" ? ["--cache-dir", cacheDir] : [])], io);
   return { code, out: io.stdout(), err: io.stderr() };
 };
 
@@ -33,6 +35,15 @@ describe("baton preview", () => {
     expect(json.changes.filter((c) => c.op !== "same")).toEqual([
       { type: "aws:lb/listenerRule:ListenerRule", name: "shop-web", op: "update", paths: ["actions[0].forward.targetGroups[0].weight", "actions[0].forward.targetGroups[1].weight"] },
     ]);
+  });
+
+  it("captures by part and reuses the parts a second run finds in the cache", async () => {
+    const args = ["preview", stack("Pulumi.migration-next.yaml"), "--from", stack("Pulumi.migration.yaml"), "--format", "markdown", "--cache-stats"];
+    const first = await run(...args);
+    const second = await run(...args);
+    expect(second.code).toBe(0);
+    expect(second.out).toBe(first.out);
+    expect(second.err).toMatch(/baton: (\d+) part\(s\): \1 from the cache \(.*\), 0 captured/);
   });
 
   it("without --from, everything is a create", async () => {
