@@ -13,7 +13,8 @@ export function clustersBatonReaches(fleet: FleetSpec): Map<string, string[]> {
   for (const [serviceName, service] of Object.entries(fleet.services)) {
     if (service.routing !== "alb") continue;
     for (const cluster of Object.keys(service.weights)) {
-      if (!(cluster in fleet.clusters)) continue;
+      // Own keys only: a weight named after an Object.prototype member ("constructor") is no cluster.
+      if (!Object.hasOwn(fleet.clusters, cluster)) continue;
       reached.set(cluster, [...(reached.get(cluster) ?? []), serviceName]);
     }
   }

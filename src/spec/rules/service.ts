@@ -10,7 +10,7 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
 
   for (const [cluster, weight] of Object.entries(service.weights)) {
     const at = `${path}.weights.${cluster}`;
-    if (!(cluster in fleet.clusters)) {
+    if (!Object.hasOwn(fleet.clusters, cluster)) {
       problems.push({
         severity: "error", rule: "weights-unknown-cluster", path: at, value: weight,
         message: `"${cluster}" is not a cluster of this fleet (clusters: ${clusterNames.join(", ") || "none"}).`,
@@ -49,7 +49,7 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
       }
     }
     for (const cluster of Object.keys(service.route53.targets)) {
-      if (!(cluster in fleet.clusters)) {
+      if (!Object.hasOwn(fleet.clusters, cluster)) {
         problems.push({
           severity: "error", rule: "route53-target-unknown-cluster", path: `${path}.route53.targets.${cluster}`,
           message: `"${cluster}" is not a cluster of this fleet.`,
