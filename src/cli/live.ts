@@ -6,6 +6,8 @@
 export interface LiveText {
   /** Replaces what was drawn last with `text`. */
   update(text: string): void;
+  /** Erases what was drawn (e.g. to print a line that stays above it). */
+  clear(): void;
   /** Leaves the last frame on the screen and restores the cursor. */
   done(): void;
 }
@@ -13,5 +15,5 @@ export interface LiveText {
 export async function liveText(stream: NodeJS.WriteStream): Promise<LiveText> {
   const { createLogUpdate } = await import("log-update");
   const draw = createLogUpdate(stream);
-  return { update: (text) => draw(text), done: () => draw.done() };
+  return { update: (text) => draw(text), clear: () => draw.clear(), done: () => draw.done() };
 }

@@ -1,0 +1,106 @@
+/**
+ * Progress goes to standard error, redrawn in place, only when standard error is a terminal and
+ * `CI` is unset. The CLI runs in a child process under a pseudo-terminal (util-linux `script`),
+ * its standard output sent to a file, and again on plain pipes: what standard output carries is
+ * the same either way.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { startProgress } from "../../src/cli/progress.js";
+import type { Io } from "../../src/cli/io.js";
+
+const ROOT = path.resolve(__dirname, "../..");
+const dir = mkdtempSync(path.join(tmpdir(), "baton-progress-"));
+const PREVIEW = ["preview", "examples/walkthrough/3-green-50.yaml", "--from", "examples/walkthrough/3-green-10.yaml", "--format", "markdown", "--today", "2026-11-23"];
+const cli = (args: readonly string[]) => [process.execPath, "--import", "tsx", path.join(ROOT, "test/support/baton-cli.ts"), ...args];
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+const env = (extra: Record<string, string> = {}) => {
+  const e: Record<string, string | undefined> = { ...process.env, ...extra };
+  if (!("CI" in extra)) delete e["CI"];
+  delete e["NO_COLOR"];
+  return e as NodeJS.ProcessEnv;
+};
+
+/** The command under a pseudo-terminal, its stdout to `out`: returns what reached the terminal (its stderr). */
+function underTerminal(args: readonly string[], out: string, extra: Record<string, string> = {}): string {
+  // A fresh pseudo-terminal has no size; a real one does, and log-update fits the panel to it.
+  const command = `stty cols 200 rows 40; ${cli(args).map(quote).join(" ")} > ${quote(out)}`;
+  return execFileSync("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: env(extra), encoding: "utf8", timeout: 120_000 });
+}
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+describe.runIf(hasScript)("baton preview's progress", () => {
+  let piped: { stdout: string; stderr: string };
+  beforeAll(() => {
+    const r = spawnSync(cli(PREVIEW)[0]!, cli(PREVIEW).slice(1), { cwd: ROOT, env: env(), encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    piped = { stdout: r.stdout, stderr: r.stderr };
+  }, 180_000);
+
+  it("on a terminal: the panel on stderr, redrawn in place; stdout as on a pipe", () => {
+    const out = path.join(dir, "terminal.md");
+    const terminal = underTerminal(PREVIEW, out);
+    expect(terminal).toContain("preview: 0 of 2 config(s) captured · capturing the base config · 0s");
+    expect(terminal).toMatch(/preview: 1 of 2 config\(s\) captured · capturing the proposed config · \d+s/);
+    expect(terminal).toMatch(/preview: 2 of 2 config\(s\) captured · diffing · \d+s/);
+    // Redrawn in place: log-update erases the previous frame's line before drawing the next.
+    expect(terminal).toContain("\u001B[2K");
+    expect(readFileSync(out, "utf8")).toBe(piped.stdout);
+  }, 180_000);
+
+  it("on a pipe: no progress at all", () => {
+    expect(piped.stderr).not.toContain("preview:");
+    expect(piped.stderr).not.toContain("\u001B[");
+    expect(piped.stdout).toMatch(/^<!-- baton-preview -->/);
+  });
+
+  it("on a terminal with CI set: no progress", () => {
+    const out = path.join(dir, "ci.md");
+    const terminal = underTerminal(PREVIEW, out, { CI: "true" });
+    expect(terminal).not.toContain("preview:");
+    expect(readFileSync(out, "utf8")).toBe(piped.stdout);
+  }, 180_000);
+});
+
+/** A stand-in terminal stream that records what is written to it. */
+function fakeTerminal() {
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 100, rows: 30 });
+  const chunks: string[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(String(c)));
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join("") };
+}
+
+describe("the progress panel", () => {
+  const io = (stderrTerminal?: NodeJS.WriteStream): Io => ({ out: () => {}, err: () => {}, color: false, stdin: () => "", ...(stderrTerminal ? { stderrTerminal } : {}) });
+
+  it("is drawn as a function of the elapsed time, lifted for lines that stay, erased at the end", async () => {
+    const t = fakeTerminal();
+    let now = 0;
+    const progress = await startProgress(io(t.stream), () => now);
+    progress.show((elapsed) => `bake ${elapsed / 1000}s`);
+    now = 3000;
+    const printed: string[] = [];
+    progress.print(() => printed.push("a line that stays"));
+    progress.stop();
+    await new Promise((r) => setImmediate(r));
+    const text = t.text();
+    expect(text.indexOf("bake 0s")).toBeLessThan(text.indexOf("bake 3s"));
+    expect(printed).toEqual(["a line that stays"]);
+    // After stop nothing is drawn again.
+    progress.show(() => "late");
+    expect(t.text()).not.toContain("late");
+  });
+
+  it("without a terminal does nothing but run the lines that stay", async () => {
+    const progress = await startProgress(io());
+    const printed: string[] = [];
+    progress.show(() => "never drawn");
+    progress.print(() => printed.push("x"));
+    progress.stop();
+    expect(printed).toEqual(["x"]);
+  });
+});
