@@ -5,7 +5,7 @@
  * the same either way.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -63,6 +63,21 @@ describe.runIf(hasScript)("baton preview's progress", () => {
     const terminal = underTerminal(PREVIEW, out, { CI: "true" });
     expect(terminal).not.toContain("preview:");
     expect(readFileSync(out, "utf8")).toBe(piped.stdout);
+  }, 180_000);
+});
+
+describe.runIf(hasScript)("baton upgrade-plan's progress while it checks manifests", () => {
+  it("shows on a terminal's stderr only; stdout as on a pipe", () => {
+    const manifest = path.join(dir, "flow.yaml");
+    writeFileSync(manifest, "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: f\n");
+    const args = ["upgrade-plan", "stacks/Pulumi.migration.yaml", "--to", "1.35", "--today", "2026-11-23", "--manifests", manifest, "--format", "json"];
+    const out = path.join(dir, "plan.json");
+    const terminal = underTerminal(args, out);
+    expect(terminal).toMatch(/upgrade-plan: checking 1 manifest file\(s\) against each version the plan moves to · \d+s/);
+    const piped = spawnSync(cli(args)[0]!, cli(args).slice(1), { cwd: ROOT, env: env(), encoding: "utf8", timeout: 120_000 });
+    expect(piped.stderr).not.toContain("upgrade-plan:");
+    expect(readFileSync(out, "utf8")).toBe(piped.stdout);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ method: "in-place", to: "1.35" });
   }, 180_000);
 });
 
