@@ -14,7 +14,9 @@ import type { Io } from "../../src/cli/io.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "baton-progress-"));
-const PREVIEW = ["preview", "examples/walkthrough/3-green-50.yaml", "--from", "examples/walkthrough/3-green-10.yaml", "--format", "markdown", "--today", "2026-11-23"];
+// --no-cache: every part is captured (and nothing is written into the repository).
+const PREVIEW = ["preview", "examples/walkthrough/3-green-50.yaml", "--from", "examples/walkthrough/3-green-10.yaml", "--format", "markdown", "--today", "2026-11-23", "--no-cache"];
+const WHOLE = [...PREVIEW.filter((a) => a !== "--no-cache"), "--whole-program"];
 const cli = (args: readonly string[]) => [process.execPath, "--import", "tsx", path.join(ROOT, "test/support/baton-cli.ts"), ...args];
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const env = (extra: Record<string, string> = {}) => {
@@ -41,9 +43,19 @@ describe.runIf(hasScript)("baton preview's progress", () => {
     piped = { stdout: r.stdout, stderr: r.stderr };
   }, 180_000);
 
-  it("on a terminal: the panel on stderr, redrawn in place; stdout as on a pipe", () => {
-    const out = path.join(dir, "terminal.md");
+  it("on a terminal: parts captured of the total on stderr, redrawn in place; stdout as on a pipe", () => {
+    const out = path.join(dir, "parts.md");
     const terminal = underTerminal(PREVIEW, out);
+    const total = /preview: 0 of (\d+) part\(s\) captured/.exec(terminal);
+    expect(total, terminal.slice(0, 2000)).not.toBeNull();
+    expect(terminal).toMatch(new RegExp(`preview: ${total![1]} of ${total![1]} part\\(s\\) captured · diffing`));
+    expect(terminal).toContain("\u001B[2K");
+    expect(readFileSync(out, "utf8")).toBe(piped.stdout);
+  }, 180_000);
+
+  it("with --whole-program: which config is being captured", () => {
+    const out = path.join(dir, "terminal.md");
+    const terminal = underTerminal(WHOLE, out);
     expect(terminal).toContain("preview: 0 of 2 config(s) captured · capturing the base config · 0s");
     expect(terminal).toMatch(/preview: 1 of 2 config\(s\) captured · capturing the proposed config · \d+s/);
     expect(terminal).toMatch(/preview: 2 of 2 config\(s\) captured · diffing · \d+s/);
