@@ -9,6 +9,12 @@ export interface Io {
   readonly color: boolean;
   /** Reads standard input whole (for `-`). */
   readonly stdin: () => string;
+  /** Standard output when it is a terminal: a view redrawn in place goes there. Absent on a pipe or file. */
+  readonly stdoutTerminal?: NodeJS.WriteStream;
+  /** Standard error when it is a terminal and `CI` is unset: progress redrawn in place goes there. */
+  readonly stderrTerminal?: NodeJS.WriteStream;
+  /** Calls `handler` on Ctrl-C (SIGINT) instead of the default exit; returns a function that stops listening. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 export function processIo(): Io {
@@ -23,6 +29,12 @@ export function processIo(): Io {
         if (error instanceof InputFileError) throw new UsageError(error.message);
         throw error;
       }
+    },
+    ...(process.stdout.isTTY ? { stdoutTerminal: process.stdout } : {}),
+    ...(process.stderr.isTTY && !process.env["CI"] ? { stderrTerminal: process.stderr } : {}),
+    onInterrupt: (handler) => {
+      process.once("SIGINT", handler);
+      return () => process.removeListener("SIGINT", handler);
     },
   };
 }

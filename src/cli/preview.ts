@@ -4,6 +4,8 @@ import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import type { PartCapturer } from "../preview/parts.js";
+import { clockText, startProgress, type Progress } from "./progress.js";
 import { todayOption } from "./today.js";
 import type { CaptureContext } from "../preview/offline-preview.js";
 
@@ -41,20 +43,48 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       if (options.parallel && !options.wholeProgram) throw new UsageError("--parallel applies to --whole-program only (parts are always captured on every core)");
       const inWorkers = options.parallel === true && options.from !== undefined;
       // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
-      const capture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
+      const wholeCapture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
         ? await workerCapturer(today)
         : await inProcessCapturer(today);
       const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, file) : undefined;
-      const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true);
+      const progress = await startProgress(io);
+      const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress);
       const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
-      const { review, head: captured } = await offlinePreview({
-        head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
-      });
+      const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
+      let result;
+      try {
+        result = await offlinePreview({
+          head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
+        });
+      } finally {
+        progress.stop();
+      }
+      const { review, head: captured } = result;
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
+}
+
+/** Counts captures as they finish and names the ones running: the panel of `baton preview`. */
+function withCaptureProgress<C extends (fleet: unknown, deployed?: unknown) => Promise<unknown>>(capture: C, progress: Progress, head: unknown, total: number): C {
+  const running = new Set<string>();
+  let finished = 0;
+  const draw = () => progress.show((elapsed) =>
+    `preview: ${finished} of ${total} config(s) captured${running.size > 0 ? ` · capturing ${[...running].join(" and ")}` : finished === total ? " · diffing" : ""} · ${clockText(elapsed)}`);
+  return (async (fleet: unknown, deployed?: unknown) => {
+    const name = fleet === head ? "the proposed config" : "the base config";
+    running.add(name);
+    draw();
+    try {
+      return await capture(fleet, deployed);
+    } finally {
+      running.delete(name);
+      finished += 1;
+      draw();
+    }
+  }) as C;
 }
 
 async function inProcessCapturer(today: string | undefined) {
@@ -80,14 +110,30 @@ function resolveCacheDir(option: string, stackConfig: string): string {
   }
 }
 
+/** Counts parts as workers finish them: the panel of `baton preview` part by part (cache hits never reach the workers). */
+function withPartsProgress(capturer: PartCapturer, progress: Progress): PartCapturer {
+  return async (jobs, done) => {
+    let finished = 0;
+    const draw = () => progress.show((elapsed) =>
+      `preview: ${finished} of ${jobs.length} part(s) captured${finished < jobs.length ? "" : " · diffing"} (parts in the cache are not captured again) · ${clockText(elapsed)}`);
+    draw();
+    await capturer(jobs, (job, resources) => {
+      finished += 1;
+      draw();
+      done(job, resources);
+    });
+  };
+}
+
 /** Part-by-part capture on worker threads, with the cache when one is given; warns on stderr of entries it could not use. */
-async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean) {
+async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean, progress: Progress) {
   const [{ captureByParts }, { codeFingerprint }, { PartCache }, { workerPartCapturer }] = await Promise.all([
     import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/part-worker.js"),
   ]);
   const fingerprint = codeFingerprint();
   const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
-  const capturer = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
+  const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
+  const capturer = withPartsProgress(workers, progress);
   return async (fleets: readonly import("../spec/schema.js").FleetSpec[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
     for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);

@@ -7,6 +7,8 @@ import type { Schedule } from "../traffic/schedule.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import { readStackConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+import { startProgress } from "./progress.js";
+import { rolloutPanel } from "./rollout-progress.js";
 import { todayOf, todayOption } from "./today.js";
 
 interface RolloutOptions {
@@ -120,6 +122,10 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       };
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
+      // On a terminal, a panel on stderr under the event lines: step, weights, gates, bake countdown.
+      const started = Date.now();
+      const progress = await startProgress(io, Date.now);
+      const panel = rolloutPanel(service, schedule.to, c, started);
       try {
         const result = await runRollout(schedule, timing, {
           store: stackFileWeights(file, service, inputLimits()),
@@ -130,15 +136,19 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
           cancel: cancel.signal,
           onHalt,
           onEvent: (event) => {
+            panel.onEvent(event, Date.now());
+            progress.show((elapsed) => panel.render(started + elapsed));
             const line = formatEvent(event, c);
-            if (line !== undefined) io.out(line);
+            if (line !== undefined) progress.print(() => io.out(line));
           },
         });
+        progress.stop();
         const report = formatResult(result, schedule, file, c);
         if (result.outcome === "completed") io.out(report);
         else io.err(report);
         setExit(result.outcome === "completed" ? EXIT.ok : EXIT.failed);
       } finally {
+        progress.stop();
         process.removeListener("SIGINT", onSignal);
         process.removeListener("SIGTERM", onSignal);
       }

@@ -1,21 +1,73 @@
 import type { Command } from "commander";
-import { colors, EXIT, type Io } from "./io.js";
+import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { loadValidFleet } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
+
+interface StatusFlags {
+  json?: boolean;
+  watch?: boolean;
+  interval?: string;
+}
 
 export function registerStatus(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("status")
     .description("read-only live view through the AWS SDK: cluster and node group versions and updates, live weights against the config (drift), target health; exit 1 on drift or a failed read")
     .argument("<stack-config>", "the Pulumi stack config, e.g. stacks/Pulumi.migration.yaml")
-    .option("--json", "print the status as JSON")
-    .action(async (file: string, options: { json?: boolean }) => {
+    .option("--json", "print the status as JSON (with --watch: one JSON document a line, a line per read)")
+    .option("--watch", "read again every --interval and redraw the view in place until Ctrl-C (exit 0); AWS throttling slows the reads down instead of ending them")
+    .option("--interval <duration>", "time between reads with --watch: 5s to 60m, e.g. 30s or 2m (default 15s)")
+    .action(async (file: string, options: StatusFlags) => {
+      const watch = await import("../traffic/watch.js");
+      if (options.interval !== undefined && !options.watch) throw new UsageError("--interval applies to --watch only; add --watch or drop --interval");
+      let intervalSeconds = watch.DEFAULT_WATCH_INTERVAL_SECONDS;
+      try {
+        if (options.interval !== undefined) intervalSeconds = watch.parseWatchInterval(options.interval);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       const { fleet, region } = await loadValidFleet(file);
       const { gatherStatus, statusFindings } = await import("../traffic/status.js");
       const { formatStatus } = await import("../traffic/format-status.js");
       const { createAwsClients } = await import("../traffic/aws/clients.js");
-      const status = await gatherStatus(createAwsClients(region), fleet, region === undefined ? {} : { region });
-      io.out(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, colors(io)));
-      setExit(statusFindings(status).length > 0 ? EXIT.failed : EXIT.ok);
+      const clients = createAwsClients(region);
+      const read = () => gatherStatus(clients, fleet, region === undefined ? {} : { region });
+      if (!options.watch) {
+        const status = await read();
+        io.out(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, colors(io)));
+        setExit(statusFindings(status).length > 0 ? EXIT.failed : EXIT.ok);
+        return;
+      }
+
+      const paint = colors(io);
+      const terminal = options.json ? undefined : io.stdoutTerminal;
+      const live = terminal ? await (await import("./live.js")).liveText(terminal) : undefined;
+      const stop = new AbortController();
+      const unsubscribe = io.onInterrupt?.(() => stop.abort()) ?? (() => {});
+      try {
+        await watch.watchStatus({
+          intervalSeconds,
+          signal: stop.signal,
+          read,
+          draw: (frame) => {
+            if (options.json) {
+              io.out(JSON.stringify(frame.status ? { ...frame.status, ...(frame.error ? { error: frame.error } : {}) } : { error: frame.error }));
+              return;
+            }
+            const footer = [
+              frame.error ? paint.red(`read ${frame.reads} failed: ${frame.error}${frame.status ? `; showing the read of ${frame.status.readAt}` : ""}`) : "",
+              frame.throttled > 0 ? paint.yellow(`AWS throttled ${frame.throttled} read(s) past the SDK's retries: backing off`) : "",
+              paint.dim(`read ${frame.reads}, every ${intervalSeconds}s; next read in ${frame.nextReadSeconds}s; Ctrl-C stops`),
+            ].filter((l) => l !== "");
+            const text = [...(frame.status ? [formatStatus(frame.status, paint), ""] : []), ...footer].join("\n");
+            if (live) live.update(text);
+            else io.out(`${text}\n`);
+          },
+        });
+      } finally {
+        unsubscribe();
+        live?.done();
+      }
+      setExit(EXIT.ok);
     });
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../spec/problems.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
+import { clockText, startProgress } from "./progress.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
 
@@ -91,7 +92,15 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       }
 
       const c = colors(io);
-      const plans = flags.method === "compare" ? upgrade.compareUpgrades(doc, options) : [upgrade.planUpgrade(doc, flags.method, options)];
+      // Checking manifests against every version a step moves to is the slow part: say so on a terminal.
+      const progress = options.manifests ? await startProgress(io) : undefined;
+      progress?.show((elapsed) => `upgrade-plan: checking ${options.manifests!.length} manifest file(s) against each version the plan moves to · ${clockText(elapsed)}`);
+      let plans;
+      try {
+        plans = flags.method === "compare" ? upgrade.compareUpgrades(doc, options) : [upgrade.planUpgrade(doc, flags.method, options)];
+      } finally {
+        progress?.stop();
+      }
       if (flags.out !== undefined) {
         for (const planned of plans.filter((p) => p.ok)) {
           const dir = flags.method === "compare" ? path.join(flags.out, planned.method) : flags.out;

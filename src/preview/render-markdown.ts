@@ -1,13 +1,15 @@
 /**
  * The pull-request review comment. Order is what a reviewer needs first: the verdict, where
  * traffic moves, what cannot be undone, node group rolls, replacements and deletions, the rest
- * collapsed, and the rollback. It stays under GitHub's comment limit by trimming lists, the
- * collapsed details first, never the summary.
+ * collapsed, and the rollback. Each service whose traffic moves gets its table and a Mermaid
+ * picture of the same weights. It stays under GitHub's comment limit by trimming: the collapsed
+ * details first, then the pictures, then long lists, never the summary.
  */
 import { formatEdit } from "../spec/format-plan.js";
 import { formatProblem } from "../spec/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
-import type { Review } from "./review.js";
+import { fenced, weightsFlowchart } from "./mermaid.js";
+import type { Review, ServiceTraffic } from "./review.js";
 import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, shareMove, verdictLine, weight } from "./wording.js";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
@@ -23,6 +25,8 @@ interface Limits {
   readonly replacements: number;
   /** Rows per traffic table. */
   readonly trafficRows: number;
+  /** A Mermaid picture per service whose traffic moves (the table stays either way). */
+  readonly pictures: boolean;
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -58,6 +62,7 @@ function traffic(review: Review, limits: Limits): string[] {
       lines.push(`| ${cell(row.target)} | ${w} | ${shareMove(row)} |`);
     }
     if (service.rows.length > rows.length) lines.push(`| … ${service.rows.length - rows.length} more | | |`);
+    if (limits.pictures) lines.push("", ...fenced(weightsFlowchart(routingSource(service), service.rows)));
   }
   if (unchanged.length > 0) lines.push("", `Traffic unchanged: ${nameList(unchanged.map((s) => s.service), "services")}.`);
   return lines;
@@ -67,6 +72,11 @@ function addons(review: Review): string[] {
   if (review.addons.length === 0) return [];
   return ["", "#### Add-ons", "", "| cluster | add-on | from | to |", "|---|---|---|---|",
     ...review.addons.map((a) => `| ${cell(a.cluster)} | ${cell(a.addon)} | ${cell(a.from)} | **${cell(a.to)}** |`)];
+}
+
+/** The picture's left-hand node: what holds the weights. */
+function routingSource(service: ServiceTraffic): string {
+  return `${service.service}: ${service.routing === "alb" ? "ALB listener rule" : "Route53 record set"}`;
 }
 
 function irreversible(review: Review): string[] {
@@ -153,14 +163,18 @@ function render(review: Review, limits: Limits): string {
   ].join("\n");
 }
 
-/** Trimming steps, least useful first: the collapsed details, then the replacement list, then long traffic tables. */
+/**
+ * Trimming steps, least useful first: the collapsed details, then the pictures (they repeat the
+ * traffic tables), then the replacement list, then long traffic tables.
+ */
 const TRIM_STEPS: readonly Limits[] = [
-  { details: Infinity, replacements: Infinity, trafficRows: Infinity },
-  { details: 200, replacements: Infinity, trafficRows: Infinity },
-  { details: 25, replacements: Infinity, trafficRows: Infinity },
-  { details: 0, replacements: 200, trafficRows: Infinity },
-  { details: 0, replacements: 25, trafficRows: 50 },
-  { details: 0, replacements: 10, trafficRows: 10 },
+  { details: Infinity, replacements: Infinity, trafficRows: Infinity, pictures: true },
+  { details: 200, replacements: Infinity, trafficRows: Infinity, pictures: true },
+  { details: 25, replacements: Infinity, trafficRows: Infinity, pictures: true },
+  { details: 25, replacements: Infinity, trafficRows: Infinity, pictures: false },
+  { details: 0, replacements: 200, trafficRows: Infinity, pictures: false },
+  { details: 0, replacements: 25, trafficRows: 50, pictures: false },
+  { details: 0, replacements: 10, trafficRows: 10, pictures: false },
 ];
 
 /** The review as a GitHub comment, never longer than `maxLength`. */

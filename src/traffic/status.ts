@@ -7,19 +7,19 @@ import { effectiveNodeGroupVersion } from "../spec/nodegroups.js";
 import type { FleetSpec } from "../spec/schema.js";
 import { targetHealth, type TargetCounts } from "./aws/alb.js";
 import type { AwsClients } from "./aws/clients.js";
-import { describeAwsError } from "./aws/errors.js";
+import { awsErrorKind, describeAwsError } from "./aws/errors.js";
 import { isAutoNamed, listNodeGroupNames, readCluster, readNodeGroup, type LiveCluster, type LiveNodeGroup } from "./aws/eks.js";
 import { clusterTargetGroups, readServiceWeights } from "./aws/service-traffic.js";
 import { sameWeights } from "./weights.js";
 
-/** A value read from AWS, or why it could not be. */
-export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+/** A value read from AWS, or why it could not be (`throttled` when AWS rate-limited it past the SDK's retries). */
+export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly throttled?: true };
 
 async function read<T>(what: string, fn: () => Promise<T>): Promise<Read<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    return { ok: false, error: describeAwsError(what, error) };
+    return { ok: false, error: describeAwsError(what, error), ...(awsErrorKind(error) === "throttled" ? { throttled: true as const } : {}) };
   }
 }
 

@@ -1,6 +1,8 @@
 /** An upgrade plan as a tracking issue's body: totals, then one checkbox per step (a pull request each). */
 import { formatEdit } from "../spec/format-plan.js";
 import { formatWeights } from "../spec/traffic.js";
+import { fenced, stepsGantt } from "../preview/mermaid.js";
+import { GITHUB_COMMENT_LIMIT } from "../preview/render-markdown.js";
 import { formatMinutes, METHOD_NAMES } from "./render-text.js";
 import type { MethodPlan, UpgradeTotals } from "./upgrade-plan.js";
 
@@ -15,12 +17,31 @@ function totalsTable(t: UpgradeTotals): string[] {
   ];
 }
 
-export function renderPlanMarkdown(plan: MethodPlan): string {
+/** The steps on a timeline from `today`, each step's bake drawn after its work. */
+function timeline(plan: MethodPlan): string[] {
+  if (plan.steps.length === 0) return [];
+  const tasks = plan.steps.map((s) => ({
+    name: s.title, starts: s.starts, minutes: s.estimate.minutes, bakeMinutes: s.estimate.bakeMinutes, critical: s.irreversible,
+  }));
+  return ["### Timeline", "", ...fenced(stepsGantt(`${METHOD_NAMES[plan.method]} to ${plan.to} (UTC, estimated)`, tasks)), ""];
+}
+
+/**
+ * The plan as a tracking issue's body. A GitHub issue body has the same length limit as a
+ * comment: the timeline (it repeats the step list) is left out first when the body is too long.
+ */
+export function renderPlanMarkdown(plan: MethodPlan, maxLength = GITHUB_COMMENT_LIMIT): string {
+  const full = renderPlan(plan, true);
+  return full.length <= maxLength ? full : renderPlan(plan, false);
+}
+
+function renderPlan(plan: MethodPlan, pictures: boolean): string {
   const lines = [`## Upgrade to Kubernetes ${plan.to}: ${METHOD_NAMES[plan.method]}`, ""];
   if (!plan.ok) lines.push(`> ⛔ Not reachable by this method: ${plan.ruledOut}`, "");
   lines.push(...totalsTable(plan.totals), "");
   for (const note of plan.notes) lines.push(`> ${note}`);
   if (plan.notes.length > 0) lines.push("");
+  if (pictures) lines.push(...timeline(plan));
   lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review `baton preview`, merge, `pulumi up`.", "");
   for (const step of plan.steps) {
     lines.push(`- [ ] **${step.number}.** ${step.title} — \`${step.file}\`${step.irreversible ? " — ⚠️ **irreversible**" : ""} — about ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);

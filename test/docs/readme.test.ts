@@ -7,6 +7,8 @@
  *   shows the command.
  * - `prints`: the fenced block after the comment is exactly what the command prints.
  * - `runs`: the command exits 0, and the fenced block after the comment shows it.
+ * - `draws picture N`: the fenced block after the comment is the Nth Mermaid picture the command
+ *   prints (the README shows it as GitHub renders it).
  * - `sets SERVICE as in FILE`: `baton shift` on a copy of the file gives SERVICE the weights FILE has.
  *
  * Commands run in-process with the README's paths, at the tests' fixed date where the command
@@ -128,6 +130,15 @@ describe("the README", () => {
       if (check.expect === "prints") {
         const { out, err } = await run(await withToday(args));
         expect((out + err).trimEnd()).toBe(fencedBlock(check.after).trimEnd());
+        return;
+      }
+
+      const picture = /^draws picture (\d+)$/.exec(check.expect);
+      if (picture) {
+        const { code, out, err } = await run(await withToday(args));
+        expect(code, err).toBe(0);
+        const pictures = [...out.matchAll(/^```mermaid\n([\s\S]*?)\n```$/gm)].map((m) => m[1]!);
+        expect(pictures[Number(picture[1]) - 1], `picture ${picture[1]} of ${pictures.length}`).toBe(fencedBlock(check.after).trimEnd());
         return;
       }
 
