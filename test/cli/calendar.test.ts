@@ -8,18 +8,10 @@ import { main } from "../../src/cli/main.js";
 import { useVersionTable } from "../../src/spec/versions.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
+import { runBaton as run, writeStackFile } from "../support/cli.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "baton-calendar-"));
-function stackFile(name: string, fleet: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
-  return file;
-}
-async function run(...args: string[]) {
-  const io = captureIo();
-  const code = await main(["node", "baton", ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const stackFile = (name: string, fleet: unknown) => writeStackFile(dir, name, fleet);
 
 // Blue runs 1.33, whose EKS extended support ended on 2027-07-29.
 const PAST_EXTENDED = "2027-08-01";

@@ -7,20 +7,12 @@ import { main } from "../../src/cli/main.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { packagesReached } from "../support/import-graph.js";
 import { captureIo } from "../support/io.js";
+import { runBaton as run, writeStackFile } from "../support/cli.js";
 
 const root = path.resolve(__dirname, "../..");
 const stacks = (name: string) => path.join(root, "stacks", name);
 const dir = mkdtempSync(path.join(tmpdir(), "baton-cli-"));
-function stackFile(name: string, fleet: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
-  return file;
-}
-async function run(...args: string[]) {
-  const io = captureIo();
-  const code = await main(["node", "baton", ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const stackFile = (name: string, fleet: unknown) => writeStackFile(dir, name, fleet);
 
 describe("baton validate", () => {
   it("exits 0 on the example stacks, printing warnings without failing", async () => {

@@ -15,15 +15,11 @@ import { parseStackConfig } from "../../src/spec/stack-config.js";
 import { validateFleet } from "../../src/spec/validate.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
+import { runBaton as baton } from "../support/cli.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "baton-inputs-"));
 const stack = (fleet: unknown) => stringify({ config: { "baton:fleet": fleet } });
 
-async function baton(...args: string[]) {
-  const io = captureIo();
-  const code = await main(["node", "baton", ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 describe("reading files with bounds", () => {
   it("refuses a FIFO and a device without reading from them", async () => {

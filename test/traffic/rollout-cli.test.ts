@@ -9,6 +9,7 @@ import { DEFAULT_TIMING, runRollout } from "../../src/traffic/rollout.js";
 import { buildSchedule, parseDuration, parseSteps } from "../../src/traffic/schedule.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
+import { runBaton as run } from "../support/cli.js";
 import { fakeWorld } from "./fakes.js";
 
 const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
@@ -22,11 +23,6 @@ const fleet = edit(migrationFleet(), (f) => {
 const file = path.join(project, "stacks", "Pulumi.prod.yaml");
 writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
 
-async function run(...args: string[]) {
-  const io = captureIo();
-  const code = await main(["node", "baton", ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 describe("baton rollout --dry-run", () => {
   it("prints the schedule, the gates and what happens on failure, and changes nothing", async () => {

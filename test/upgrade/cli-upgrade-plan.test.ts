@@ -5,16 +5,12 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
+import { runBaton as run } from "../support/cli.js";
 
 const root = path.resolve(__dirname, "../..");
 const stacks = (name: string) => path.join(root, "stacks", name);
 const dir = mkdtempSync(path.join(tmpdir(), "baton-upgrade-"));
 
-async function run(...args: string[]) {
-  const io = captureIo();
-  const code = await main(["node", "baton", ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 describe("baton upgrade-plan", () => {
   it("writes each step as a stack file that baton plan allows from the one before, original first", async () => {
