@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Property tests generate the same cases every run (FC_SEED overrides the seed).
+    setupFiles: ["test/support/fast-check-seed.ts"],
     // Globals keep test files free of ESM-only imports, so the CommonJS project type-checks them.
     globals: true,
     // Pulumi's mock runtime keeps global state per process: run each test file in its own process.

@@ -9,7 +9,7 @@ import { eksClusterName } from "../spec/names.js";
 import { configPath, FleetSpecError } from "../spec/problems.js";
 import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
 import type { FleetInput, FleetSpec } from "../spec/schema.js";
-import { formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
+import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
 import { validateFleet } from "../spec/validate.js";
 import { isoDate } from "../spec/versions.js";
 import { AddonVersions } from "./addons.js";
@@ -141,7 +141,8 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
         albRoutes[serviceName] = new WeightedAlbRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed, vpcId: fleet.network.vpcId }, { parent: this });
       } else {
         // A DNS route reads only the clusters' specs.
-        const routed = Object.fromEntries(Object.keys(service.weights).map((c) => [c, { spec: fleet.clusters[c]! }]));
+        // The route checks every cluster the service names (its weights and its alias targets) against the fleet.
+        const routed = Object.fromEntries(clustersNamedBy(service).flatMap((c) => (Object.hasOwn(fleet.clusters, c) ? [[c, { spec: fleet.clusters[c]! }]] : [])));
         dnsRoutes[serviceName] = new WeightedDnsRoute(routeName, { fleetName: fleet.name, serviceName, service, clusters: routed }, { parent: this });
       }
     }

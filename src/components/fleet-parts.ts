@@ -5,6 +5,7 @@
  * resources may read — so a hash of the projection is a complete key for what the part registers.
  */
 import type { FleetSpec } from "../spec/schema.js";
+import { clustersNamedBy } from "../spec/traffic.js";
 
 export type FleetPart =
   | { readonly kind: "fleet" }
@@ -30,7 +31,7 @@ export function fleetParts(fleet: FleetSpec): FleetPart[] {
  * - for the fleet part, nothing else;
  * - for a cluster, that cluster, and the ALB services that bind into it, each narrowed to this
  *   cluster (what a cluster holds for its bound services depends on them, not on their weights);
- * - for a service, that service and the clusters its weights list (the route checks them; an ALB
+ * - for a service, that service and the clusters it names (weights, alias targets: the route checks them; an ALB
  *   route's bindings go into those clusters, built alongside and left to their own parts).
  * The projection is itself a valid fleet whenever the whole fleet is.
  */
@@ -51,7 +52,7 @@ export function partProjection(fleet: FleetSpec, part: FleetPart): FleetSpec {
     case "service": {
       const service = fleet.services[part.name];
       if (service === undefined) throw new Error(`the fleet has no service ${part.name}`);
-      const clusters = Object.fromEntries(Object.keys(service.weights).flatMap((c) => (fleet.clusters[c] ? [[c, fleet.clusters[c]]] : [])));
+      const clusters = Object.fromEntries(clustersNamedBy(service).flatMap((c) => (Object.hasOwn(fleet.clusters, c) ? [[c, fleet.clusters[c]!]] : [])));
       return { ...common, clusters, services: { [part.name]: service } };
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { AddonVersionRecord, DeployedAddons } from "../spec/addon-versions.js";
 import { validateFleet } from "../spec/validate.js";
-import { FleetSpecError } from "../spec/problems.js";
+import { errorsOf, FleetSpecError } from "../spec/problems.js";
 import type { FleetSpec } from "../spec/schema.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
@@ -98,7 +98,24 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
     return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
   } catch (error) {
     // The program validates too; its problems are the spec's, so report them the same way.
-    if (error instanceof FleetSpecError) return { review: buildReview({ ...common, changes: [] }) };
+    // A component may refuse what the fleet-wide check let through: that refusal blocks the change.
+    if (error instanceof FleetSpecError) return { review: refusedByProgram(buildReview({ ...common, changes: [] }), error) };
     throw error;
   }
+}
+
+/** The review of a config the fleet program refused: not allowed, with the program's problems as blocking. */
+function refusedByProgram(review: Review, error: FleetSpecError): Review {
+  const errors = errorsOf(error.problems);
+  const verdict = review.verdict;
+  return {
+    ...review,
+    verdict: {
+      allowed: false,
+      refusedRules: [...new Set([...(verdict?.refusedRules ?? []), ...errors.map((p) => p.rule)])],
+      blocking: [...(verdict?.blocking ?? []), ...errors],
+      warnings: verdict?.warnings ?? [],
+      basis: verdict?.basis ?? "the fleet program",
+    },
+  };
 }

@@ -59,3 +59,14 @@ export function newestServingVersion(fleet: FleetSpec): string | undefined {
   const candidates = Object.entries(fleet.clusters).filter(([name]) => serving.size === 0 || serving.has(name));
   return candidates.map(([, c]) => c.version).sort((a, b) => Number(b.split(".")[1]) - Number(a.split(".")[1]))[0];
 }
+
+/**
+ * Every cluster a service names: those its weights list and, for Route53, those it has an alias
+ * target for (a target may be written before the cluster gets weight). The service's rules check
+ * each against the fleet's clusters, so whatever judges the service alone needs all of them.
+ */
+export function clustersNamedBy(service: ServiceSpec): string[] {
+  const named = new Set(Object.keys(service.weights));
+  if (service.routing === "route53") for (const cluster of Object.keys(service.route53.targets)) named.add(cluster);
+  return [...named].sort();
+}

@@ -125,3 +125,32 @@ describe("a base config that has since left EKS support", () => {
     expect(changed(review.changes)).toContain("update aws:eks/cluster:Cluster shop-blue");
   });
 });
+
+describe("what the fleet program refuses", () => {
+  it("a Route53 target written for a cluster before it gets weight previews as a create, not a refusal", async () => {
+    // The target names a cluster of the fleet that the weights do not list yet.
+    const base = migrationFleet();
+    const head = edit(base, (f) => {
+      f.clusters.teal = structuredClone(f.clusters.green);
+      f.services.api.route53.targets.teal = { dnsName: "teal-api-789.us-east-1.elb.amazonaws.com", zoneId: "Z35SXDOTRQ7X7K" };
+    });
+    const { review, head: captured } = await preview(base, head);
+    expect(review.verdict?.blocking).toEqual([]);
+    expect(review.verdict?.allowed).toBe(true);
+    expect(captured?.resources.length).toBeGreaterThan(0);
+    expect(changed(review.changes)).toContain("create aws:eks/cluster:Cluster shop-teal");
+  });
+
+  it("a refusal by a component blocks the review with the component's problem, instead of an empty allowed one", async () => {
+    const { FleetSpecError } = await import("../../src/spec/problems.js");
+    const refusal = { severity: "error" as const, rule: "component-rule", path: "baton:fleet.services.web", message: "refused by the component", fix: "do something else" };
+    const { review, head } = await offlinePreview({
+      base: migrationFleet(), head: migrationFleet(), subject: "test", today: TODAY,
+      capture: () => Promise.reject(new FleetSpecError([refusal])),
+    });
+    expect(head).toBeUndefined();
+    expect(review.verdict?.allowed).toBe(false);
+    expect(review.verdict?.refusedRules).toContain("component-rule");
+    expect(review.verdict?.blocking.map((p) => p.message)).toContain("refused by the component");
+  });
+});
