@@ -81,7 +81,7 @@ describe("a fleet's first pulumi up", () => {
     });
   });
 
-  it("creates a service's namespace once per cluster, shared by the services in it, and keeps it on delete", () => {
+  it("creates a service's namespace once per cluster, one for all the services in it, and keeps it on delete", () => {
     // web (ALB) binds in both clusters; api (Route53) puts nothing in a cluster.
     expect(named(capture, TYPES.namespace)).toEqual(["shop-blue-ns-shop", "shop-green-ns-shop"]);
     expect((find(capture, TYPES.namespace, "shop-blue-ns-shop").inputs["metadata"] as Json)["name"]).toBe("shop");
