@@ -1,6 +1,6 @@
 /**
  * Parsing large inputs: a stack file whose node group has a 100,000-key `labels:` map, and a
- * ConfigMap of 100,000 keys for `baton check`. baton's YAML reader (src/spec/yaml.ts) finds
+ * ConfigMap of 100,000 keys for `baton check`. baton's YAML reader (src/fleet/yaml.ts) finds
  * duplicate keys with a set per map; the `yaml` library's own check compares every key with every
  * other one, measured here at smaller sizes for comparison. Run: npx tsx bench/yaml-input.ts
  */
@@ -8,8 +8,8 @@ import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseDocument, stringify } from "yaml";
 import { parseManifests } from "../src/checks/manifest.js";
-import { parseStackConfig } from "../src/spec/stack-config.js";
-import { validateFleet } from "../src/spec/validate.js";
+import { parseStackConfig } from "../src/fleet/stack-config.js";
+import { validateFleet } from "../src/fleet/validate.js";
 import { readServiceWeights, writeServiceWeights } from "../src/traffic/stack-file.js";
 import { edit, migrationFleet, TODAY } from "../test/support/fleets.js";
 

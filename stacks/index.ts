@@ -4,8 +4,8 @@
  * and no stack trace.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ADDON_VERSIONS_OUTPUT } from "../src/spec/addon-versions.js";
-import { FleetSpecError } from "../src/spec/problems.js";
+import { ADDON_VERSIONS_OUTPUT } from "../src/fleet/addon-versions.js";
+import { FleetSpecError } from "../src/fleet/problems.js";
 import { useCachedVersionTable } from "../src/cli/version-cache.js";
 import { deployedFleetFromEnv, runFleetProgram } from "./program.js";
 

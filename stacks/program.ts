@@ -6,12 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
 import type { FleetPart } from "../src/components/fleet-parts.js";
-import type { FleetInput } from "../src/spec/schema.js";
-import { InputFileError, readInputFile } from "../src/spec/input-file.js";
-import { formatProblem, FleetSpecError, warningsOf } from "../src/spec/problems.js";
-import { parseStackConfig } from "../src/spec/stack-config.js";
-import { validateFleet } from "../src/spec/validate.js";
-import { isoDate } from "../src/spec/versions.js";
+import type { FleetInput } from "../src/fleet/schema.js";
+import { InputFileError, readInputFile } from "../src/fleet/input-file.js";
+import { formatProblem, FleetSpecError, warningsOf } from "../src/fleet/problems.js";
+import { parseStackConfig } from "../src/fleet/stack-config.js";
+import { validateFleet } from "../src/fleet/validate.js";
+import { isoDate } from "../src/fleet/versions.js";
 
 export interface FleetProgramOptions {
   /** The date version support is judged on (ISO, UTC). @default today */

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import type { FleetInput } from "../../src/spec/schema.js";
+import type { FleetInput } from "../../src/fleet/schema.js";
 import { edit, generateFleet } from "../../test/support/fleets.js";
 
 /** The generated fleet of the issue: 3 node groups per cluster, 5 services mixing ALB and Route53. */

@@ -77,7 +77,7 @@ function missedTargets(results: Results, judged: Judged): string[] {
     out.push(
       `**\`baton --help\` misses ${TARGETS.helpMs} ms.** ${node ? `Node alone takes ${ms(node.ms)} to start on this machine, so baton's share is ${ms(judged.helpMs - node.ms)}. ` : ""}` +
       (eager.length > 0
-        ? `Most of it is loading ${eager.map((p) => `\`${p}\``).join(" and ")} for a command that prints text: \`src/cli/main.ts\` imports every command module, and \`src/cli/validate.ts\` (through \`src/cli/load-fleet.ts\` → \`src/spec/validate.ts\` → \`src/spec/schema.ts\`) and \`src/cli/plan.ts\` import the spec layer at the top, which loads zod and yaml (about 55 ms and 25 ms when this was written, timed with a \`Module._load\` hook). The fix belongs to the CLI layer and is the one \`baton check\` already uses: import the spec layer inside each command's action.`
+        ? `Most of it is loading ${eager.map((p) => `\`${p}\``).join(" and ")} for a command that prints text: \`src/cli/main.ts\` imports every command module, and \`src/cli/validate.ts\` (through \`src/cli/load-fleet.ts\` → \`src/fleet/validate.ts\` → \`src/fleet/schema.ts\`) and \`src/cli/plan.ts\` import the fleet model layer at the top, which loads zod and yaml (about 55 ms and 25 ms when this was written, timed with a \`Module._load\` hook). The fix belongs to the CLI layer and is the one \`baton check\` already uses: import the fleet model layer inside each command's action.`
         : "It loads no schema or YAML library; the remaining time is Node's start-up and commander."),
       "",
     );
@@ -108,7 +108,7 @@ function missedTargets(results: Results, judged: Judged): string[] {
     out.push(
       `**Baton's overhead is ${ratio(judged.cpuOverhead)}, above ${ratio(TARGETS.overheadRatio)}.** ` +
       (overhead ? `Baton registers ${int(overhead.components)} component resources the baseline does not (one for every ${(overhead.customResources / overhead.components).toFixed(1)} provider resources: a cluster, each node group, each TargetGroupBinding and route), and each is a registration the SDK handles as it does a provider resource's: a URN, a serialised request to the mock monitor, a promise per output. ` : "") +
-      "A CPU profile (`node --cpu-prof`, 100 clusters, both programs) puts baton's own code (`src/components`, `src/spec` and zod's validation) at about 2% of the process's CPU time; the rest of the difference is spent inside `@pulumi/pulumi`, protobuf serialisation and the garbage collector, handling those component registrations and the Outputs that carry one resource's outputs into the next. Cutting it means registering fewer components, a trade against the resource tree and the aliases they give a preview reader; that is the components layer's call, not a fix inside the benchmark.",
+      "A CPU profile (`node --cpu-prof`, 100 clusters, both programs) puts baton's own code (`src/components`, `src/fleet` and zod's validation) at about 2% of the process's CPU time; the rest of the difference is spent inside `@pulumi/pulumi`, protobuf serialisation and the garbage collector, handling those component registrations and the Outputs that carry one resource's outputs into the next. Cutting it means registering fewer components, a trade against the resource tree and the aliases they give a preview reader; that is the components layer's call, not a fix inside the benchmark.",
       "",
     );
   }

@@ -1,4 +1,4 @@
-import { minorOf } from "../spec/versions.js";
+import { minorOf } from "../fleet/versions.js";
 
 /**
  * One API version of one kind that Kubernetes stopped serving (or will), in baton's words.

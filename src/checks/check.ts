@@ -1,4 +1,4 @@
-import { unpublishedVersion, VERSION_PATTERN } from "../spec/versions.js";
+import { unpublishedVersion, VERSION_PATTERN } from "../fleet/versions.js";
 import type { Finding } from "./finding.js";
 import type { InputText } from "./inputs.js";
 import { parseManifests, type InputError, type ManifestObject } from "./manifest.js";

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../spec/input-file.js";
+import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../fleet/input-file.js";
 import type { InputError } from "./manifest.js";
 
 /** A named text to check: a file's contents, or standard input as `-`. */

@@ -1,5 +1,5 @@
 import { isMap, isSeq, type Node } from "yaml";
-import { parseYamlStream, yamlToJs, YamlLimitError } from "../spec/yaml.js";
+import { parseYamlStream, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
 
 /** One Kubernetes object read from a manifest, with where it came from. */
 export interface ManifestObject {
@@ -52,7 +52,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
   const errors: InputError[] = [];
   let stream;
   try {
-    // Linear in the text's size, duplicate keys and alias counts checked (see spec/yaml.ts).
+    // Linear in the text's size, duplicate keys and alias counts checked (see fleet/yaml.ts).
     stream = parseYamlStream(text);
   } catch (error) {
     if (error instanceof YamlLimitError) return { objects, errors: [{ file, message: error.message }] };

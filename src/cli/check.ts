@@ -1,9 +1,9 @@
 import { Option, type Command } from "commander";
-import { errorsOf, formatProblem } from "../spec/problems.js";
+import { errorsOf, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import type { BoundService } from "../checks/rules/service-target-port.js";
-import type { FleetSpec } from "../spec/schema.js";
+import type { FleetSpec } from "../fleet/schema.js";
 
 interface CheckFlags {
   readonly target?: string;
@@ -80,7 +80,7 @@ function boundServices(fleet: FleetSpec): BoundService[] {
 }
 
 async function targetFromFleet(file: string, fleet: FleetSpec): Promise<string> {
-  const { newestServingVersion } = await import("../spec/traffic.js");
+  const { newestServingVersion } = await import("../fleet/traffic.js");
   const target = newestServingVersion(fleet);
   if (target === undefined) throw new UsageError(`--fleet ${file}: the fleet has no clusters, so it gives no target version; pass --target`);
   return target;

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, readInputStream, type InputLimits } from "../spec/input-file.js";
+import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, readInputStream, type InputLimits } from "../fleet/input-file.js";
 
 /** Where a command writes. Commands take this instead of touching process.* so tests can run them in-process. */
 export interface Io {

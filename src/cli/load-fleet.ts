@@ -2,14 +2,14 @@
  * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
  * command runs, never at start-up, so `baton --help` stays fast.
  */
-import type { FleetSpec } from "../spec/schema.js";
-import type { StackConfig } from "../spec/stack-config.js";
-import type { Validation } from "../spec/validate.js";
+import type { FleetSpec } from "../fleet/schema.js";
+import type { StackConfig } from "../fleet/stack-config.js";
+import type { Validation } from "../fleet/validate.js";
 import { readTextFile, UsageError } from "./io.js";
 
 /** The stack config's text parsed (YAML problems in `problems`). Unreadable files throw UsageError. */
 export async function readStackConfig(path: string): Promise<StackConfig> {
-  const { parseStackConfig } = await import("../spec/stack-config.js");
+  const { parseStackConfig } = await import("../fleet/stack-config.js");
   return parseStackConfig(readTextFile(path), path);
 }
 
@@ -25,7 +25,7 @@ export async function readFleetInput(path: string): Promise<unknown> {
 export async function loadFleetFile(path: string, today?: string): Promise<Validation> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) return { ok: false, problems: config.problems };
-  const { validateFleet } = await import("../spec/validate.js");
+  const { validateFleet } = await import("../fleet/validate.js");
   return validateFleet(config.fleet, today === undefined ? {} : { today });
 }
 
@@ -34,7 +34,7 @@ export async function loadValidFleet(path: string): Promise<{ fleet: FleetSpec; 
   const config = await readStackConfig(path);
   const validation = await loadFleetFile(path);
   if (!validation.ok) {
-    const { formatProblem } = await import("../spec/problems.js");
+    const { formatProblem } = await import("../fleet/problems.js");
     throw new UsageError(`${path} is not a valid stack config:\n\n${validation.problems.map(formatProblem).join("\n\n")}`);
   }
   return { fleet: validation.fleet, ...(config.region !== undefined ? { region: config.region } : {}) };

@@ -4,7 +4,7 @@
  * inside the command's action so `baton --help` and `baton check` start fast.
  */
 import { Command, CommanderError } from "commander";
-import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize } from "../spec/input-file.js";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize } from "../fleet/input-file.js";
 import { EXIT, processIo, setInputLimits, UsageError, type Io } from "./io.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";

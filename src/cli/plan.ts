@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatPlan } from "../spec/format-plan.js";
+import { formatPlan } from "../fleet/format-plan.js";
 import { colors, EXIT, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
@@ -15,7 +15,7 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
     .addOption(todayOption())
     .action(async (beforePath: string, afterPath: string, options: { json?: boolean; today?: string }) => {
       const [before, after] = [await readFleetInput(beforePath), await readFleetInput(afterPath)];
-      const { plan } = await import("../spec/plan.js");
+      const { plan } = await import("../fleet/plan.js");
       const planned = plan(before, after, todayOf(options));
       if (options.json) io.out(JSON.stringify(planned, null, 2));
       else io.out(formatPlan(planned, colors(io)));

@@ -3,8 +3,8 @@
  * gate's last state, and the bake counting down between observations. Built from the events the
  * rollout already emits; drawn by ./progress.ts on a terminal only.
  */
-import type { Paint } from "../spec/format-plan.js";
-import { formatWeights } from "../spec/traffic.js";
+import type { Paint } from "../fleet/format-plan.js";
+import { formatWeights } from "../fleet/traffic.js";
 import type { GateVerdict } from "../traffic/gates.js";
 import type { RolloutEvent } from "../traffic/rollout.js";
 import { clockText } from "./progress.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatProblem } from "../spec/problems.js";
+import { formatProblem } from "../fleet/problems.js";
 import { formatEvent, formatResult, formatSchedule } from "../traffic/format-rollout.js";
 import type { StackLocation } from "../traffic/pulumi-stack.js";
 import { DEFAULT_TIMING, HALT_POLICIES, type Clock, type HaltPolicy, type RolloutTiming } from "../traffic/rollout.js";
@@ -96,7 +96,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
       if (options.dryRun || schedule.steps.length === 0) return;
 
-      const { validateFleet } = await import("../spec/validate.js");
+      const { validateFleet } = await import("../fleet/validate.js");
       // The file holds the weights last applied: its own standing problems are the current state's.
       const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { formatPlan } from "../spec/format-plan.js";
-import { FleetSpecError } from "../spec/problems.js";
-import { formatWeights } from "../spec/traffic.js";
+import { formatPlan } from "../fleet/format-plan.js";
+import { FleetSpecError } from "../fleet/problems.js";
+import { formatWeights } from "../fleet/traffic.js";
 import type { ShiftProposal } from "../traffic/shift.js";
 import { parseAssignment, sameWeights, type WeightAssignment } from "../traffic/weights.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";

@@ -4,7 +4,7 @@
  * support ends. Refused (exit 2) unless it is a real calendar date.
  */
 import { InvalidArgumentError, Option } from "commander";
-import { isIsoDate } from "../spec/versions.js";
+import { isIsoDate } from "../fleet/versions.js";
 
 export function parseToday(value: string): string {
   if (!isIsoDate(value)) throw new InvalidArgumentError(`"${value}" is not a date: write it as YYYY-MM-DD, e.g. 2027-01-31`);

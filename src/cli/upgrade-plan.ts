@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { FleetSpecError, formatProblem } from "../spec/problems.js";
+import { FleetSpecError, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import { clockText, startProgress } from "./progress.js";
 import type { SetExit } from "./main.js";
@@ -84,7 +84,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         if (error instanceof FleetSpecError) throw new UsageError(`${file}: ${error.problems.map(formatProblem).join("\n")}`);
         throw error;
       }
-      const { validateFleet } = await import("../spec/validate.js");
+      const { validateFleet } = await import("../fleet/validate.js");
       const validation = validateFleet(doc.fleet(), { today });
       if (!validation.fleet) {
         io.err(validation.problems.map(formatProblem).join("\n\n"));

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { errorsOf, formatProblem, warningsOf } from "../spec/problems.js";
+import { errorsOf, formatProblem, warningsOf } from "../fleet/problems.js";
 import { colors, EXIT, type Io } from "./io.js";
 import { loadFleetFile } from "./load-fleet.js";
 import type { SetExit } from "./main.js";

@@ -5,10 +5,10 @@
  * what baton wrote is reported and ignored, never half-used.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { InputFileError, readInputFile } from "../spec/input-file.js";
+import { InputFileError, readInputFile } from "../fleet/input-file.js";
 import { homedir } from "node:os";
 import path from "node:path";
-import { useVersionTable, VERSION_PATTERN, isIsoDate, type EksVersionSupport, type VersionTable } from "../spec/versions.js";
+import { useVersionTable, VERSION_PATTERN, isIsoDate, type EksVersionSupport, type VersionTable } from "../fleet/versions.js";
 import { writeFileAtomic } from "../traffic/write-atomic.js";
 
 /** Format version of the cache file, bumped if its shape ever changes. */
@@ -52,7 +52,7 @@ export function readVersionCache(file: string): VersionCache | undefined {
   let text: string;
   try {
     if (!existsSync(file)) return undefined;
-    // Bounded, regular files only (spec/input-file.ts).
+    // Bounded, regular files only (fleet/input-file.ts).
     text = readInputFile(file, { maxBytes: MAX_CACHE_BYTES });
   } catch (error) {
     throw new VersionCacheError(error instanceof InputFileError ? error.message : `cannot read ${file}: ${(error as Error).message}`);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import type { EksVersionSupport, VersionOnDate, VersionTable } from "../spec/versions.js";
-import { isoDate, useVersionTable, versionsOn, versionTable, EKS_VERSIONS } from "../spec/versions.js";
+import type { EksVersionSupport, VersionOnDate, VersionTable } from "../fleet/versions.js";
+import { isoDate, useVersionTable, versionsOn, versionTable, EKS_VERSIONS } from "../fleet/versions.js";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";

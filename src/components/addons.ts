@@ -1,13 +1,13 @@
 /**
  * The EKS add-ons every baton cluster runs, and the versions they run: a pinned version; else the
  * version the last deployment ran while the cluster stays on its Kubernetes version; else the
- * version EKS names as default for the cluster's Kubernetes version (`src/spec/addon-versions.ts`).
+ * version EKS names as default for the cluster's Kubernetes version (`src/fleet/addon-versions.ts`).
  * A version bump moves every unpinned add-on with it; nothing else does.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { chooseAddonVersion, readAddonVersionRecord } from "../spec/addon-versions.js";
-import type { ClusterSpec } from "../spec/schema.js";
+import { chooseAddonVersion, readAddonVersionRecord } from "../fleet/addon-versions.js";
+import type { ClusterSpec } from "../fleet/schema.js";
 
 export type AddonKey = keyof ClusterSpec["addons"];
 

@@ -4,14 +4,14 @@
  * `pulumi up`: which cluster gets what share of each service, and what each cluster runs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AddonVersionRecord } from "../spec/addon-versions.js";
-import { eksClusterName } from "../spec/names.js";
-import { configPath, FleetSpecError } from "../spec/problems.js";
-import { checkAdminsAgainstDeployer } from "../spec/rules/access.js";
-import type { FleetInput, FleetSpec } from "../spec/schema.js";
-import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../spec/traffic.js";
-import { validateFleet } from "../spec/validate.js";
-import { isoDate } from "../spec/versions.js";
+import type { AddonVersionRecord } from "../fleet/addon-versions.js";
+import { eksClusterName } from "../fleet/names.js";
+import { configPath, FleetSpecError } from "../fleet/problems.js";
+import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
+import type { FleetInput, FleetSpec } from "../fleet/schema.js";
+import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../fleet/traffic.js";
+import { validateFleet } from "../fleet/validate.js";
+import { isoDate } from "../fleet/versions.js";
 import { AddonVersions } from "./addons.js";
 import { EksCluster } from "./eks-cluster.js";
 import type { FleetPart } from "./fleet-parts.js";

@@ -4,8 +4,8 @@
  * route). A part is built from its projection — the sub-fleet holding exactly the config its
  * resources may read — so a hash of the projection is a complete key for what the part registers.
  */
-import type { FleetSpec } from "../spec/schema.js";
-import { clustersNamedBy } from "../spec/traffic.js";
+import type { FleetSpec } from "../fleet/schema.js";
+import { clustersNamedBy } from "../fleet/traffic.js";
 
 export type FleetPart =
   | { readonly kind: "fleet" }

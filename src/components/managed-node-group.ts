@@ -6,15 +6,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../spec/names.js";
-import { effectiveNodeGroupVersion, effectiveUpdateConfig } from "../spec/nodegroups.js";
-import { configPath, FleetSpecError } from "../spec/problems.js";
-import { tooLong } from "../spec/rules/names.js";
-import { checkNodeGroup } from "../spec/rules/nodegroup.js";
-import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../spec/schema.js";
-import { judgeAgainstDeployed } from "../spec/deployed.js";
-import { parsePart } from "../spec/validate.js";
-import { isoDate } from "../spec/versions.js";
+import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../fleet/names.js";
+import { effectiveNodeGroupVersion, effectiveUpdateConfig } from "../fleet/nodegroups.js";
+import { configPath, FleetSpecError } from "../fleet/problems.js";
+import { tooLong } from "../fleet/rules/names.js";
+import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
+import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../fleet/schema.js";
+import { judgeAgainstDeployed } from "../fleet/deployed.js";
+import { parsePart } from "../fleet/validate.js";
+import { isoDate } from "../fleet/versions.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 

@@ -1,11 +1,11 @@
 import type { z } from "zod";
-import { configPath, FleetSpecError, type Problem } from "../spec/problems.js";
-import { tooLong } from "../spec/rules/names.js";
-import { checkService } from "../spec/rules/service.js";
-import { derivedServiceNames } from "../spec/names.js";
-import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../spec/schema.js";
-import { checkApiReachable } from "../spec/rules/api-access.js";
-import { parsePart } from "../spec/validate.js";
+import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
+import { tooLong } from "../fleet/rules/names.js";
+import { checkService } from "../fleet/rules/service.js";
+import { derivedServiceNames } from "../fleet/names.js";
+import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import { checkApiReachable } from "../fleet/rules/api-access.js";
+import { parsePart } from "../fleet/validate.js";
 import { throwIfInvalid } from "./validation.js";
 
 /** What a route needs to know about the clusters it weights: their validated specs. */

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../spec/replacements.js";
+import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../fleet/replacements.js";
 
 export const TARGET_GROUP_BINDING_API_VERSION = "elbv2.k8s.aws/v1beta1";
 export const TARGET_GROUP_BINDING_KIND = "TargetGroupBinding";

@@ -1,4 +1,4 @@
-import { errorsOf, FleetSpecError, type Problem } from "../spec/problems.js";
+import { errorsOf, FleetSpecError, type Problem } from "../fleet/problems.js";
 
 /**
  * Components apply the spec's rules on construction: an invalid part stops the program with the

@@ -6,9 +6,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { setIdentifier } from "../spec/names.js";
-import { DnsService, type ClusterSpec, type DnsServiceSpec } from "../spec/schema.js";
-import { weightOf } from "../spec/traffic.js";
+import { setIdentifier } from "../fleet/names.js";
+import { DnsService, type ClusterSpec, type DnsServiceSpec } from "../fleet/schema.js";
+import { weightOf } from "../fleet/traffic.js";
 import { listedClusters, validateService } from "./service-validation.js";
 
 /** A Route53 service as the fleet spec writes it (`routing: route53`), before defaults. */

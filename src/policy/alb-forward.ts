@@ -4,8 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import type { Problem } from "../spec/problems.js";
-import { checkAlbTargetGroupLimit, checkWeightRange, checkWeightsNotAllZero } from "../spec/rules/service.js";
+import type { Problem } from "../fleet/problems.js";
+import { checkAlbTargetGroupLimit, checkWeightRange, checkWeightsNotAllZero } from "../fleet/rules/service.js";
 import { reportProblems, resourceLabel } from "./violations.js";
 
 /** The part of a listener or listener-rule action this policy reads. */

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { isoDate } from "../spec/versions.js";
+import { isoDate } from "../fleet/versions.js";
 
 /** Config of the version policies: the date support is judged on (reproducible CI runs, tests). */
 export interface VersionPolicyConfig {

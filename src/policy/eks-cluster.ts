@@ -6,9 +6,9 @@
 import * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import type { Problem } from "../spec/problems.js";
-import { checkControlPlaneLogging, checkPublicAccessCidrs, REQUIRED_LOG_TYPES } from "../spec/rules/cluster.js";
-import { checkEksVersion } from "../spec/versions.js";
+import type { Problem } from "../fleet/problems.js";
+import { checkControlPlaneLogging, checkPublicAccessCidrs, REQUIRED_LOG_TYPES } from "../fleet/rules/cluster.js";
+import { checkEksVersion } from "../fleet/versions.js";
 import { policyToday, VERSION_POLICY_CONFIG_SCHEMA, type VersionPolicyConfig } from "./config.js";
 import { asPropertyProblem, reportProblems, resourceLabel } from "./violations.js";
 

@@ -1,7 +1,7 @@
 /** Policy on `aws.ec2.LaunchTemplate`: instances must require IMDSv2 session tokens. */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import type { Problem } from "../spec/problems.js";
+import type { Problem } from "../fleet/problems.js";
 import { reportProblems, resourceLabel } from "./violations.js";
 
 /** The launch template's metadata options as a policy reads them (inputs or outputs). */

@@ -6,10 +6,10 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
-import type { Problem } from "../spec/problems.js";
-import { checkUpdateConfig, checkVersionSkew, MAX_NODE_SKEW } from "../spec/rules/nodegroup.js";
-import { DEFAULT_UPDATE_CONFIG, UpdateConfig } from "../spec/schema.js";
-import { VERSION_PATTERN } from "../spec/versions.js";
+import type { Problem } from "../fleet/problems.js";
+import { checkUpdateConfig, checkVersionSkew, MAX_NODE_SKEW } from "../fleet/rules/nodegroup.js";
+import { DEFAULT_UPDATE_CONFIG, UpdateConfig } from "../fleet/schema.js";
+import { VERSION_PATTERN } from "../fleet/versions.js";
 import { policyToday, VERSION_POLICY_CONFIG_SCHEMA, type VersionPolicyConfig } from "./config.js";
 import { launchTemplateImdsProblems } from "./launch-template.js";
 import { findReferenced } from "./references.js";

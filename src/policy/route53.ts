@@ -4,8 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import type { Problem } from "../spec/problems.js";
-import { checkWeightRange, checkWeightsNotAllZero } from "../spec/rules/service.js";
+import type { Problem } from "../fleet/problems.js";
+import { checkWeightRange, checkWeightsNotAllZero } from "../fleet/rules/service.js";
 import { reportProblems, resourceLabel } from "./violations.js";
 
 const RECORD_TYPE = "aws:route53/record:Record";

@@ -4,8 +4,8 @@
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { z } from "zod";
-import type { Problem } from "../spec/problems.js";
-import { isOpenCidr } from "../spec/rules/cluster.js";
+import type { Problem } from "../fleet/problems.js";
+import { isOpenCidr } from "../fleet/rules/cluster.js";
 import { reportProblems, resourceLabel } from "./violations.js";
 
 /** The Pulumi type of a TargetGroupBinding created with `@pulumi/kubernetes`' CustomResource. */

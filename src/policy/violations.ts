@@ -4,7 +4,7 @@
  * the rule and the fix.
  */
 import type { ReportViolation } from "@pulumi/policy";
-import { showValue, type Problem } from "../spec/problems.js";
+import { showValue, type Problem } from "../fleet/problems.js";
 
 /** A resource as violation messages name it: `aws:eks/cluster:Cluster "prod"`. */
 export function resourceLabel(type: string, name: string): string {

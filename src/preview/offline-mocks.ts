@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { REPLACEMENT_TABLE } from "../spec/replacements.js";
+import { REPLACEMENT_TABLE } from "../fleet/replacements.js";
 
 /** A resource as the program registered it, with the state the mocks answered. */
 export interface MockedResource {

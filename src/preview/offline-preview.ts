@@ -2,10 +2,10 @@
  * The offline preview: run the fleet program on the head config (and on the base config when one
  * is given) under the mock runtime, diff the graphs, and build the review with the spec's plan.
  */
-import type { AddonVersionRecord, DeployedAddons } from "../spec/addon-versions.js";
-import { validateFleet } from "../spec/validate.js";
-import { errorsOf, FleetSpecError } from "../spec/problems.js";
-import type { FleetSpec } from "../spec/schema.js";
+import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions.js";
+import { validateFleet } from "../fleet/validate.js";
+import { errorsOf, FleetSpecError } from "../fleet/problems.js";
+import type { FleetSpec } from "../fleet/schema.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";

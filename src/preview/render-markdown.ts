@@ -5,8 +5,8 @@
  * picture of the same weights. It stays under GitHub's comment limit by trimming: the collapsed
  * details first, then the pictures, then long lists, never the summary.
  */
-import { formatEdit } from "../spec/format-plan.js";
-import { formatProblem } from "../spec/problems.js";
+import { formatEdit } from "../fleet/format-plan.js";
+import { formatProblem } from "../fleet/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import { fenced, weightsFlowchart } from "./mermaid.js";
 import type { Review, ServiceTraffic } from "./review.js";

@@ -1,5 +1,5 @@
 /** The review for a terminal: the comment's sections, coloured, readable at 100 columns. */
-import { formatEdit, type Paint } from "../spec/format-plan.js";
+import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
 import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";

@@ -1,15 +1,15 @@
 /**
  * The review: everything the comment, text and JSON outputs show, built once from a change list
  * (an offline capture diff or a real preview) and, when known, the fleet specs before and after.
- * The verdict, rollbacks and roll sizes come from the spec layer; nothing here re-decides a rule.
+ * The verdict, rollbacks and roll sizes come from the fleet model layer; nothing here re-decides a rule.
  */
-import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../spec/nodegroups.js";
-import { plan, type Change, type ConfigEdit, type Plan } from "../spec/plan.js";
-import { planRollbackSteps, type Escape, type TakesEffect } from "../spec/rollback.js";
-import { errorsOf, type Problem } from "../spec/problems.js";
-import type { FleetSpec, ServiceSpec } from "../spec/schema.js";
-import { shares, weightChangeSpeed } from "../spec/traffic.js";
-import { validateFleet, type ValidateOptions } from "../spec/validate.js";
+import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
+import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js";
+import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
+import { errorsOf, type Problem } from "../fleet/problems.js";
+import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import { shares, weightChangeSpeed } from "../fleet/traffic.js";
+import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import type { ResourceChange } from "./model.js";
 import { trafficFromChanges } from "./traffic-from-changes.js";
 

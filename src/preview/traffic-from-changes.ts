@@ -2,7 +2,7 @@
  * Traffic read off the resources themselves, for a preview that comes without fleet configs: the
  * weights of each ALB listener rule's forward action and of each group of weighted Route53 records.
  */
-import { weightChangeSpeedOf } from "../spec/traffic.js";
+import { weightChangeSpeedOf } from "../fleet/traffic.js";
 import type { ResourceChange } from "./model.js";
 import type { ServiceTraffic, TrafficRow } from "./review.js";
 

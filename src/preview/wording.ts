@@ -1,7 +1,7 @@
 /** Words and numbers every preview output shares, so the comment, text and JSON never disagree. */
-import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../spec/nodegroups.js";
+import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../fleet/nodegroups.js";
 import type { ChangeOp } from "./model.js";
-import type { Escape } from "../spec/rollback.js";
+import type { Escape } from "../fleet/rollback.js";
 import type { NodeGroupRoll, Review, TrafficRow } from "./review.js";
 
 /** What an offline preview cannot know: said plainly in every output. */

@@ -14,7 +14,7 @@
 import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { lock } from "proper-lockfile";
-import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../spec/input-file.js";
+import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../fleet/input-file.js";
 import { syncFolder, temporaryNameFor, unlinkQuietly } from "./write-atomic.js";
 
 /** An edit baton refused to make; the file is unchanged. The message says why and what to do. */

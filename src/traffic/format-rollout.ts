@@ -1,6 +1,6 @@
 /** How `baton rollout` talks: the schedule (--dry-run), progress lines, and the final report. */
-import type { Paint } from "../spec/format-plan.js";
-import { formatWeights } from "../spec/traffic.js";
+import type { Paint } from "../fleet/format-plan.js";
+import { formatWeights } from "../fleet/traffic.js";
 import type { GateCheck } from "./gates.js";
 import type { HaltPolicy, RolloutEvent, RolloutResult, RolloutTiming } from "./rollout.js";
 import type { Schedule } from "./schedule.js";

@@ -1,6 +1,6 @@
 /** `baton status` as text: clusters, node groups, then services with live against config weights. */
-import type { Paint } from "../spec/format-plan.js";
-import { formatWeights } from "../spec/traffic.js";
+import type { Paint } from "../fleet/format-plan.js";
+import { formatWeights } from "../fleet/traffic.js";
 import type { FleetStatus, Read } from "./status.js";
 
 const updates = (list: readonly { type: string; id: string }[]) => (list.length === 0 ? "" : `, update in progress: ${list.map((u) => `${u.type} (${u.id})`).join(", ")}`);

@@ -4,9 +4,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { readInputFile } from "../spec/input-file.js";
-import type { FleetSpec } from "../spec/schema.js";
-import { parseYaml, yamlToJs } from "../spec/yaml.js";
+import { readInputFile } from "../fleet/input-file.js";
+import type { FleetSpec } from "../fleet/schema.js";
+import { parseYaml, yamlToJs } from "../fleet/yaml.js";
 import type { StackApplier } from "./rollout.js";
 import { otherChangesIn, serviceState } from "./stack-state.js";
 

@@ -4,7 +4,7 @@
  * gate halts and restores the last weights that passed; missing data pauses. Every side effect
  * goes through the ports below, so tests drive it with fakes and scripted observations.
  */
-import { formatWeights, type Weights } from "../spec/traffic.js";
+import { formatWeights, type Weights } from "../fleet/traffic.js";
 import { evaluateGates, type GateCheck, type GateObservation, type GateVerdict } from "./gates.js";
 import type { RolloutStep, Schedule } from "./schedule.js";
 import { sameWeights } from "./weights.js";

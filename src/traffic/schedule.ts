@@ -2,11 +2,11 @@
  * A rollout's schedule: the weights of every step, worked out and checked by the spec before
  * anything is touched, and where a rerun resumes.
  */
-import { formatPlan, type Paint } from "../spec/format-plan.js";
-import { plan, type Plan } from "../spec/plan.js";
-import { gatesOf, type GatesSpec, type ServiceSpec } from "../spec/schema.js";
-import { closest } from "../spec/suggest.js";
-import { validateFleet, type ValidateOptions } from "../spec/validate.js";
+import { formatPlan, type Paint } from "../fleet/format-plan.js";
+import { plan, type Plan } from "../fleet/plan.js";
+import { gatesOf, type GatesSpec, type ServiceSpec } from "../fleet/schema.js";
+import { closest } from "../fleet/suggest.js";
+import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import { weightsForPercentages, percentOf } from "./weights.js";
 
 export interface RolloutStep {

@@ -2,10 +2,10 @@
  * `baton shift`: a weight edit on a stack file, checked by the spec before it is written.
  * The spec's `plan` decides whether the edit is allowed; this module never restates its rules.
  */
-import { plan, type Plan } from "../spec/plan.js";
-import { parseStackConfig } from "../spec/stack-config.js";
-import { closest } from "../spec/suggest.js";
-import type { ValidateOptions } from "../spec/validate.js";
+import { plan, type Plan } from "../fleet/plan.js";
+import { parseStackConfig } from "../fleet/stack-config.js";
+import { closest } from "../fleet/suggest.js";
+import type { ValidateOptions } from "../fleet/validate.js";
 import { readServiceWeights, writeServiceWeights } from "./stack-file.js";
 import { applyAssignments, type WeightAssignment } from "./weights.js";
 

@@ -5,10 +5,10 @@
  * instead of re-serialising the document (which would normalise formatting).
  */
 import { isAlias, isMap, isScalar, type Document, type YAMLMap } from "yaml";
-import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../spec/problems.js";
-import { isSharedNode, parseYaml, yamlToJs, YamlLimitError } from "../spec/yaml.js";
-import { closest } from "../spec/suggest.js";
-import type { Weights } from "../spec/traffic.js";
+import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../fleet/problems.js";
+import { isSharedNode, parseYaml, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
+import { closest } from "../fleet/suggest.js";
+import type { Weights } from "../fleet/traffic.js";
 
 export interface ServiceWeights {
   /** The raw `baton:fleet` value, for validation and planning. */

@@ -4,9 +4,9 @@
  * the JSON comes from the Pulumi CLI (pulumi-stack.ts) or from a test.
  */
 import { parsePulumiPreview } from "../preview/pulumi-preview.js";
-import { setIdentifier } from "../spec/names.js";
-import type { FleetSpec } from "../spec/schema.js";
-import type { Weights } from "../spec/traffic.js";
+import { setIdentifier } from "../fleet/names.js";
+import type { FleetSpec } from "../fleet/schema.js";
+import type { Weights } from "../fleet/traffic.js";
 
 /** The tag keys baton's components put on target groups and listener rules (components/tags.ts). */
 const TAG_FLEET = "baton:fleet";

@@ -2,9 +2,9 @@
  * `baton status`: a read-only live view of a fleet. Each read that fails is reported where it
  * belongs (throttled, missing, denied) and the rest of the view still renders.
  */
-import { eksClusterName, nodeGroupNamePrefix } from "../spec/names.js";
-import { effectiveNodeGroupVersion } from "../spec/nodegroups.js";
-import type { FleetSpec } from "../spec/schema.js";
+import { eksClusterName, nodeGroupNamePrefix } from "../fleet/names.js";
+import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
+import type { FleetSpec } from "../fleet/schema.js";
 import { targetHealth, type TargetCounts } from "./aws/alb.js";
 import type { AwsClients } from "./aws/clients.js";
 import { awsErrorKind, describeAwsError } from "./aws/errors.js";

@@ -1,7 +1,7 @@
-import { formatWeights, type Weights } from "../spec/traffic.js";
-import { DEFAULT_INPUT_LIMITS, type InputLimits } from "../spec/input-file.js";
+import { formatWeights, type Weights } from "../fleet/traffic.js";
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "../fleet/input-file.js";
 import { editFile, editTarget, FileEditError } from "./files.js";
-import { readInputFile } from "../spec/input-file.js";
+import { readInputFile } from "../fleet/input-file.js";
 import type { WeightsStore } from "./rollout.js";
 import { readServiceWeights, writeServiceWeights } from "./stack-file.js";
 import { sameWeights } from "./weights.js";

@@ -3,7 +3,7 @@
  * The rules on weights (ranges, all-zero, target-group limit) stay in the spec; this only
  * computes candidate weights, which the spec then validates.
  */
-import { WEIGHT_LIMITS, type Weights } from "../spec/traffic.js";
+import { WEIGHT_LIMITS, type Weights } from "../fleet/traffic.js";
 
 /** One `<cluster>=<weight>` or `<cluster>=<percent>%` argument. */
 export interface WeightAssignment {

@@ -1,7 +1,7 @@
 /**
  * The figures an upgrade plan's estimates rest on. Where EKS documents a behaviour (the 15-minute
  * eviction limit, the 60-second wait after a drain, the surge of a node group update, the 100-node
- * parallel cap) the spec holds it in `src/spec/nodegroups.ts`; the durations below are what EKS
+ * parallel cap) the spec holds it in `src/fleet/nodegroups.ts`; the durations below are what EKS
  * leaves open ("a few minutes"), stated as assumptions so a plan can say what its figures rest on.
  * Every field can be overridden through `UpgradePlanOptions.assumptions`.
  */

@@ -4,9 +4,9 @@
  * decommissioned. Each move is its own step, in the order the spec's transition rules demand: the
  * new cluster at weight 0, the shift schedule, and the decommission only once its weights are 0.
  */
-import { isSchedulable } from "../spec/nodegroups.js";
-import { WEIGHT_LIMITS } from "../spec/traffic.js";
-import type { FleetSpec, ServiceSpec } from "../spec/schema.js";
+import { isSchedulable } from "../fleet/nodegroups.js";
+import { WEIGHT_LIMITS } from "../fleet/traffic.js";
+import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
 import { clustersBelow, isBehind, slugVersion } from "./in-place.js";
 import type { InputNeeded, StepBuilder } from "./steps.js";
 import type { StackDocument } from "./stack-document.js";

@@ -5,11 +5,11 @@
  * Changes to different clusters, and to different node groups of one cluster, run in parallel; a
  * cluster's node groups wait for its control plane; a traffic step waits out its bake time.
  */
-import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../spec/nodegroups.js";
-import { FLEET_CONFIG_KEY } from "../spec/problems.js";
-import type { Change } from "../spec/plan.js";
-import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../spec/schema.js";
-import { ELB_ALIAS_TTL_SECONDS, shares } from "../spec/traffic.js";
+import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
+import { FLEET_CONFIG_KEY } from "../fleet/problems.js";
+import type { Change } from "../fleet/plan.js";
+import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../fleet/schema.js";
+import { ELB_ALIAS_TTL_SECONDS, shares } from "../fleet/traffic.js";
 import type { EstimateAssumptions } from "./assumptions.js";
 
 export interface RollEstimate {

@@ -4,9 +4,9 @@
  * its control plane's version in a roll step of its own before the next bump, since EKS moves a
  * control plane only when every node group runs its version.
  */
-import { effectiveNodeGroupVersion } from "../spec/nodegroups.js";
-import type { ClusterSpec } from "../spec/schema.js";
-import { compareVersions, minorOf, versionFromMinor } from "../spec/versions.js";
+import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
+import type { ClusterSpec } from "../fleet/schema.js";
+import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
 import type { StepBuilder } from "./steps.js";
 
 export const slugVersion = (version: string) => version.replace(".", "-");

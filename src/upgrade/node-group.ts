@@ -5,8 +5,8 @@
  * marked `retiring` (tainted NoSchedule), and removed in a later step, when its pods have
  * somewhere to go.
  */
-import { effectiveNodeGroupVersion } from "../spec/nodegroups.js";
-import { compareVersions, minorOf, versionFromMinor } from "../spec/versions.js";
+import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
+import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
 import { clustersBelow, slugVersion } from "./in-place.js";
 import type { StepBuilder } from "./steps.js";
 

@@ -1,6 +1,6 @@
 /** An upgrade plan as a tracking issue's body: totals, then one checkbox per step (a pull request each). */
-import { formatEdit } from "../spec/format-plan.js";
-import { formatWeights } from "../spec/traffic.js";
+import { formatEdit } from "../fleet/format-plan.js";
+import { formatWeights } from "../fleet/traffic.js";
 import { fenced, stepsGantt } from "../preview/mermaid.js";
 import { GITHUB_COMMENT_LIMIT } from "../preview/render-markdown.js";
 import { formatMinutes, METHOD_NAMES } from "./render-text.js";

@@ -1,7 +1,7 @@
 /** An upgrade plan, and a comparison of methods, for a terminal. */
-import { formatEdit, type Paint } from "../spec/format-plan.js";
-import { formatProblem } from "../spec/problems.js";
-import { formatWeights } from "../spec/traffic.js";
+import { formatEdit, type Paint } from "../fleet/format-plan.js";
+import { formatProblem } from "../fleet/problems.js";
+import { formatWeights } from "../fleet/traffic.js";
 import type { MethodPlan, UpgradeStep, UpgradeTotals } from "./upgrade-plan.js";
 
 const same = (s: string) => s;

@@ -4,8 +4,8 @@
  * written back with the user's own layout wherever the step did not touch a line.
  */
 import { isMap, isScalar, isSeq, type Document, type Node } from "yaml";
-import { FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../spec/problems.js";
-import { parseYaml } from "../spec/yaml.js";
+import { FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../fleet/problems.js";
+import { parseYaml } from "../fleet/yaml.js";
 
 type Path = readonly (string | number)[];
 

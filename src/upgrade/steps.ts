@@ -3,8 +3,8 @@
  * asked of the spec's `plan` before it is kept. A step the spec refuses ends the sequence with
  * the refusal, so no plan ever contains a step `baton plan` would refuse.
  */
-import { plan, type Plan } from "../spec/plan.js";
-import { Fleet, type FleetSpec } from "../spec/schema.js";
+import { plan, type Plan } from "../fleet/plan.js";
+import { Fleet, type FleetSpec } from "../fleet/schema.js";
 import type { StackDocument } from "./stack-document.js";
 
 /** A value the plan cannot know and wrote as a placeholder the user must replace before applying. */

@@ -6,10 +6,10 @@
  */
 import { checkTexts } from "../checks/check.js";
 import type { InputText } from "../checks/inputs.js";
-import type { ConfigEdit, Plan } from "../spec/plan.js";
-import { Fleet, type FleetSpec } from "../spec/schema.js";
-import { weightChangeSpeed } from "../spec/traffic.js";
-import { checkEksVersion, compareVersions, supportPhase, VERSION_PATTERN } from "../spec/versions.js";
+import type { ConfigEdit, Plan } from "../fleet/plan.js";
+import { Fleet, type FleetSpec } from "../fleet/schema.js";
+import { weightChangeSpeed } from "../fleet/traffic.js";
+import { checkEksVersion, compareVersions, supportPhase, VERSION_PATTERN } from "../fleet/versions.js";
 import { percentOf } from "../traffic/weights.js";
 import { DEFAULT_ASSUMPTIONS, type EstimateAssumptions } from "./assumptions.js";
 import { planClusterBlueGreen, type BlueGreenOptions } from "./blue-green.js";

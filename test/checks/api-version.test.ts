@@ -1,5 +1,5 @@
 import { API_REMOVALS, apiStatus, findApiRemoval } from "../../src/checks/api-removals.js";
-import { minorOf } from "../../src/spec/versions.js";
+import { minorOf } from "../../src/fleet/versions.js";
 import { check, rulesOf } from "./support.js";
 
 const object = (apiVersion: string, kind: string, name = "x") => ({ apiVersion, kind, metadata: { name } });

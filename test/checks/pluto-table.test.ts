@@ -5,7 +5,7 @@
  */
 import { parse } from "yaml";
 import { API_REMOVALS, findApiRemoval } from "../../src/checks/api-removals.js";
-import { minorOf } from "../../src/spec/versions.js";
+import { minorOf } from "../../src/fleet/versions.js";
 import { reference } from "../support/reference.js";
 
 interface PlutoEntry {

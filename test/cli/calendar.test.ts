@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
-import { useVersionTable } from "../../src/spec/versions.js";
+import { useVersionTable } from "../../src/fleet/versions.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import { runBaton as run, writeStackFile } from "../support/cli.js";

@@ -9,7 +9,7 @@ import { rolloutPanel } from "../../src/cli/rollout-progress.js";
 import { DEFAULT_TIMING, runRollout, type RolloutEvent } from "../../src/traffic/rollout.js";
 import { buildSchedule } from "../../src/traffic/schedule.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { fakeWorld } from "../traffic/fakes.js";
 
 const plain = { red: String, green: String, yellow: String, bold: String, dim: String };

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpecError } from "../../src/spec/problems.js";
-import { checkAdminsAgainstDeployer, principalKey } from "../../src/spec/rules/access.js";
+import { FleetSpecError } from "../../src/fleet/problems.js";
+import { checkAdminsAgainstDeployer, principalKey } from "../../src/fleet/rules/access.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { runMocked } from "./harness.js";

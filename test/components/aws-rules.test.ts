@@ -5,7 +5,7 @@
  */
 import { captureProgram } from "../../src/preview/capture.js";
 import { offlinePreview } from "../../src/preview/offline-preview.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 

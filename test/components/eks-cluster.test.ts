@@ -2,7 +2,7 @@
 import { EksCluster, type ClusterInput } from "../../src/components/eks-cluster.js";
 import { TAG_CLUSTER, TAG_FLEET } from "../../src/components/tags.js";
 import { mockAddonVersion, type OfflineMocks } from "../../src/preview/offline-mocks.js";
-import { FleetSpecError } from "../../src/spec/problems.js";
+import { FleetSpecError } from "../../src/fleet/problems.js";
 import { TODAY } from "../support/fleets.js";
 import { byName, one, runMocked } from "./harness.js";
 

@@ -12,8 +12,8 @@ import { DEFAULT_LOAD_BALANCER_CONTROLLER_CHART_VERSION } from "../../src/compon
 import { captureProgram } from "../../src/preview/capture.js";
 import type { Capture, CapturedResource } from "../../src/preview/model.js";
 import { TYPES } from "../../src/preview/preconditions.js";
-import { FleetSpecError } from "../../src/spec/problems.js";
-import type { FleetInput } from "../../src/spec/schema.js";
+import { FleetSpecError } from "../../src/fleet/problems.js";
+import type { FleetInput } from "../../src/fleet/schema.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 Error.stackTraceLimit = 0;

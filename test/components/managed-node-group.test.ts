@@ -3,7 +3,7 @@ import { EksCluster, type ClusterInput } from "../../src/components/eks-cluster.
 import { ManagedNodeGroup } from "../../src/components/managed-node-group.js";
 import { TAG_CLUSTER, TAG_FLEET, TAG_NODE_GROUP } from "../../src/components/tags.js";
 import type { OfflineMocks } from "../../src/preview/offline-mocks.js";
-import { FleetSpecError } from "../../src/spec/problems.js";
+import { FleetSpecError } from "../../src/fleet/problems.js";
 import { TODAY } from "../support/fleets.js";
 import { one, runMocked } from "./harness.js";
 

@@ -2,8 +2,8 @@
 import { TAG_CLUSTER, TAG_FLEET, TAG_SERVICE } from "../../src/components/tags.js";
 import { WeightedDnsRoute } from "../../src/components/weighted-dns-route.js";
 import type { OfflineMocks } from "../../src/preview/offline-mocks.js";
-import { FleetSpecError } from "../../src/spec/problems.js";
-import { Cluster } from "../../src/spec/schema.js";
+import { FleetSpecError } from "../../src/fleet/problems.js";
+import { Cluster } from "../../src/fleet/schema.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { one, runMocked } from "./harness.js";

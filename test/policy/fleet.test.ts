@@ -7,7 +7,7 @@ import path from "node:path";
 import { evaluatePolicies, mandatoryViolations, type EvaluatedResource } from "../../src/policy/evaluate.js";
 import { policies } from "../../src/policy/pack.js";
 import type { MockedResource } from "../../src/preview/offline-mocks.js";
-import { parseStackConfig } from "../../src/spec/stack-config.js";
+import { parseStackConfig } from "../../src/fleet/stack-config.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { runMocked } from "../components/harness.js";
 import { TODAY } from "../support/fleets.js";

@@ -9,7 +9,7 @@ import { captureProgram } from "../../src/preview/capture.js";
 import { engineOrder, type EngineOrder } from "../../src/preview/engine-order.js";
 import type { Capture } from "../../src/preview/model.js";
 import { TYPES } from "../../src/preview/preconditions.js";
-import type { FleetInput } from "../../src/spec/schema.js";
+import type { FleetInput } from "../../src/fleet/schema.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
 

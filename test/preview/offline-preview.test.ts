@@ -142,7 +142,7 @@ describe("what the fleet program refuses", () => {
   });
 
   it("a refusal by a component blocks the review with the component's problem, instead of an empty allowed one", async () => {
-    const { FleetSpecError } = await import("../../src/spec/problems.js");
+    const { FleetSpecError } = await import("../../src/fleet/problems.js");
     const refusal = { severity: "error" as const, rule: "component-rule", path: "baton:fleet.services.web", message: "refused by the component", fix: "do something else" };
     const { review, head } = await offlinePreview({
       base: migrationFleet(), head: migrationFleet(), subject: "test", today: TODAY,

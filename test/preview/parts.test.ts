@@ -14,8 +14,8 @@ import { offlinePreview } from "../../src/preview/offline-preview.js";
 import { PartCache } from "../../src/preview/part-cache.js";
 import { workerPartCapturer } from "../../src/preview/part-worker.js";
 import { captureByParts, type PartCapturer, type PartsStats } from "../../src/preview/parts.js";
-import type { FleetInput, FleetSpec } from "../../src/spec/schema.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import type { FleetInput, FleetSpec } from "../../src/fleet/schema.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { runFleetPart, runFleetProgram } from "../../stacks/program.js";
 import { edit, exampleNetwork, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
 

@@ -1,7 +1,7 @@
 import { captureProgram } from "../../src/preview/capture.js";
 import { offlinePreview } from "../../src/preview/offline-preview.js";
 import { renderMarkdown } from "../../src/preview/render-markdown.js";
-import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../../src/spec/replacements.js";
+import { TARGET_GROUP_BINDING_IMMUTABLE_FIELDS } from "../../src/fleet/replacements.js";
 import { runFleetProgram } from "../../stacks/program.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import { supportPhase, isoDate } from "../../src/spec/versions.js";
+import { supportPhase, isoDate } from "../../src/fleet/versions.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { runStackThroughLanguageHost } from "../support/pulumi-host/index.js";
 

@@ -8,11 +8,11 @@ import path from "node:path";
 import { EKS_ADDONS } from "../../src/components/addons.js";
 import { engineOrder } from "../../src/preview/engine-order.js";
 import type { Capture } from "../../src/preview/model.js";
-import { eksClusterName } from "../../src/spec/names.js";
-import { FleetSpecError, formatProblem, warningsOf } from "../../src/spec/problems.js";
-import { parseStackConfig } from "../../src/spec/stack-config.js";
-import { validateFleet } from "../../src/spec/validate.js";
-import { isoDate } from "../../src/spec/versions.js";
+import { eksClusterName } from "../../src/fleet/names.js";
+import { FleetSpecError, formatProblem, warningsOf } from "../../src/fleet/problems.js";
+import { parseStackConfig } from "../../src/fleet/stack-config.js";
+import { validateFleet } from "../../src/fleet/validate.js";
+import { isoDate } from "../../src/fleet/versions.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import {
   DEFAULT_INVOKE_ANSWERS, readPulumiProject, runStackThroughLanguageHost, UNKNOWN,

@@ -2,7 +2,7 @@
  * Fleet configs for tests and benchmarks, as a user would write them under `baton:fleet`
  * (raw input: defaults not yet applied).
  */
-import type { FleetInput } from "../../src/spec/schema.js";
+import type { FleetInput } from "../../src/fleet/schema.js";
 
 /** The date the version rules are judged on in tests, so results do not drift with the clock. */
 export const TODAY = "2026-11-23";

@@ -4,7 +4,7 @@
  */
 import type { GateObservation } from "../../src/traffic/gates.js";
 import type { Clock, LiveTraffic, RolloutPorts, StackApplier, WeightsStore } from "../../src/traffic/rollout.js";
-import type { Weights } from "../../src/spec/traffic.js";
+import type { Weights } from "../../src/fleet/traffic.js";
 
 export type Scripted = "ok" | "alarm" | "insufficient" | "unhealthy" | "throttled";
 

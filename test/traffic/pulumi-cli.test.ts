@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { validateFleet } from "../../src/spec/validate.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { pulumiCliApplier } from "../../src/traffic/pulumi-stack.js";
 import { otherChangesIn, serviceState } from "../../src/traffic/stack-state.js";
 import { migrationFleet, TODAY } from "../support/fleets.js";

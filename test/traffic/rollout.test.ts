@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { buildSchedule, type Schedule } from "../../src/traffic/schedule.js";
 import { DEFAULT_TIMING, runRollout, type RolloutEvent } from "../../src/traffic/rollout.js";
-import type { Weights } from "../../src/spec/traffic.js";
+import type { Weights } from "../../src/fleet/traffic.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { fakeWorld, type FakeOptions, type Scripted } from "./fakes.js";
 

@@ -9,7 +9,7 @@ import { main } from "../../src/cli/main.js";
 import { createAwsClients } from "../../src/traffic/aws/clients.js";
 import { awsLiveTraffic } from "../../src/traffic/aws/live-traffic.js";
 import { gatherStatus, statusFindings, type FleetStatus } from "../../src/traffic/status.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import {

@@ -5,12 +5,12 @@
  */
 import fc from "fast-check";
 import { parseDocument, stringify } from "yaml";
-import { effectiveNodeGroupVersion } from "../../src/spec/nodegroups.js";
-import { plan } from "../../src/spec/plan.js";
-import { Fleet, type FleetInput } from "../../src/spec/schema.js";
-import { servingClusters } from "../../src/spec/traffic.js";
-import { validateFleet } from "../../src/spec/validate.js";
-import { compareVersions, minorOf } from "../../src/spec/versions.js";
+import { effectiveNodeGroupVersion } from "../../src/fleet/nodegroups.js";
+import { plan } from "../../src/fleet/plan.js";
+import { Fleet, type FleetInput } from "../../src/fleet/schema.js";
+import { servingClusters } from "../../src/fleet/traffic.js";
+import { validateFleet } from "../../src/fleet/validate.js";
+import { compareVersions, minorOf } from "../../src/fleet/versions.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
 import { planUpgrade, UPGRADE_METHODS } from "../../src/upgrade/upgrade-plan.js";
 import { TODAY } from "../support/fleets.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument, stringify } from "yaml";
-import { plan } from "../../src/spec/plan.js";
-import { Fleet, type FleetInput } from "../../src/spec/schema.js";
+import { plan } from "../../src/fleet/plan.js";
+import { Fleet, type FleetInput } from "../../src/fleet/schema.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/upgrade/assumptions.js";
 import { estimateRoll } from "../../src/upgrade/estimate.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";

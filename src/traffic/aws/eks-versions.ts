@@ -3,8 +3,8 @@
  * release calendar): each version's release date and the ends of standard and extended support.
  */
 import { paginateDescribeClusterVersions, type ClusterVersionInformation, type EKSClient } from "@aws-sdk/client-eks";
-import type { EksVersionSupport } from "../../spec/versions.js";
-import { VERSION_PATTERN, isoDate } from "../../spec/versions.js";
+import type { EksVersionSupport } from "../../fleet/versions.js";
+import { VERSION_PATTERN, isoDate } from "../../fleet/versions.js";
 
 /** Pages read at most: EKS lists a few dozen versions, so more than this means something is wrong. */
 export const MAX_VERSION_PAGES = 20;

@@ -7,7 +7,7 @@ import {
   ListUpdatesCommand,
   paginateListNodegroups,
 } from "@aws-sdk/client-eks";
-import { AUTONAME_SUFFIX_LENGTH } from "../../spec/names.js";
+import { AUTONAME_SUFFIX_LENGTH } from "../../fleet/names.js";
 
 export interface LiveUpdate {
   readonly id: string;

@@ -1,5 +1,5 @@
 /** The rollout's live reads on AWS: the applied weights and one observation of the health gates. */
-import { gatesOf, type FleetSpec } from "../../spec/schema.js";
+import { gatesOf, type FleetSpec } from "../../fleet/schema.js";
 import type { GateObservation } from "../gates.js";
 import type { LiveTraffic } from "../rollout.js";
 import { arnDimension, targetHealth } from "./alb.js";

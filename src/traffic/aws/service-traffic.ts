@@ -4,8 +4,8 @@
  */
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Route53Client } from "@aws-sdk/client-route-53";
-import { setIdentifier } from "../../spec/names.js";
-import type { FleetSpec, ServiceSpec } from "../../spec/schema.js";
+import { setIdentifier } from "../../fleet/names.js";
+import type { FleetSpec, ServiceSpec } from "../../fleet/schema.js";
 import { loadBalancerByDns, loadBalancerDimensionOfListener, readListenerRule, arnDimension } from "./alb.js";
 import { recordSetsAt, weightsBySetIdentifier } from "./route53.js";
 

@@ -4,12 +4,12 @@
  * control plane more than one minor (nor down).
  */
 import fc from "fast-check";
-import { isSchedulable } from "../../src/spec/nodegroups.js";
-import { plan, type ConfigEdit } from "../../src/spec/plan.js";
-import { planRollbackSteps } from "../../src/spec/rollback.js";
-import type { FleetInput } from "../../src/spec/schema.js";
-import { validateFleet } from "../../src/spec/validate.js";
-import { minorOf } from "../../src/spec/versions.js";
+import { isSchedulable } from "../../src/fleet/nodegroups.js";
+import { plan, type ConfigEdit } from "../../src/fleet/plan.js";
+import { planRollbackSteps } from "../../src/fleet/rollback.js";
+import type { FleetInput } from "../../src/fleet/schema.js";
+import { validateFleet } from "../../src/fleet/validate.js";
+import { minorOf } from "../../src/fleet/versions.js";
 import { TODAY, type RawConfig, exampleNetwork } from "../support/fleets.js";
 
 const CLUSTERS = ["blue", "green", "teal"] as const;

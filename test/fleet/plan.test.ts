@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { plan, planRollback } from "../../src/spec/plan.js";
-import { parseStackConfig } from "../../src/spec/stack-config.js";
+import { plan, planRollback } from "../../src/fleet/plan.js";
+import { parseStackConfig } from "../../src/fleet/stack-config.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 const planned = (before: unknown, after: unknown) => plan(before, after, { today: TODAY });
 
-describe("transition examples in test/spec/transitions", () => {
+describe("transition examples in test/fleet/transitions", () => {
   const root = path.join(__dirname, "transitions");
   for (const name of readdirSync(root)) {
     const read = (file: string) => readFileSync(path.join(root, name, file), "utf8");

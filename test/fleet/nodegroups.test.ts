@@ -1,4 +1,4 @@
-import { nodesPerBatch, rollBatches } from "../../src/spec/nodegroups.js";
+import { nodesPerBatch, rollBatches } from "../../src/fleet/nodegroups.js";
 
 describe("roll batches", () => {
   it("takes a percentage of the group, rounded down, at least one node", () => {

@@ -1,10 +1,10 @@
 /**
  * How long the spec's rules take on a large fleet: validate and plan a 300-cluster fleet
- * (3 node groups each, 5 services). Run: npx tsx bench/spec.ts
+ * (3 node groups each, 5 services). Run: npx tsx bench/fleet-model.ts
  */
 import { performance } from "node:perf_hooks";
-import { plan } from "../src/spec/plan.js";
-import { validateFleet } from "../src/spec/validate.js";
+import { plan } from "../src/fleet/plan.js";
+import { validateFleet } from "../src/fleet/validate.js";
 import { edit, generateFleet } from "../test/support/fleets.js";
 
 const fleet = generateFleet({ clusters: 300 });

@@ -1,7 +1,7 @@
-import { plan } from "../../src/spec/plan.js";
+import { plan } from "../../src/fleet/plan.js";
 import {
   classifyUpdate, KUBERNETES_IDENTITY, REPLACEMENT_TABLE, TARGET_GROUP_BINDING_IMMUTABLE_FIELDS, TARGET_GROUP_BINDING_TYPE,
-} from "../../src/spec/replacements.js";
+} from "../../src/fleet/replacements.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 const planned = (before: unknown, after: unknown) => plan(before, after, { today: TODAY });

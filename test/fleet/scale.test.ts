@@ -1,5 +1,5 @@
-import { plan } from "../../src/spec/plan.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { plan } from "../../src/fleet/plan.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { edit, generateFleet, TODAY } from "../support/fleets.js";
 
 // Timing lives in bench/; here the large fleet must simply be handled correctly.

@@ -1,5 +1,5 @@
-import { validateFleet } from "../../src/spec/validate.js";
-import type { Problem } from "../../src/spec/problems.js";
+import { validateFleet } from "../../src/fleet/validate.js";
+import type { Problem } from "../../src/fleet/problems.js";
 import { edit, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
 
 const validate = (input: unknown) => validateFleet(input, { today: TODAY });

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { formatProblem } from "../../src/spec/problems.js";
-import { parseStackConfig } from "../../src/spec/stack-config.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { formatProblem } from "../../src/fleet/problems.js";
+import { parseStackConfig } from "../../src/fleet/stack-config.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { TODAY } from "../support/fleets.js";
 
 /**

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { policies } from "../../src/policy/pack.js";
-import { isOpenCidr } from "../../src/spec/cidrs.js";
-import { checkPublicAccessCidrs } from "../../src/spec/rules/cluster.js";
-import { validateFleet } from "../../src/spec/validate.js";
+import { isOpenCidr } from "../../src/fleet/cidrs.js";
+import { checkPublicAccessCidrs } from "../../src/fleet/rules/cluster.js";
+import { validateFleet } from "../../src/fleet/validate.js";
 import { resource, run } from "../policy/support.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
