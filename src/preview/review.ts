@@ -8,6 +8,7 @@ import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js"
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import { sameValue } from "../fleet/same-value.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import type { ResourceChange } from "./model.js";
@@ -165,7 +166,7 @@ function trafficFromSpecs(before: FleetSpec | undefined, after: FleetSpec): Serv
     const routing = (a ?? b)!.routing;
     return {
       service, routing,
-      changed: JSON.stringify(a?.weights) !== JSON.stringify(b?.weights),
+      changed: !sameValue(a?.weights, b?.weights),
       rows: trafficRows(b?.weights, a?.weights),
       takesEffect: weightChangeSpeed((a ?? b)!),
     };

@@ -129,6 +129,13 @@ function refuse<Res>(record: EngineRecord, callback: grpc.sendUnaryData<Res>, co
   callback({ code, details: message, name: "EngineDoubleError", message });
 }
 
+/** A JSON value with every object's keys in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+}
+
 /** The URN the engine gives a resource: the parent's type chain (without the stack) and the name. */
 export function urnOf(stack: string, project: string, type: string, name: string, parentUrn: string): string {
   const parentType = parentUrn === "" ? "" : parentUrn.split("::")[2] ?? "";
@@ -235,7 +242,10 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
       }
       const urn = urnOf(stack, project, req.getType(), req.getName(), req.getParent());
       record.reads.push({ urn, type: req.getType(), id: req.getId() });
-      const properties = { name: req.getId(), outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] };
+      // The engine answers from its state, not in the order the program wrote the outputs (the state's
+      // JSON has sorted keys; protobuf maps keep no order): the double sorts them, so a program that
+      // reads them back cannot depend on the order it wrote.
+      const properties = { name: req.getId(), outputs: sortedKeys(options.stackOutputs ?? {}), secretOutputNames: [] };
       callback(null, new resourcePb.ReadResourceResponse().setUrn(urn).setProperties(Struct.fromJavaScript(properties as unknown as Record<string, never>)));
     },
     registerStackTransform: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "RegisterStackTransform is not implemented by the engine double"),

@@ -104,9 +104,14 @@ export interface LanguageHostRun {
   /** Kill the program and fail after this long. @default 60 s */
   readonly timeoutMs?: number;
   readonly invokeAnswers?: Readonly<Record<string, InvokeAnswer>>;
+  /**
+   * The stack's last outputs, as a StackReference to it reads them (see `recordedStackOutputs`).
+   * @default none: a stack never deployed
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
-export interface LanguageHostResult extends Pick<EngineRecord, "registrations" | "invokes" | "logs" | "outputs" | "features" | "rootResource" | "shutdownSignalled" | "refusals"> {
+export interface LanguageHostResult extends Pick<EngineRecord, "registrations" | "reads" | "invokes" | "logs" | "outputs" | "features" | "rootResource" | "shutdownSignalled" | "refusals"> {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   /** The command line, environment additions and working directory the program was started with. */
@@ -134,7 +139,10 @@ function baseEnvironment(): NodeJS.ProcessEnv {
 export async function runStackThroughLanguageHost(run: LanguageHostRun): Promise<LanguageHostResult> {
   const project = readPulumiProject(run.root ?? REPOSITORY_ROOT);
   const config = stackConfig(project, run.stack, run.configOverride);
-  const engine = await startEngineDouble({ project: project.name, stack: run.stack, ...(run.invokeAnswers ? { invokeAnswers: run.invokeAnswers } : {}) });
+  const engine = await startEngineDouble({
+    project: project.name, stack: run.stack,
+    ...(run.invokeAnswers ? { invokeAnswers: run.invokeAnswers } : {}), ...(run.stackOutputs ? { stackOutputs: run.stackOutputs } : {}),
+  });
   const started = Date.now();
   try {
     // The language host resolves the run script from the program's directory, as `node -e require.resolve(...)` there.
@@ -168,10 +176,10 @@ export async function runStackThroughLanguageHost(run: LanguageHostRun): Promise
     if (exit.timedOut) {
       throw new Error(`the program did not finish within ${timeoutMs} ms; killed it.\nstderr:\n${output.stderr}\nlast engine logs:\n${engine.record.logs.slice(-5).map((l) => l.message).join("\n")}`);
     }
-    const { registrations, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals } = engine.record;
+    const { registrations, reads, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals } = engine.record;
     return {
       exitCode: exit.code, signal: exit.signal, command: [process.execPath, ...args], env, ...output,
-      durationMs: Date.now() - started, registrations, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals,
+      durationMs: Date.now() - started, registrations, reads, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals,
     };
   } finally {
     await engine.close();
