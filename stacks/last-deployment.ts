@@ -37,6 +37,23 @@ export interface LastDeploymentReading {
   readonly deployment: LastDeployment | null;
 }
 
+/**
+ * The oldest Pulumi CLI this stack runs under. Older engines replace a stack's outputs with whatever
+ * a failed run registered, which for a refused change is nothing: the record would be gone and the
+ * next run judged alone. pulumi/pulumi#15754 (merged 2024-03-25) keeps existing outputs when a
+ * deployment fails; 3.113.0 is a release that certainly carries it.
+ */
+export const MINIMUM_PULUMI_CLI = "3.113.0";
+
+async function requireCliThatKeepsOutputs(): Promise<void> {
+  try {
+    await pulumi.runtime.requirePulumiVersion(`>=${MINIMUM_PULUMI_CLI}`);
+  } catch (error) {
+    throw new pulumi.RunError(`baton's stack needs the Pulumi CLI ${MINIMUM_PULUMI_CLI} or newer (${(error as Error).message.split("\n")[0]}). `
+      + "Older CLIs delete a stack's outputs when a deployment fails, and with them the record of the last deployment that pulumi up judges each change against. Upgrade the Pulumi CLI.");
+  }
+}
+
 /** Where the record is read from, as the log line and a refusal name it. */
 export const RECORD_SOURCE = `the last deployment (stack output ${DEPLOYMENT_RECORD_OUTPUT})`;
 
@@ -47,6 +64,7 @@ export const RECORD_SOURCE = `the last deployment (stack output ${DEPLOYMENT_REC
  * ignored, with a warning.
  */
 export async function readLastDeployment(env: NodeJS.ProcessEnv = process.env): Promise<LastDeploymentReading> {
+  await requireCliThatKeepsOutputs();
   const organization = organizationOrUndefined();
   const project = pulumi.getProject();
   const stack = pulumi.getStack();

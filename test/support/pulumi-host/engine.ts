@@ -102,6 +102,8 @@ export interface EngineRecord {
   shutdownSignalled: boolean;
   /** Resources read rather than registered (a StackReference). */
   readonly reads: Array<{ readonly urn: string; readonly type: string; readonly id: string }>;
+  /** The CLI version ranges the program required (`requirePulumiVersion`), in order. */
+  readonly requiredVersions: string[];
   /** Calls the double does not implement, and requests the real engine would refuse: each fails the run. */
   readonly refusals: string[];
 }
@@ -120,6 +122,8 @@ export interface EngineDoubleOptions {
   readonly invokeAnswers?: Readonly<Record<string, InvokeAnswer>>;
   /** What a StackReference reads as the stack's last outputs. @default none (a stack never deployed) */
   readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /** The CLI version the engine reports to `requirePulumiVersion` (ranges `>=x.y.z` only). @default one that satisfies every range */
+  readonly cliVersion?: string;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -154,7 +158,7 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
   const { project, stack } = options;
   const answers = options.invokeAnswers ?? DEFAULT_INVOKE_ANSWERS;
   const record: EngineRecord = {
-    registrations: [], reads: [], outputs: new Map(), invokes: [], logs: [], features: [],
+    registrations: [], reads: [], requiredVersions: [], outputs: new Map(), invokes: [], logs: [], features: [],
     rootResource: undefined, shutdownSignalled: false, refusals: [],
   };
   const byUrn = new Map<string, Registration>();
@@ -268,7 +272,20 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
       callback(null, new enginePb.GetRootResourceResponse().setUrn(record.rootResource ?? ""));
     },
     startDebugging: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "StartDebugging is not implemented by the engine double"),
-    requirePulumiVersion: (_call, callback) => callback(null, new enginePb.RequirePulumiVersionResponse()),
+    requirePulumiVersion: (call, callback) => {
+      const range = call.request.getPulumiVersionRange();
+      record.requiredVersions.push(range);
+      if (options.cliVersion === undefined) return callback(null, new enginePb.RequirePulumiVersionResponse());
+      const minimum = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(range);
+      if (minimum === null) return refuse(record, callback, grpc.status.UNIMPLEMENTED, `the engine double compares >=x.y.z ranges only, not ${range}`);
+      const [have, want] = [options.cliVersion.split(".").map(Number), minimum.slice(1).map(Number)];
+      const older = have.findIndex((part, i) => part !== want[i]);
+      // The engine answers a range its version does not satisfy with an error the SDK raises.
+      if (older !== -1 && have[older]! < want[older]!) {
+        return callback({ code: grpc.status.FAILED_PRECONDITION, details: `Pulumi CLI version ${options.cliVersion} does not satisfy the version range "${range}"`, name: "Error", message: "" });
+      }
+      callback(null, new enginePb.RequirePulumiVersionResponse());
+    },
   };
 
   const monitorServer = new grpc.Server();
