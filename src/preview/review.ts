@@ -9,6 +9,7 @@ import type { Change, ConfigEdit, Plan } from "../fleet/plan.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
 import { sameValue } from "../fleet/same-value.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
@@ -120,19 +121,21 @@ export function buildReview(input: ReviewInput): Review {
   const planned = judgement?.plan;
   const beforeFleet = planned && input.before !== undefined ? validateFleet(input.before, input.validate).fleet : undefined;
 
+  // Namespaces baton does not create carry no readiness-gate label of baton's: said once, when a binding into one is new.
+  const gateWarnings = afterFleet ? checkReadinessGateOnExistingNamespaces(afterFleet, beforeFleet) : [];
   let verdict: Verdict | undefined;
   if (planned) {
     verdict = {
       allowed: planned.allowed, refusedRules: planned.refusedRules,
       blocking: [...errorsOf(planned.problems), ...planned.changes.flatMap((c) => c.refusals)],
-      warnings: planned.problems.filter((p) => p.severity === "warning"),
+      warnings: [...planned.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton plan (base → head)",
     };
   } else if (judgement) {
     const errors = errorsOf(judgement.problems);
     verdict = {
       allowed: judgement.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
-      warnings: judgement.problems.filter((p) => p.severity === "warning"),
+      warnings: [...judgement.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton validate (no base config: only the proposed config is checked)",
     };
   }
