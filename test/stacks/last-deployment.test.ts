@@ -9,6 +9,10 @@
  * (ReadResource), which creates, changes and deletes nothing. A refused run registers nothing else,
  * and no stack outputs either, so the engine keeps the last record.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
 import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../../src/fleet/deployment-record.js";
 import { validateFleet } from "../../src/fleet/validate.js";
 import { isoDate } from "../../src/fleet/versions.js";
@@ -129,6 +133,20 @@ describe("a change judged against the recorded deployment", () => {
     expect(overridden[0]).toContain(`Overridden by baton:override (reason: ${reason})`);
     const cluster = r.registrations.find((x) => x.type === "aws:eks/cluster:Cluster" && x.name === "shop-blue")!;
     expect(cluster.inputs).toMatchObject({ version: "1.35" });
+  }, RUN_TIMEOUT);
+
+  it("judges against the record, not a deployed config BATON_DEPLOYED_CONFIG names, and warns that the variable is ignored", async () => {
+    // Named instead of the record, this config would make the skip one minor: it must not be used.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "baton-deployed-")), "Pulumi.migration.yaml");
+    writeFileSync(file, stringify({ config: { "baton:fleet": edit(deployed, (f) => { f.clusters.blue.version = "1.34"; }) } }));
+    process.env["BATON_DEPLOYED_CONFIG"] = file;
+    try {
+      const r = await run(edit(deployed, (f) => { f.clusters.blue.version = "1.35"; }), recorded);
+      expectRefused(r, "control-plane-skip-minor", "baton:fleet.clusters.blue.version = \"1.35\"");
+      expect(warnings(r)).toContainEqual(expect.stringMatching(/^BATON_DEPLOYED_CONFIG is ignored: this stack has a record of its last deployment/));
+    } finally {
+      delete process.env["BATON_DEPLOYED_CONFIG"];
+    }
   }, RUN_TIMEOUT);
 
   it("refuses an override left in place once nothing needs it, registering nothing", async () => {
