@@ -3,7 +3,7 @@ import { errorsOf, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import type { BoundService } from "../checks/rules/service-target-port.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 
 interface CheckFlags {
   readonly target?: string;

@@ -134,7 +134,7 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
   const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
+  return async (fleets: readonly import("../fleet/types.js").FleetSpec[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
     for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);

@@ -4,7 +4,8 @@
  * the refusal, so no plan ever contains a step `baton plan` would refuse.
  */
 import { plan, type Plan } from "../fleet/plan.js";
-import { Fleet, type FleetSpec } from "../fleet/schema.js";
+import { Fleet } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { StackDocument } from "./stack-document.js";
 
 /** A value the plan cannot know and wrote as a placeholder the user must replace before applying. */

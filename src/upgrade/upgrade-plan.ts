@@ -7,7 +7,8 @@
 import { checkTexts } from "../checks/check.js";
 import type { InputText } from "../checks/inputs.js";
 import type { ConfigEdit, Plan } from "../fleet/plan.js";
-import { Fleet, type FleetSpec } from "../fleet/schema.js";
+import { Fleet } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { weightChangeSpeed } from "../fleet/traffic.js";
 import { checkEksVersion, compareVersions, supportPhase, VERSION_PATTERN } from "../fleet/versions.js";
 import { percentOf } from "../traffic/weights.js";
