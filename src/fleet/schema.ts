@@ -119,9 +119,9 @@ export const Cluster = strictObject({
   /** Bring your own KMS key (ARN) for secrets encryption; by default baton creates one that rotates yearly. */
   secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { message: "a KMS key ARN looks like arn:aws:kms:us-east-1:123456789012:key/…" }).optional(),
   /**
-   * EKS upgrade policy. @default "EXTENDED": EKS never upgrades the control plane behind the
-   * stack's back at the end of standard support (STANDARD would); baton warns while a version is
-   * in (paid) extended support instead.
+   * EKS upgrade policy. @default "EXTENDED": at the end of standard support the cluster enters
+   * (paid) extended support instead of being upgraded (STANDARD upgrades it then); at the end of
+   * extended support EKS upgrades it either way. baton warns while a version is in extended support.
    */
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("EXTENDED"),
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
@@ -141,7 +141,14 @@ export const Cluster = strictObject({
     install: z.boolean().default(true),
     /** The `aws-load-balancer-controller` chart version from the eks-charts repository. @default baton's pinned version */
     chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'a chart version looks like "3.4.2"' }).optional(),
-  }).default({ install: true }),
+    /**
+     * Opt-in: let the controller also manage Ingresses and Services of type LoadBalancer, with the
+     * chart's defaults and the controller's published IAM policy, which can create, change and
+     * delete every listener and rule in the account. @default false: TargetGroupBindings only,
+     * with a policy scoped to this cluster's target groups and security group
+     */
+    manageIngresses: z.boolean().default(false),
+  }).default({ install: true, manageIngresses: false }),
   /**
    * Days CloudWatch keeps the control-plane logs. EKS creates their log group with no retention
    * (kept, and billed, forever); baton creates it first with this retention. CloudWatch takes only

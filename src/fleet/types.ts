@@ -120,6 +120,11 @@ export type LoadBalancerControllerSpec = {
   install: boolean;
   /** The `aws-load-balancer-controller` chart version from the eks-charts repository, e.g. "3.4.2"; absent, baton's pinned version. */
   chartVersion?: string | undefined;
+  /**
+   * Opt-in: the controller also manages Ingresses and Services of type LoadBalancer, with the
+   * controller's published IAM policy, which can change every listener and rule in the account.
+   */
+  manageIngresses: boolean;
 };
 
 export type LoadBalancerControllerInput = {
@@ -127,6 +132,13 @@ export type LoadBalancerControllerInput = {
   install?: boolean | undefined;
   /** The `aws-load-balancer-controller` chart version from the eks-charts repository, e.g. "3.4.2". @default baton's pinned version */
   chartVersion?: string | undefined;
+  /**
+   * Opt-in: the controller also manages Ingresses and Services of type LoadBalancer, with the
+   * chart's defaults and the controller's published IAM policy, which can create, change and
+   * delete every listener and rule in the account. @default false: TargetGroupBindings only, with
+   * a policy scoped to this cluster's target groups and security group
+   */
+  manageIngresses?: boolean | undefined;
 };
 
 /** An EKS cluster, as validation returns it. */
@@ -140,7 +152,7 @@ export type ClusterSpec = {
   logging?: ControlPlaneLogType[] | undefined;
   /** Your own KMS key (ARN) for secrets encryption; absent, baton creates one that rotates yearly. */
   secretsKmsKeyArn?: string | undefined;
-  /** EKS upgrade policy: EXTENDED keeps EKS from upgrading the control plane behind the stack's back at the end of standard support. */
+  /** EKS upgrade policy: with EXTENDED, the cluster enters (paid) extended support at the end of standard support instead of being upgraded. */
   supportType: SupportType;
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
   admins: string[];
@@ -164,9 +176,9 @@ export type ClusterInput = {
   /** Your own KMS key (ARN) for secrets encryption. @default a key baton creates, rotated yearly */
   secretsKmsKeyArn?: string | undefined;
   /**
-   * EKS upgrade policy. @default "EXTENDED": EKS never upgrades the control plane behind the
-   * stack's back at the end of standard support (STANDARD would); baton warns while a version is
-   * in (paid) extended support instead.
+   * EKS upgrade policy. @default "EXTENDED": at the end of standard support the cluster enters
+   * (paid) extended support instead of being upgraded (STANDARD upgrades it then); at the end of
+   * extended support EKS upgrades it either way. baton warns while a version is in extended support.
    */
   supportType?: SupportType | undefined;
   /** IAM principal ARNs granted cluster admin through EKS access entries. @default [] */
@@ -176,7 +188,7 @@ export type ClusterInput = {
    * service that binds pods in the cluster unless it is listed here. @default []
    */
   existingNamespaces?: string[] | undefined;
-  /** @default { install: true } */
+  /** @default { install: true, manageIngresses: false } */
   loadBalancerController?: LoadBalancerControllerInput | undefined;
   /** Days CloudWatch keeps the control-plane logs (one of LOG_RETENTION_DAYS). @default 90 */
   logRetentionDays?: LogRetentionDays | undefined;

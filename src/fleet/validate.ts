@@ -6,6 +6,7 @@ import { checkSchedulableHome } from "./rules/schedulable-home.js";
 import { checkDerivedNames } from "./rules/names.js";
 import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
+import { checkPlaceholders } from "./rules/placeholders.js";
 import { checkListenerPriorities, checkService } from "./rules/service.js";
 import { Cluster, Fleet, NodeGroup, Service } from "./schema.js";
 import type { ClusterSpec, FleetSpec, ServiceSpec } from "./types.js";
@@ -35,7 +36,7 @@ export function checkFleet(fleet: FleetSpec, today: string): Problem[] {
   for (const [serviceName, service] of Object.entries(fleet.services)) {
     problems.push(...checkService(fleet, serviceName, service, configPath(["services", serviceName])));
   }
-  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet));
+  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet), ...checkPlaceholders(fleet));
   return problems;
 }
 
