@@ -15,10 +15,21 @@ export async function readStackConfig(path: string): Promise<StackConfig> {
 
 /** The raw `baton:fleet`, for commands that validate it themselves (plan, preview). Not YAML, or no fleet: UsageError. */
 export async function readFleetInput(path: string): Promise<unknown> {
+  return (await readProposedConfig(path)).fleet;
+}
+
+/** What a proposed stack config asks for: its raw `baton:fleet`, and its `baton:override` when set. */
+export interface ProposedConfig {
+  readonly fleet: unknown;
+  readonly overrides?: unknown;
+}
+
+/** The raw `baton:fleet` and `baton:override` of a proposed config (plan, preview). Not YAML, or no fleet: UsageError. */
+export async function readProposedConfig(path: string): Promise<ProposedConfig> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) throw new UsageError(`${path} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
   if (config.fleet === undefined) throw new UsageError(`${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
-  return config.fleet;
+  return { fleet: config.fleet, ...(config.overrides !== undefined ? { overrides: config.overrides } : {}) };
 }
 
 /** Reads a stack config file and validates its `baton:fleet`; YAML problems come back as problems. */

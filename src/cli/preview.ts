@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
@@ -36,7 +36,8 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
     .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
-      const head = await readFleetInput(file);
+      const proposed = await readProposedConfig(file);
+      const head = proposed.fleet;
       const base = options.from === undefined ? undefined : await readFleetInput(options.from);
       const today = options.today;
       // Pulumi and the fleet program load only here, so `baton --help` stays fast.
@@ -57,12 +58,13 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       try {
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
+          ...(proposed.overrides !== undefined ? { overrides: proposed.overrides } : {}),
         });
       } finally {
         progress.stop();
       }
-      const { review, head: captured } = result;
-      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
+      const { review, head: captured, stackOutputs } = result;
+      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured, stackOutputs));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
       if (review.plan !== undefined && options.from !== undefined) {

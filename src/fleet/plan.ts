@@ -7,9 +7,11 @@ import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedu
 import { configPath, errorsOf, type Problem } from "./problems.js";
 import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
+import { applyOverrides } from "./overrides.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
+import { sameValue as isEqual } from "./same-value.js";
 
 export type ChangeKind =
   | "traffic-shift"
@@ -65,7 +67,6 @@ export interface Plan {
   readonly refusedRules: readonly string[];
 }
 
-const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function changedFields<T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] {
   return keys.filter((key) => !isEqual(before[key], after[key])).map(String);
@@ -379,14 +380,20 @@ export function planChanges(before: FleetSpec, after: FleetSpec): Change[] {
   return [...planServices(before, after), ...planClusters(before, after)];
 }
 
+export interface PlanOptions extends ValidateOptions {
+  /** The proposed stack config's `baton:override` (raw): refusals it names become warnings (see overrides.ts). */
+  readonly overrides?: unknown;
+}
+
 /**
  * Plans a transition between two raw specs (as read from stack files): validates both, classifies
  * every change, and refuses any that breaks a rule. The change is judged, not the calendar: a
  * problem the current spec already has and the proposed one does not make worse (a version that
  * has since left EKS support, a rule added since it was deployed) is a warning on the current
- * state, so the change that fixes it (the upgrade, moving traffic away) is allowed.
+ * state, so the change that fixes it (the upgrade, moving traffic away) is allowed. A refusal the
+ * proposed config's `baton:override` names is a warning that carries its reason.
  */
-export function plan(beforeInput: unknown, afterInput: unknown, options: ValidateOptions = {}): Plan {
+export function plan(beforeInput: unknown, afterInput: unknown, options: PlanOptions = {}): Plan {
   const today = options.today === undefined ? {} : { today: options.today };
   const before = validateFleet(beforeInput, today);
   const after = validateFleet(afterInput, { ...today, deployed: beforeInput });
@@ -394,12 +401,13 @@ export function plan(beforeInput: unknown, afterInput: unknown, options: Validat
   const unreadable = before.fleet === undefined
     ? before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` }))
     : [];
-  const problems = [...unreadable, ...after.problems];
-  const changes = before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [];
+  const judged = applyOverrides(before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [], options.overrides);
+  const changes = judged.items;
+  const problems = [...unreadable, ...after.problems, ...judged.problems, ...judged.overridden];
   const refusals = changes.flatMap((c) => c.refusals);
   const blocking = [...errorsOf(problems), ...refusals];
   return {
-    allowed: before.fleet !== undefined && after.ok && refusals.length === 0,
+    allowed: before.fleet !== undefined && after.ok && blocking.length === 0,
     changes,
     problems,
     refusedRules: [...new Set(blocking.map((p) => p.rule))],

@@ -1,9 +1,12 @@
+import { OVERRIDE_CONFIG_KEY } from "./overrides.js";
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
 import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
 export interface StackConfig {
   /** The raw value under `baton:fleet`, before validation (undefined when absent). */
   readonly fleet: unknown;
+  /** The raw value under `baton:override` (break-glass; see overrides.ts), when set. */
+  readonly overrides?: unknown;
   /** `aws:region`, when set. */
   readonly region?: string;
   /** YAML syntax problems; when non-empty, `fleet` is undefined. */
@@ -42,5 +45,9 @@ export function parseStackConfig(text: string, fileName: string, limits: YamlLim
   }
   const values = config as Record<string, unknown>;
   const region = values["aws:region"];
-  return { fleet: values[FLEET_CONFIG_KEY], problems: [], ...(typeof region === "string" ? { region } : {}) };
+  const overrides = values[OVERRIDE_CONFIG_KEY];
+  return {
+    fleet: values[FLEET_CONFIG_KEY], problems: [],
+    ...(overrides !== undefined ? { overrides } : {}), ...(typeof region === "string" ? { region } : {}),
+  };
 }

@@ -20,9 +20,11 @@ export interface PreviewJson {
   readonly rolls: Review["rolls"];
   readonly addons: Review["addons"];
   readonly rollback: Review["rollback"];
+  /** The stack outputs the head's deployment leaves for the next one (offline preview of an allowed change only). */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
-export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
+export function toPreviewJson(review: Review, head?: Capture, stackOutputs?: Readonly<Record<string, unknown>>): PreviewJson {
   return {
     offline: review.offline,
     subject: review.subject,
@@ -41,9 +43,10 @@ export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
     rolls: review.rolls,
     addons: review.addons,
     rollback: review.rollback,
+    ...(stackOutputs !== undefined ? { stackOutputs } : {}),
   };
 }
 
-export function renderJson(review: Review, head?: Capture): string {
-  return JSON.stringify(toPreviewJson(review, head), null, 2);
+export function renderJson(review: Review, head?: Capture, stackOutputs?: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(toPreviewJson(review, head, stackOutputs), null, 2);
 }

@@ -4,11 +4,13 @@
  * The verdict, rollbacks and roll sizes come from the fleet model layer; nothing here re-decides a rule.
  */
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
-import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js";
+import { judgeChange } from "../fleet/judge.js";
+import type { Change, ConfigEdit, Plan } from "../fleet/plan.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
+import { sameValue } from "../fleet/same-value.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import type { ResourceChange } from "./model.js";
@@ -104,13 +106,19 @@ export interface ReviewInput {
   /** The raw `baton:fleet` proposed (the head), when known. */
   readonly after?: unknown;
   readonly validate?: ValidateOptions;
+  /** The proposed config's `baton:override` (raw): refusals it names are warnings, as under `pulumi up`. */
+  readonly overrides?: unknown;
 }
 
 export function buildReview(input: ReviewInput): Review {
   const { offline, subject, changes } = input;
-  const afterValidation = input.after === undefined ? undefined : validateFleet(input.after, input.validate);
-  const afterFleet = afterValidation?.fleet;
-  const planned = input.before !== undefined && input.after !== undefined ? plan(input.before, input.after, input.validate) : undefined;
+  // The verdict `pulumi up` reaches on the same configs: the change from the base, or the head alone.
+  const judgement = input.after === undefined ? undefined : judgeChange(
+    input.before !== undefined ? { fleet: input.before, source: "the base config" } : undefined, input.after,
+    { ...input.validate, ...(input.overrides !== undefined ? { overrides: input.overrides } : {}) },
+  );
+  const afterFleet = judgement?.fleet;
+  const planned = judgement?.plan;
   const beforeFleet = planned && input.before !== undefined ? validateFleet(input.before, input.validate).fleet : undefined;
 
   // Namespaces baton does not create carry no readiness-gate label of baton's: said once, when a binding into one is new.
@@ -123,11 +131,11 @@ export function buildReview(input: ReviewInput): Review {
       warnings: [...planned.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton plan (base → head)",
     };
-  } else if (afterValidation) {
-    const errors = errorsOf(afterValidation.problems);
+  } else if (judgement) {
+    const errors = errorsOf(judgement.problems);
     verdict = {
-      allowed: afterValidation.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
-      warnings: [...afterValidation.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
+      allowed: judgement.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
+      warnings: [...judgement.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton validate (no base config: only the proposed config is checked)",
     };
   }
@@ -168,7 +176,7 @@ function trafficFromSpecs(before: FleetSpec | undefined, after: FleetSpec): Serv
     const routing = (a ?? b)!.routing;
     return {
       service, routing,
-      changed: JSON.stringify(a?.weights) !== JSON.stringify(b?.weights),
+      changed: !sameValue(a?.weights, b?.weights),
       rows: trafficRows(b?.weights, a?.weights),
       takesEffect: weightChangeSpeed((a ?? b)!),
     };
