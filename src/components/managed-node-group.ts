@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../fleet/names.js";
-import { effectiveNodeGroupVersion, effectiveUpdateConfig } from "../fleet/nodegroups.js";
+import { effectiveNodeGroupVersion, effectiveUpdateConfig, scalingBoundsMove } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
@@ -15,6 +15,7 @@ import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from 
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
 import { parsePart } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";
+import { desiredSizeOutput } from "./node-group-size.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
@@ -44,7 +45,7 @@ export interface ManagedNodeGroupArgs {
   readonly deployed?: NodeGroupInput;
 }
 
-/** Node group inputs pulumi up leaves at their deployed value. */
+/** Node group inputs pulumi up leaves at their deployed value while the scaling bounds stay (see `node-group-size.ts`). */
 export const NODE_GROUP_IGNORED_CHANGES = ["scalingConfig.desiredSize"] as const;
 
 /** The taint a retiring group carries, so that nothing new lands on it while it drains. */
@@ -79,7 +80,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     const host = args.cluster;
     const key = args.nodeGroupName ?? name;
-    const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
+    const { spec, deployed } = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
     super("baton:components:ManagedNodeGroup", name, {}, opts);
 
     this.nodeGroupKey = key;
@@ -113,6 +114,15 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     const taints = spec.taints.map((t) => ({ key: t.key, effect: TAINT_EFFECTS[t.effect], ...(t.value !== undefined ? { value: t.value } : {}) }));
     if (spec.retiring) taints.push({ ...RETIRING_TAINT });
 
+    // desired sets the size at creation; after that it is the cluster autoscaler's (or an operator's),
+    // and pulumi up must not scale the group back to the number in the stack file. While the bounds
+    // stay, nothing is sent for it. When min or max move (or the deployed group is not known), EKS
+    // gets the scaling config whole: the live size clamped into the new bounds goes with it.
+    const boundsStay = deployed !== undefined && !scalingBoundsMove(deployed.scaling, spec.scaling);
+    const desiredSize = boundsStay
+      ? spec.scaling.desired
+      : host.cluster.name.apply((eksName) => desiredSizeOutput(eksName, logicalName, spec.scaling, deployed === undefined, { parent: this }));
+
     // Autonamed (logical name + suffix): a change EKS cannot make in place creates the new group before deleting the old.
     this.nodeGroup = new aws.eks.NodeGroup(logicalName, {
       clusterName: host.cluster.name,
@@ -122,7 +132,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       amiType: spec.amiType,
       capacityType: spec.capacityType,
       instanceTypes: [...spec.instanceTypes],
-      scalingConfig: { minSize: spec.scaling.min, desiredSize: spec.scaling.desired, maxSize: spec.scaling.max },
+      scalingConfig: { minSize: spec.scaling.min, desiredSize, maxSize: spec.scaling.max },
       updateConfig: update.maxUnavailable !== undefined
         ? { maxUnavailable: update.maxUnavailable }
         : { maxUnavailablePercentage: update.maxUnavailablePercentage },
@@ -132,9 +142,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       tags,
     }, {
       parent: this, dependsOn: [...host.nodePrerequisites],
-      // desired sets the size at creation; after that it is the cluster autoscaler's (or an operator's),
-      // and pulumi up must not scale the group back to the number in the stack file.
-      ignoreChanges: [...NODE_GROUP_IGNORED_CHANGES],
+      ...(boundsStay ? { ignoreChanges: [...NODE_GROUP_IGNORED_CHANGES] } : {}),
     });
     this.nodeGroupName = this.nodeGroup.nodeGroupName;
 
@@ -142,7 +150,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   }
 }
 
-function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string, deployed?: NodeGroupInput): NodeGroupSpec {
+function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string, deployed?: NodeGroupInput): { spec: NodeGroupSpec; deployed?: NodeGroupSpec } {
   const at = ["clusters", host.clusterName, "nodeGroups", key];
   const parsed = parsePart(NodeGroup, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `ManagedNodeGroup ${key}: the spec is invalid`);
@@ -154,5 +162,5 @@ function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInp
   const was = deployed === undefined ? undefined : parsePart(NodeGroup, deployed, at);
   const problems = problemsOf(parsed.value);
   throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, problemsOf(was.value)) : problems, `ManagedNodeGroup ${key}`);
-  return parsed.value;
+  return { spec: parsed.value, ...(was?.ok ? { deployed: was.value } : {}) };
 }
