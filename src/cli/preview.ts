@@ -134,8 +134,8 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
   const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
-    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/schema.js").FleetSpec | undefined)[]) => {
+    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
     for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);

@@ -43,6 +43,11 @@ export interface ManagedNodeGroupArgs {
   readonly today?: string;
   /** The group as deployed, when known: problems it already has that `spec` does not make worse are warnings. */
   readonly deployed?: NodeGroupInput;
+  /**
+   * The group as last deployed, for what pulumi up sends: while its `min` and `max` stay, no
+   * desired size. `false`: not known, so the live size (clamped) is always sent. @default deployed
+   */
+  readonly lastDeployed?: NodeGroupInput | false;
 }
 
 /** Node group inputs pulumi up leaves at their deployed value while the scaling bounds stay (see `node-group-size.ts`). */
@@ -80,7 +85,9 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     const host = args.cluster;
     const key = args.nodeGroupName ?? name;
-    const { spec, deployed } = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
+    const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
+    const lastDeployed = args.lastDeployed === false ? undefined : args.lastDeployed ?? args.deployed;
+    const deployed = lastDeployed === undefined ? undefined : parsePart(NodeGroup, lastDeployed, []);
     super("baton:components:ManagedNodeGroup", name, {}, opts);
 
     this.nodeGroupKey = key;
@@ -118,10 +125,10 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     // and pulumi up must not scale the group back to the number in the stack file. While the bounds
     // stay, nothing is sent for it. When min or max move (or the deployed group is not known), EKS
     // gets the scaling config whole: the live size clamped into the new bounds goes with it.
-    const boundsStay = deployed !== undefined && !scalingBoundsMove(deployed.scaling, spec.scaling);
+    const boundsStay = deployed?.ok === true && !scalingBoundsMove(deployed.value.scaling, spec.scaling);
     const desiredSize = boundsStay
       ? spec.scaling.desired
-      : host.cluster.name.apply((eksName) => desiredSizeOutput(eksName, logicalName, spec.scaling, deployed === undefined, { parent: this }));
+      : host.cluster.name.apply((eksName) => desiredSizeOutput(eksName, logicalName, spec.scaling, deployed?.ok !== true, { parent: this }));
 
     // Autonamed (logical name + suffix): a change EKS cannot make in place creates the new group before deleting the old.
     this.nodeGroup = new aws.eks.NodeGroup(logicalName, {
@@ -150,7 +157,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
   }
 }
 
-function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string, deployed?: NodeGroupInput): { spec: NodeGroupSpec; deployed?: NodeGroupSpec } {
+function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInput, today: string, deployed?: NodeGroupInput): NodeGroupSpec {
   const at = ["clusters", host.clusterName, "nodeGroups", key];
   const parsed = parsePart(NodeGroup, input, at);
   if (!parsed.ok) throw new FleetSpecError(parsed.problems, `ManagedNodeGroup ${key}: the spec is invalid`);
@@ -162,5 +169,5 @@ function validateNodeGroup(host: NodeGroupHost, key: string, input: NodeGroupInp
   const was = deployed === undefined ? undefined : parsePart(NodeGroup, deployed, at);
   const problems = problemsOf(parsed.value);
   throwIfInvalid(was?.ok ? judgeAgainstDeployed(problems, problemsOf(was.value)) : problems, `ManagedNodeGroup ${key}`);
-  return { spec: parsed.value, ...(was?.ok ? { deployed: was.value } : {}) };
+  return parsed.value;
 }
