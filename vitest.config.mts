@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests judge versions by the embedded table, never by a developer's `baton versions --refresh` cache.
-    env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json" },
+    // And sign preview cache entries with a fixed key, never writing one into a developer's ~/.local/state.
+    env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json", BATON_CACHE_KEY: "baton-test-cache-key-0123456789abcdef0123456789abcdef" },
   },
 });

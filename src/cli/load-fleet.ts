@@ -2,7 +2,7 @@
  * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
  * command runs, never at start-up, so `baton --help` stays fast.
  */
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { StackConfig } from "../fleet/stack-config.js";
 import type { Validation } from "../fleet/validate.js";
 import { readTextFile, UsageError } from "./io.js";

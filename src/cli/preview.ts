@@ -6,6 +6,7 @@ import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
+import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
 import type { CaptureContext } from "../preview/offline-preview.js";
 
@@ -22,12 +23,13 @@ const PROGRAM_MODULE = path.resolve(__dirname, "../../stacks", `program${path.ex
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("preview")
+    .usage("<stack-config> [--from <base-config>] [options]")
     .description("offline preview: run the fleet program under Pulumi's mock runtime (no credentials) and show what would change; exit 1 when refused")
     .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
     .addOption(todayOption())
-    .option("--cache-dir <dir>", "where captured parts are kept between runs (safe to keep in a CI cache)", "<project>/.baton/cache")
+    .option("--cache-dir <dir>", "where captured parts are kept between runs (signed with the cache key: see BATON_CACHE_KEY in docs/preview.md)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
     .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
     .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
@@ -63,6 +65,10 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
+      if (review.plan !== undefined && options.from !== undefined) {
+        const hint = await swappedFilesHint(review.plan, { after: head, before: base, ...(today ? { today } : {}) }, fromFix("preview", options.from, file));
+        if (hint !== undefined) io.err(colors(io).yellow(hint));
+      }
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
 }
@@ -127,18 +133,36 @@ function withPartsProgress(capturer: PartCapturer, progress: Progress): PartCapt
 
 /** Part-by-part capture on worker threads, with the cache when one is given; warns on stderr of entries it could not use. */
 async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean, progress: Progress) {
-  const [{ captureByParts }, { codeFingerprint }, { PartCache }, { workerPartCapturer }] = await Promise.all([
-    import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/part-worker.js"),
+  const [{ captureByParts }, { codeFingerprint }, { PartCache }, { CacheKeyError, loadCacheKey }, { workerPartCapturer }] = await Promise.all([
+    import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/cache-key.js"), import("../preview/part-worker.js"),
   ]);
   const fingerprint = codeFingerprint();
-  const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
+  let cache: InstanceType<typeof PartCache> | undefined;
+  if (cacheDir !== undefined) {
+    try {
+      cache = new PartCache(cacheDir, fingerprint.batonVersion, loadCacheKey());
+    } catch (error) {
+      if (!(error instanceof CacheKeyError)) throw error;
+      // Without the key no entry can be trusted: capture everything, read and write nothing.
+      io.err(`baton: not using the preview cache: ${error.message}; every part is captured`);
+    }
+  }
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/schema.js").FleetSpec | undefined)[]) => {
+  return async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
-    for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
+    for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
-    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
+    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);
     return captures;
   };
+}
+
+/** A few discarded entries are named one by one; many (a cache from another key or version) are summed up by reason. */
+function discardedLines(discarded: readonly { file: string; reason: string }[]): string[] {
+  const named = 5;
+  if (discarded.length <= named) return discarded.map((entry) => `baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
+  const reasons = new Map<string, number>();
+  for (const { reason } of discarded) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  return [`baton: discarded ${discarded.length} cache entries and captured their parts again: ${[...reasons].map(([reason, count]) => `${count} × ${reason}`).join("; ")}`];
 }

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAddonVersion, readAddonVersionRecord } from "../fleet/addon-versions.js";
-import type { ClusterSpec } from "../fleet/schema.js";
+import type { ClusterSpec } from "../fleet/types.js";
 
 export type AddonKey = keyof ClusterSpec["addons"];
 

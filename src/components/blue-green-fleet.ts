@@ -8,7 +8,7 @@ import type { AddonVersionRecord } from "../fleet/addon-versions.js";
 import { eksClusterName } from "../fleet/names.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
-import type { FleetInput, FleetSpec } from "../fleet/schema.js";
+import type { FleetInput, FleetSpec } from "../fleet/types.js";
 import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";

@@ -8,7 +8,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { derivedClusterNames, eksClusterName, loadBalancerControllerRoleName } from "../fleet/names.js";
 import { canHostSystemPods } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
@@ -18,9 +17,10 @@ import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
 import { checkSchedulableHome } from "../fleet/rules/schedulable-home.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
-import { Cluster, type ApiAccessSpec, type ClusterSpec } from "../fleet/schema.js";
+import { Cluster } from "../fleet/schema.js";
+import type { ApiAccessSpec, ClusterInput, ClusterSpec } from "../fleet/types.js";
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { isoDate } from "../fleet/versions.js";
 import { AddonVersions, type AddonKey } from "./addons.js";
 import { apiAccessRules } from "./api-access.js";
@@ -37,8 +37,8 @@ import type { ManagedNodeGroup, NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
-/** A cluster as the fleet spec writes it (`baton:fleet.clusters.<name>`), before defaults. */
-export type ClusterInput = z.input<typeof Cluster>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { ClusterInput };
 
 export interface EksNetwork {
   /** The VPC the cluster, its nodes and its target groups live in. */

@@ -5,22 +5,22 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../fleet/names.js";
 import { effectiveNodeGroupVersion, effectiveUpdateConfig, scalingBoundsMove } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
-import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../fleet/schema.js";
+import { NodeGroup } from "../fleet/schema.js";
+import type { ClusterSpec, NodeGroupInput, NodeGroupSpec, TaintSpec } from "../fleet/types.js";
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { isoDate } from "../fleet/versions.js";
 import { desiredSizeOutput } from "./node-group-size.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
-/** A node group as the fleet spec writes it (`baton:fleet.clusters.<c>.nodeGroups.<g>`), before defaults. */
-export type NodeGroupInput = z.input<typeof NodeGroup>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { NodeGroupInput };
 
 /** What a node group needs from its cluster; `EksCluster` provides it. */
 export interface NodeGroupHost {

@@ -1,4 +1,4 @@
-import { DEFAULT_UPDATE_CONFIG, type ClusterSpec, type NodeGroupSpec, type UpdateConfigSpec } from "./schema.js";
+import { DEFAULT_UPDATE_CONFIG, type ClusterSpec, type NodeGroupSpec, type UpdateConfigSpec } from "./types.js";
 
 /** The version a node group runs: its pin, or its cluster's version. */
 export function effectiveNodeGroupVersion(cluster: ClusterSpec, nodeGroup: NodeGroupSpec): string {

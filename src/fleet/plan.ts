@@ -5,7 +5,7 @@
  */
 import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedulable } from "./nodegroups.js";
 import { configPath, errorsOf, type Problem } from "./problems.js";
-import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
+import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";

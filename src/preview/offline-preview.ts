@@ -5,7 +5,7 @@
 import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions.js";
 import { validateFleet } from "../fleet/validate.js";
 import { errorsOf, FleetSpecError } from "../fleet/problems.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";

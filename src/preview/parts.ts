@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { fleetParts, partId, partProjection, type FleetPart } from "../components/fleet-parts.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { inTreeOrder } from "./tree-order.js";
 import type { CodeFingerprint } from "./fingerprint.js";
 import type { Capture, CapturedResource } from "./model.js";

@@ -7,7 +7,7 @@ import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } fro
 import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
-import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readInputFile } from "../fleet/input-file.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { parseYaml, yamlToJs } from "../fleet/yaml.js";
 import type { StackApplier } from "./rollout.js";
 import { otherChangesIn, serviceState } from "./stack-state.js";

@@ -4,7 +4,7 @@
  */
 import { eksClusterName, nodeGroupNamePrefix } from "../fleet/names.js";
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { targetHealth, type TargetCounts } from "./aws/alb.js";
 import type { AwsClients } from "./aws/clients.js";
 import { awsErrorKind, describeAwsError } from "./aws/errors.js";

@@ -8,7 +8,7 @@
 import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
 import { FLEET_CONFIG_KEY } from "../fleet/problems.js";
 import type { Change } from "../fleet/plan.js";
-import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../fleet/schema.js";
+import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../fleet/types.js";
 import { ELB_ALIAS_TTL_SECONDS, shares } from "../fleet/traffic.js";
 import type { EstimateAssumptions } from "./assumptions.js";
 

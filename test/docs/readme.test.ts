@@ -10,6 +10,9 @@
  * - `draws picture N`: the fenced block after the comment is the Nth Mermaid picture the command
  *   prints (the README shows it as GitHub renders it).
  * - `sets SERVICE as in FILE`: `baton shift` on a copy of the file gives SERVICE the weights FILE has.
+ * - `is the file`: COMMAND is a file of the repository, and the fenced block after the comment is
+ *   exactly its content (test/package/install.test.ts compiles and runs the README's program
+ *   from test/package/consumer/index.ts).
  *
  * Commands run in-process with the README's paths, at the tests' fixed date where the command
  * takes `--today`, so the calendar does not move the figures.
@@ -109,6 +112,10 @@ describe("the README", () => {
 
   describe.each(checks.map((c) => [`${c.command} | ${c.expect}`, c] as const))("%s", (_name, check) => {
     it("matches what baton does", async () => {
+      if (check.expect === "is the file") {
+        expect(fencedBlock(check.after)).toBe(readFileSync(path.join(repo, check.command), "utf8").trimEnd());
+        return;
+      }
       const args = argv(check.command);
       const figures = check.expect.split(", ").map((f) => FIGURE.exec(f));
 

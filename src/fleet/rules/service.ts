@@ -1,6 +1,6 @@
 import { isSchedulable } from "../nodegroups.js";
 import type { Problem } from "../problems.js";
-import type { FleetSpec, ServiceSpec } from "../schema.js";
+import type { FleetSpec, ServiceSpec } from "../types.js";
 import { ALB_MAX_TARGET_GROUPS, WEIGHT_LIMITS } from "../traffic.js";
 
 /** Rules on one service's weights and routing targets, against the fleet's clusters. */

@@ -1,5 +1,6 @@
 /** The rollout's live reads on AWS: the applied weights and one observation of the health gates. */
-import { gatesOf, type FleetSpec } from "../../fleet/schema.js";
+import { gatesOf } from "../../fleet/schema.js";
+import type { FleetSpec } from "../../fleet/types.js";
 import type { GateObservation } from "../gates.js";
 import type { LiveTraffic } from "../rollout.js";
 import { arnDimension, targetHealth } from "./alb.js";
