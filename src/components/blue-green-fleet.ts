@@ -29,6 +29,12 @@ export interface BlueGreenFleetArgs {
    * has that `fleet` does not make worse is a warning, so the change that fixes it can run.
    */
   readonly deployed?: FleetInput;
+  /**
+   * The fleet as last deployed, when it is not `deployed` (a part build judges against its own
+   * projection): what pulumi up sends for node group sizes depends on it. `false`: not known, so
+   * every node group sends its live size. @default deployed
+   */
+  readonly lastDeployed?: FleetInput | false;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
   /**
@@ -114,6 +120,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
       fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions, logGroups,
       ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+      ...(args.lastDeployed !== undefined ? { lastDeployed: args.lastDeployed === false ? false : args.lastDeployed.clusters?.[clusterName] ?? false } : {}),
       ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
       ...(args.region !== undefined ? { region: args.region } : {}),
     }, { parent: this });

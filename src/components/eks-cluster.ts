@@ -64,6 +64,11 @@ export interface EksClusterArgs {
    * (a version since past EKS support) is a warning, not an error, so the fix can be applied.
    */
   readonly deployed?: ClusterInput;
+  /**
+   * The cluster as last deployed, for what pulumi up sends (node group sizes: see
+   * `ManagedNodeGroupArgs.lastDeployed`); `false`: not known. @default deployed
+   */
+  readonly lastDeployed?: ClusterInput | false;
   /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
   readonly addonVersions?: AddonVersions;
   /** Shared lookup of existing control-plane log groups (a fleet passes one for all its clusters). @default one lookup per cluster */
@@ -161,7 +166,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     const nodeAddons = installNodeAddons(scope, this.cluster, versions);
     this.vpcCniRole = nodeAddons.vpcCniRole;
     this.nodePrerequisites = [...nodeRole.policies, nodeAddons.podIdentityAgent, nodeAddons.kubeProxy, nodeAddons.vpcCni];
-    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed);
+    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed, args.lastDeployed);
     const coreDns = installCoreDns(scope, this.cluster, versions, Object.values(this.nodeGroups));
     this.addons = { podIdentityAgent: nodeAddons.podIdentityAgent, kubeProxy: nodeAddons.kubeProxy, vpcCni: nodeAddons.vpcCni, coreDns };
     this.systemNodeGroups = Object.values(this.nodeGroups).filter((group) => canHostSystemPods(group.spec));

@@ -59,3 +59,22 @@ export const EKS_POD_EVICTION_TIMEOUT_MINUTES = 15;
 
 /** After draining a node EKS cordons it and waits this long, so load balancers stop sending to it, before terminating it. */
 export const EKS_POST_DRAIN_WAIT_SECONDS = 60;
+
+/** A node group's size bounds and its size at creation, as the spec writes them. */
+export type ScalingSpec = NodeGroupSpec["scaling"];
+
+/** Whether a scaling change moves the bounds (min or max), which makes pulumi up send a desired size. */
+export function scalingBoundsMove(before: ScalingSpec, after: ScalingSpec): boolean {
+  return before.min !== after.min || before.max !== after.max;
+}
+
+/**
+ * The desired size to send with the scaling config: on a group that runs, its live size (what the
+ * cluster autoscaler or an operator set) clamped into the new bounds, so a raised `min` lifts it
+ * and a lowered `max` caps it, and nothing else moves it; before the group exists (or when its live
+ * size cannot be read), the spec's `desired`, the size at creation.
+ */
+export function desiredSizeToSend(scaling: ScalingSpec, live: number | undefined): number {
+  if (live === undefined) return scaling.desired;
+  return Math.min(scaling.max, Math.max(scaling.min, live));
+}

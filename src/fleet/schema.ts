@@ -127,9 +127,10 @@ export const Cluster = strictObject({
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
   admins: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "an IAM principal ARN looks like arn:aws:iam::123456789012:role/platform-admin" })).default([]),
   /**
-   * Namespaces that already exist in this cluster. baton creates the namespace of every ALB
-   * service that binds pods in the cluster unless it is listed here (creating a namespace that
-   * exists fails: the Kubernetes provider does not adopt objects it did not create). @default []
+   * Namespaces another team owns in this cluster: baton leaves them alone (no label, no place in
+   * the stack). Any other namespace an ALB service binds pods in is baton's: created, or adopted
+   * when it exists (a namespace baton kept after an earlier decommission), labelled for the
+   * controller's pod readiness gate, and never deleted. @default []
    */
   existingNamespaces: z.array(name("a namespace")).default([]),
   /** The AWS Load Balancer Controller baton installs in a cluster that an ALB service weights. */
