@@ -318,6 +318,8 @@ export async function runRollout(schedule: Schedule, timing: RolloutTiming, port
     if (step.resumed) moved = true;
     const failure = await apply(step.weights, "step");
     if (failure === undefined || failure.kind !== "others") moved = moved || !sameWeights(step.weights, schedule.fallback);
+    // A preview interrupted by the signal wrote nothing: this is the stop, not a refusal.
+    if (failure?.kind === "others" && aborted()) return interrupted(schedule.steps[index - 1]?.percent);
     if (failure) return halt(step.percent, failure.reason, [], failure);
     if (aborted()) return interrupted(step.percent);
     const watched = await watch(step.weights, timing.bakeMs);

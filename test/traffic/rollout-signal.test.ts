@@ -4,13 +4,14 @@
  * stack file to a state file, and AWS reads (mocked) that show that state. Afterwards the file,
  * the stack and AWS agree, and the report says what happened.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { readServiceWeights } from "../../src/traffic/stack-file.js";
 import { edit, migrationFleet } from "../support/fleets.js";
+import { captureIo } from "../support/io.js";
 import { LISTENER, mocks, TG, wireFleet, DescribeRulesCommand } from "./aws-fixtures.js";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -36,6 +37,12 @@ if (args[0] === "stack") {
   const rule = { urn: ${JSON.stringify(RULE)}, type: "aws:lb/listenerRule:ListenerRule", outputs: { tags: { "baton:fleet": "shop", "baton:service": "web" },
     actions: [{ type: "forward", forward: { targetGroups: [{ arn: tg.blue, weight: weights.blue }, { arn: tg.green, weight: weights.green }] } }] } };
   console.log(JSON.stringify({ version: 3, deployment: { resources: [group("blue"), group("green"), rule] } }));
+} else if (args[0] === "preview" && fs.existsSync(${JSON.stringify(path.join(project, "preview-hangs"))})) {
+  // A preview that hangs and ignores SIGINT, with a plugin-like grandchild that ignores SIGINT and SIGTERM.
+  process.on("SIGINT", () => undefined);
+  require("child_process").spawn("sh", ["-c", "trap '' INT TERM; while :; do sleep 1; done"], { stdio: "ignore" });
+  fs.writeFileSync(${JSON.stringify(path.join(project, "preview-pgid"))}, String(process.pid));
+  setInterval(() => undefined, 1000);
 } else if (args[0] === "preview") {
   console.log(JSON.stringify({ steps: [{ op: "update", urn: ${JSON.stringify(RULE)}, newState: { type: "aws:lb/listenerRule:ListenerRule", custom: true } }] }));
 } else if (args[0] === "up") {
@@ -99,4 +106,60 @@ describe("baton rollout, stopped by SIGTERM mid-bake", () => {
     // The handlers are gone afterwards.
     expect(process.listeners("SIGTERM").some((l) => l.name === "onSignal")).toBe(false);
   }, 60_000);
+
+  it("a pulumi preview that hangs and ignores SIGINT: repeated signals climb to SIGTERM, the report is printed and no process of its group is left", async () => {
+    const fleet = edit(migrationFleet(), (f) => {
+      f.services.web.weights = { blue: 100, green: 0 };
+      f.services.web.gates = { alarms: ["web-p99"], minHealthyTargets: 1 };
+    });
+    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }));
+    const before = readFileSync(file, "utf8");
+    writeFileSync(state, JSON.stringify({ blue: 100, green: 0 }));
+    writeFileSync(path.join(project, "preview-hangs"), "");
+    const pgidFile = path.join(project, "preview-pgid");
+    rmSync(pgidFile, { force: true });
+    wireFleet();
+    mocks.elbv2.on(DescribeRulesCommand, { ListenerArn: LISTENER }).callsFake(() => ruleFor(JSON.parse(readFileSync(state, "utf8"))));
+
+    // Once the preview runs, a CI runner cancels the job and, the job still running, signals it twice more.
+    const signalled = (async () => {
+      while (!existsSync(pgidFile)) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 3; i++) {
+        process.emit("SIGTERM", "SIGTERM");
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+    const io = captureIo();
+    const begun = Date.now();
+    const code = await main(["node", "baton", "rollout", file, "web", "--to", "green", "--steps", "50,100", "--bake", "1m", "--poll", "1s"], io);
+    await signalled;
+    rmSync(path.join(project, "preview-hangs"));
+    const err = io.stderr();
+    expect(code).toBe(1);
+    // The default grace between rungs is 10 s; the third signal climbed at once.
+    expect(Date.now() - begun).toBeLessThan(9_000);
+    expect(err).toContain("SIGTERM: stopping at the next safe point (a running pulumi up finishes; a running preview or stack export is interrupted)");
+    expect(err).toContain("SIGTERM: sent SIGTERM to pulumi's process group; still stopping, the report follows");
+    expect(err).toMatch(/interrupted at \S+: stopped by a signal at a safe point/);
+    expect(err).toContain(`${file} holds { blue: 100, green: 0 }`);
+    expect(readFileSync(file, "utf8")).toBe(before);
+    const pgid = Number(readFileSync(pgidFile, "utf8"));
+    const left = liveMembers(pgid);
+    // Nothing should be left; if something is, it is killed here, not left running after the test.
+    if (left.length > 0) process.kill(-pgid, "SIGKILL");
+    expect(left).toEqual([]);
+  }, 60_000);
 });
+
+/** Processes of group `pgid` still alive (zombies waiting to be reaped aside). */
+function liveMembers(pgid: number): number[] {
+  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(fields[2]) === pgid && fields[0] !== "Z" ? [Number(pid)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
