@@ -31,21 +31,32 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** Names that every derived AWS and Kubernetes name can be built from (DNS-1123 labels). */
+/** Names that every derived AWS and Kubernetes name can be built from (DNS-1123 labels, at most 63 characters). */
 const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const MAX_NAME = 63;
 const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, {
-    message: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
-  });
+  z.string()
+    .max(MAX_NAME, { error: (issue) => `${what} has ${typeof issue.input === "string" ? issue.input.length : "too many"} characters; a name is a DNS label of at most ${MAX_NAME} | fix: shorten it to ${MAX_NAME} characters or fewer (the AWS names built from it are shorter still)` })
+    .regex(NAME_PATTERN, {
+      message: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
+    });
+
+/** Any name the fleet spec takes (a cluster, a service, the fleet), for rules that check a key on its own. */
+export const Name = name("a name");
 
 /**
  * YAML reads `version: 1.30` as the number 1.3, so the spec cannot know which minor was meant;
  * a one-digit minor most likely lost a trailing zero. Messages may carry their fix after " | fix: ".
  */
 function unquotedVersionMessage(input: number): string {
-  const minor = String(input).split(".")[1] ?? "";
+  const shown = Number.isNaN(input) ? ".nan" : Number.isFinite(input) ? String(input) : ".inf";
+  const minor = /^1\.(\d+)$/.exec(shown)?.[1];
+  // Only "1.N" can have lost a trailing zero; any other number is no Kubernetes version at all.
+  if (minor === undefined) {
+    return `YAML read this version as the number ${shown}, not a string; a Kubernetes version is written "1.NN" | fix: write the minor version in quotes, e.g. version: "1.33"`;
+  }
   const meant = minor.length === 1 ? `1.${minor}0` : `1.${minor}`;
-  return `YAML read this version as the number ${input}, not a string (an unquoted 1.30 becomes 1.3) | fix: quote it: version: "${meant}" (or the minor you meant)`;
+  return `YAML read this version as the number ${shown}, not a string (an unquoted 1.30 becomes 1.3) | fix: quote it: version: "${meant}" (or the minor you meant)`;
 }
 
 /** Kubernetes version as EKS writes it. A YAML number (1.30 reads as 1.3) gets its own message. */

@@ -1,5 +1,5 @@
 import { judgeAgainstDeployed } from "./deployed.js";
-import { configPath, errorsOf, type Problem } from "./problems.js";
+import { clipLongRuns, configPath, errorsOf, type Problem } from "./problems.js";
 import { checkApiAccess } from "./rules/api-access.js";
 import { checkCluster } from "./rules/cluster.js";
 import { checkSchedulableHome } from "./rules/schedulable-home.js";
@@ -193,9 +193,15 @@ function validateAlone(input: unknown, today: string): Validation {
  */
 export function validateFleet(input: unknown, options: ValidateOptions = {}): Validation {
   const today = options.today ?? isoDate(new Date());
-  const alone = validateAlone(input, today);
+  const alone = clipped(validateAlone(input, today));
   if (options.deployed === undefined) return alone;
-  const problems = judgeAgainstDeployed(alone.problems, validateAlone(options.deployed, today).problems);
+  const problems = judgeAgainstDeployed(alone.problems, clipped(validateAlone(options.deployed, today)).problems);
   const ok = alone.fleet !== undefined && errorsOf(problems).length === 0;
   return ok ? { ok: true, fleet: alone.fleet!, problems } : { ok: false, ...(alone.fleet ? { fleet: alone.fleet } : {}), problems };
 }
+
+/** Messages never carry a huge name whole (an 8 MB key would be printed in every message naming it). */
+function clipped(validation: Validation): Validation {
+  return { ...validation, problems: validation.problems.map((p) => ({ ...p, message: clipLongRuns(p.message), fix: clipLongRuns(p.fix) })) };
+}
+

@@ -6,7 +6,7 @@
  * details first, then the pictures, then long lists, never the summary.
  */
 import { formatEdit } from "../fleet/format-plan.js";
-import { formatProblem } from "../fleet/problems.js";
+import { clipLongRuns, formatProblem } from "../fleet/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import { fenced, weightsFlowchart } from "./mermaid.js";
 import type { Review, ServiceTraffic } from "./review.js";
@@ -41,9 +41,9 @@ function verdict(review: Review): string[] {
   const icon = !v ? "ℹ️" : v.allowed ? "✅" : "⛔";
   const lines = [`### ${icon} baton: ${verdictLine(review)}`];
   if (v && v.blocking.length > 0) {
-    lines.push("", ...v.blocking.map((p) => `- **${p.rule}** at ${code(p.path)}: ${p.message}<br>fix: ${p.fix}`));
+    lines.push("", ...v.blocking.map((p) => clipLongRuns(`- **${p.rule}** at ${code(p.path)}: ${p.message}<br>fix: ${p.fix}`)));
   }
-  if (v && v.warnings.length > 0) lines.push("", ...v.warnings.map((p) => `- ⚠️ ${p.rule} at ${code(p.path)}: ${p.message}`));
+  if (v && v.warnings.length > 0) lines.push("", ...v.warnings.map((p) => clipLongRuns(`- ⚠️ ${p.rule} at ${code(p.path)}: ${p.message}`)));
   return lines;
 }
 

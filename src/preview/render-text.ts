@@ -1,4 +1,5 @@
 /** The review for a terminal: the comment's sections, coloured, readable at 100 columns. */
+import { clipLongRuns } from "../fleet/problems.js";
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
@@ -105,5 +106,5 @@ export function renderText(review: Review, paint: Paint): string {
 }
 
 function formatProblem2(p: { rule: string; path: string; message: string; fix: string }, colour: (s: string) => string): string[] {
-  return [...wrap(`  ${colour(p.rule)} ${p.path}: ${p.message}`, "    "), ...wrap(`    fix: ${p.fix}`, "      ")];
+  return [...wrap(clipLongRuns(`  ${colour(p.rule)} ${p.path}: ${p.message}`), "    "), ...wrap(`    fix: ${p.fix}`, "      ")];
 }
