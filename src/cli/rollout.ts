@@ -100,10 +100,18 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       // The file holds the weights last applied: its own standing problems are the current state's.
       const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
-      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }] = await Promise.all([
+      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }, { AwsCallError }] = await Promise.all([
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),
-        import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"),
+        import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"), import("../traffic/aws/errors.js"),
       ]);
+      const live = awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to);
+      // Before anything is written or applied: a rollout that cannot read AWS could not watch its
+      // gates, so missing credentials, an expired session, no region or a denied read stop it here.
+      try {
+        await live.appliedWeights();
+      } catch (error) {
+        if (error instanceof AwsCallError && (error.problem.everyCall || error.problem.kind === "denied")) throw new UsageError(`${error.message}; nothing was changed`);
+      }
       // First signal: stop at the next safe point and take the traffic back. Second: cancel a running update too.
       const stop = new AbortController();
       const cancel = new AbortController();
@@ -130,7 +138,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
         const result = await runRollout(schedule, timing, {
           store: stackFileWeights(file, service, inputLimits()),
           applier: pulumiCliApplier(location, validation.fleet, service),
-          live: awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to),
+          live,
           clock: realClock,
           signal: stop.signal,
           cancel: cancel.signal,
