@@ -59,3 +59,10 @@ export const EKS_POD_EVICTION_TIMEOUT_MINUTES = 15;
 
 /** After draining a node EKS cordons it and waits this long, so load balancers stop sending to it, before terminating it. */
 export const EKS_POST_DRAIN_WAIT_SECONDS = 60;
+
+/**
+ * When EKS deletes a managed node group it scales the Auto Scaling group to zero and drains each
+ * node before terminating it, forcing the termination once a node has not drained after this many
+ * minutes (EKS user guide, "Delete a managed node group from your cluster", read 2026-12-02).
+ */
+export const EKS_NODEGROUP_DELETE_DRAIN_MINUTES = 5;
