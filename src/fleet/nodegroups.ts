@@ -78,3 +78,10 @@ export function desiredSizeToSend(scaling: ScalingSpec, live: number | undefined
   if (live === undefined) return scaling.desired;
   return Math.min(scaling.max, Math.max(scaling.min, live));
 }
+
+/**
+ * When EKS deletes a managed node group it scales the Auto Scaling group to zero and drains each
+ * node before terminating it, forcing the termination once a node has not drained after this many
+ * minutes (EKS user guide, "Delete a managed node group from your cluster", read 2026-12-02).
+ */
+export const EKS_NODEGROUP_DELETE_DRAIN_MINUTES = 5;
