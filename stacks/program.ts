@@ -38,6 +38,8 @@ export interface FleetProgramOptions {
   readonly previousAddonVersions?: pulumi.Input<unknown>;
   /** The IAM principal `pulumi up` runs as, when the stack names it (see BlueGreenFleetArgs). */
   readonly deployerArn?: string;
+  /** A part build's projection of the fleet as last deployed (see BlueGreenFleetArgs.lastDeployed). @default deployed */
+  readonly lastDeployed?: unknown;
 }
 
 /** The stack's outputs: the fleet's, and the record the next deployment is judged against. */
@@ -151,7 +153,9 @@ export function runFleetPart(projection: unknown, part: FleetPart, options: Flee
   // program builds, so a problem the projection already has is no reason to stop here.
   const validation = validateFleet(projection, { today, deployed: projection });
   if (!validation.ok) throw new FleetSpecError(validation.problems);
-  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, part, deployed: projection as FleetInput });
+  // The projection is its own `deployed` for judging only; node group sizes depend on what was last deployed.
+  const lastDeployed = options.lastDeployed === undefined ? false : options.lastDeployed as FleetInput;
+  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, part, deployed: projection as FleetInput, lastDeployed });
   const scope = fleet.partScope!;
   return { owned: scope.owned.map((r) => r.urn), borrowed: scope.borrowed.map((r) => r.urn) };
 }

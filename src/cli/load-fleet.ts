@@ -2,7 +2,7 @@
  * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
  * command runs, never at start-up, so `baton --help` stays fast.
  */
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { StackConfig } from "../fleet/stack-config.js";
 import type { Validation } from "../fleet/validate.js";
 import { readTextFile, UsageError } from "./io.js";
@@ -28,7 +28,11 @@ export interface ProposedConfig {
 export async function readProposedConfig(path: string): Promise<ProposedConfig> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) throw new UsageError(`${path} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
-  if (config.fleet === undefined) throw new UsageError(`${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
+  if (config.fleet === undefined) {
+    const { misspeltFleetKeyProblem } = await import("../fleet/stack-config.js");
+    const typo = misspeltFleetKeyProblem(config);
+    throw new UsageError(typo ? `${path}: ${typo.message} ${typo.fix}` : `${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
+  }
   return { fleet: config.fleet, ...(config.overrides !== undefined ? { overrides: config.overrides } : {}) };
 }
 
@@ -36,6 +40,9 @@ export async function readProposedConfig(path: string): Promise<ProposedConfig> 
 export async function loadFleetFile(path: string, today?: string): Promise<Validation> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) return { ok: false, problems: config.problems };
+  const { misspeltFleetKeyProblem } = await import("../fleet/stack-config.js");
+  const typo = misspeltFleetKeyProblem(config);
+  if (typo !== undefined) return { ok: false, problems: [typo] };
   const { validateFleet } = await import("../fleet/validate.js");
   return validateFleet(config.fleet, today === undefined ? {} : { today });
 }

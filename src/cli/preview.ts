@@ -151,8 +151,8 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
   }
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
-    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+  return async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
+    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
     for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);

@@ -5,7 +5,7 @@
  */
 import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedulable } from "./nodegroups.js";
 import { configPath, errorsOf, type Problem } from "./problems.js";
-import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
+import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
 import { applyOverrides } from "./overrides.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
@@ -299,13 +299,26 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
           : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
       });
     }
-    const configFields = changedFields(bg, ag, NODE_GROUP_CONFIG_FIELDS);
+    // A desired-only edit changes nothing on a running group: it gets its own word and nothing to undo.
+    const sizeOnly = desiredOnly(bg, ag);
+    const configFields = changedFields(bg, ag, NODE_GROUP_CONFIG_FIELDS).filter((f) => !(sizeOnly && f === "scaling"));
     if (configFields.length > 0) {
+      const bounds = configFields.includes("scaling")
+        ? ` (scaling ${formatScaling(bg.scaling)} → ${formatScaling(ag.scaling)}: EKS gets min, max and a desired size, the group's live size clamped into [${ag.scaling.min}, ${ag.scaling.max}] as read at deploy time; scaling.desired counts at creation only)`
+        : "";
       changes.push({
         kind: "config-change", subject, path, fields: configFields, irreversible: false, refusals: [],
         before: pick(bg, configFields), after: pick(ag, configFields),
-        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}${desiredOnly(bg, ag) ? ` (scaling.desired ${bg.scaling.desired} → ${ag.scaling.desired} is not applied to a running group: after creation its size is the autoscaler's, and pulumi up ignores scalingConfig.desiredSize)` : ""}`,
+        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}${bounds}`,
         rollback: { edits: revertFields(path, bg as Record<string, unknown>, configFields), takesEffect: "an in-place node group update (no nodes replaced)", note: "Revert these fields." },
+      });
+    }
+    if (sizeOnly) {
+      changes.push({
+        kind: "config-change", subject, path: `${path}.scaling.desired`, fields: ["scaling.desired"], irreversible: false, refusals: [],
+        before: bg.scaling.desired, after: ag.scaling.desired,
+        summary: `no change to node group ${clusterName}/${name}: scaling.desired ${bg.scaling.desired} → ${ag.scaling.desired} is the size at creation only; a running group's size belongs to the cluster autoscaler (or whoever scales it), and pulumi up sends nothing for it. To resize now, move min or max (the live size is clamped into them), or scale the group yourself`,
+        rollback: { edits: [], takesEffect: "not applicable", note: "Nothing to undo: pulumi up changes nothing in AWS for this edit." },
       });
     }
   }
@@ -320,6 +333,8 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
   }
   return changes;
 }
+
+const formatScaling = (s: NodeGroupSpec["scaling"]) => `{ min: ${s.min}, desired: ${s.desired}, max: ${s.max} }`;
 
 /** A scaling change that moves only `desired`, which the node group ignores after creation. */
 function desiredOnly(before: NodeGroupSpec, after: NodeGroupSpec): boolean {

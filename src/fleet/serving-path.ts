@@ -9,7 +9,7 @@ import { sameValue } from "./same-value.js";
 import {
   classifyUpdate, TARGET_GROUP_BINDING_IMMUTABLE_FIELDS, TARGET_GROUP_BINDING_TYPE, TARGET_GROUP_TYPE, type ReplacementVerdict,
 } from "./replacements.js";
-import type { AlbServiceSpec, FleetSpec } from "./schema.js";
+import type { AlbServiceSpec, FleetSpec } from "./types.js";
 
 /** One input baton sets on a serving-path resource, with the config path it comes from. */
 export interface DerivedInput {

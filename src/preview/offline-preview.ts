@@ -6,7 +6,7 @@ import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions
 import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../fleet/deployment-record.js";
 import { validateFleet } from "../fleet/validate.js";
 import { errorsOf, FleetSpecError } from "../fleet/problems.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";
@@ -41,7 +41,8 @@ export function addonVersionsOf(capture: Capture): AddonVersionRecord {
 }
 
 /** Captures several validated fleets at once (part by part, sharing what they have in common). */
-export type FleetsCapturer = (fleets: readonly FleetSpec[]) => Promise<readonly Capture[]>;
+/** Captures fleets; `lastDeployed[i]`, when given, is what was deployed before `fleets[i]` (node group sizes depend on it). */
+export type FleetsCapturer = (fleets: readonly FleetSpec[], lastDeployed?: readonly (FleetSpec | undefined)[]) => Promise<readonly Capture[]>;
 
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
@@ -93,7 +94,8 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
   });
   try {
     if (input.captureAll !== undefined) {
-      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet]);
+      // Both are judged against the base, which is what is deployed (and so its own last deployment).
+      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet], [baseFleet, baseFleet]);
       const changes = deployed === undefined ? createAll(head!) : diffCaptures(deployed, head!);
       return previewed(buildReview({ ...common, changes }), head!);
     }

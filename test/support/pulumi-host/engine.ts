@@ -78,6 +78,10 @@ export const DEFAULT_INVOKE_ANSWERS: Readonly<Record<string, InvokeAnswer>> = {
     if (version === undefined) throw new Error(`no default version known for add-on ${String(args["addonName"])}`);
     return { addonName: args["addonName"], kubernetesVersion, mostRecent: args["mostRecent"] ?? false, version, id: String(args["addonName"]) };
   },
+  // A new account: no control-plane log group exists yet (logs:DescribeLogGroups by prefix).
+  "aws:cloudwatch/getLogGroups:getLogGroups": (args) => ({ logGroupNamePrefix: args["logGroupNamePrefix"], logGroupNames: [], arns: [], id: String(args["logGroupNamePrefix"]), region: "us-east-1" }),
+  // No node group runs yet (eks:ListNodegroups).
+  "aws:eks/getNodeGroups:getNodeGroups": (args) => ({ clusterName: args["clusterName"], names: [], id: String(args["clusterName"]), region: "us-east-1" }),
 };
 
 /**
