@@ -157,7 +157,7 @@ describe("loadBalancerController.manageIngresses (opt-in)", () => {
     const capture = await fleetCapture(edit(migrationFleet(), (f) => { f.clusters.blue.loadBalancerController = { manageIngresses: true }; }));
     const policy = JSON.parse(find(capture, "aws:iam/rolePolicy:RolePolicy", "shop-blue-lbc").inputs["policy"] as string) as PolicyDocument;
     expect(policy).toEqual(publishedLoadBalancerControllerPolicy("aws"));
-    // The four actions the published policy added since v2.13.
+    // Four actions of the published policy an earlier copy here lacked.
     const actions = policy.Statement.flatMap((s) => s.Action);
     for (const action of ["ec2:DescribeIpamPools", "ec2:DescribeRouteTables", "elasticloadbalancing:ModifyIpPools", "elasticloadbalancing:SetRulePriorities"]) expect(actions).toContain(action);
     const values = find(capture, TYPES.helmRelease, "shop-blue-lbc").inputs["values"] as Json;
