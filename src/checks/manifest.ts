@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Node } from "yaml";
+import { isMap, isSeq, visit, type Document, type Node } from "yaml";
 import { parseYamlStream, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
 
 /** One Kubernetes object read from a manifest, with where it came from. */
@@ -25,6 +25,8 @@ export interface InputError {
   readonly document?: number;
   readonly line?: number;
   readonly message: string;
+  /** Set when the document parsed but is an unrendered Helm template, so it was not checked. */
+  readonly reason?: "unrendered-template";
 }
 
 export interface ParsedManifests {
@@ -66,7 +68,15 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     const docLine = lineCounter.linePos(doc.range[0]).line;
     const [error] = doc.errors;
     if (error) {
-      errors.push({ file, document, line: error.linePos?.[0].line ?? docLine, message: (error.message.split("\n")[0] ?? error.message).replace(/:$/, "") });
+      // `{{- if ... }}` lines rarely parse: say what the file most likely is.
+      const helm = HELM_ACTION.test(text.slice(doc.range[0], doc.range[2])) ? " (it holds {{ }} template actions: is it an unrendered Helm template? Check the output of helm template instead)" : "";
+      errors.push({ file, document, line: error.linePos?.[0].line ?? docLine, message: `${(error.message.split("\n")[0] ?? error.message).replace(/:$/, "")}${helm}` });
+      return;
+    }
+    // A template that happens to parse (`replicas: {{ .Values.replicas }}` is a map in a map) would be checked as nonsense.
+    const template = unrenderedTemplate(doc, text);
+    if (template) {
+      errors.push({ file, document, line: lineCounter.linePos(template.at).line, reason: "unrendered-template", message: `${template.source} is an unrendered Helm template; baton check reads rendered manifests: check the output of helm template (or helm get manifest) instead` });
       return;
     }
     const plain = yamlToJs(doc);
@@ -93,6 +103,43 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     }
   });
   return { objects, errors };
+}
+
+/** A Go template action, `{{ ... }}` or `{{- ... -}}`. */
+const HELM_ACTION = /\{\{-?\s*[^}]*\}\}/;
+/** In a quoted string, only what names Helm's own objects and functions: `{{ $labels.pod }}` in an alert's annotation is Prometheus's, and rendered data. */
+const HELM_QUOTED = /\{\{-?\s*(\.(Values|Release|Chart|Capabilities|Files|Template)\b|(include|template|tpl|toYaml|required)\s)/;
+
+/**
+ * The first unrendered Helm template action in a parsed document: `{{ x }}` unquoted (YAML reads it
+ * as a flow map whose key is a flow map), an unquoted value that contains one
+ * (`image: repo:{{ .Values.tag }}`), or a quoted one naming Helm's objects (`"{{ .Values.image }}"`).
+ */
+function unrenderedTemplate(doc: Document.Parsed, text: string): { at: number; source: string } | undefined {
+  let found: { at: number; source: string } | undefined;
+  const show = (range: readonly number[]) => {
+    const source = text.slice(range[0], range[1]).replace(/\s+/g, " ").trim();
+    return source.length > 80 ? `${source.slice(0, 77)}...` : source;
+  };
+  visit(doc, {
+    Map(_, map) {
+      if (map.flow && map.range && map.items.some((pair) => isMap(pair.key) && pair.key.flow)) {
+        found = { at: map.range[0], source: show(map.range) };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Scalar(_, scalar) {
+      if (typeof scalar.value !== "string" || !scalar.range) return undefined;
+      const plain = scalar.type === "PLAIN";
+      if ((plain && HELM_ACTION.test(scalar.value)) || (!plain && HELM_QUOTED.test(scalar.value))) {
+        found = { at: scalar.range[0], source: show(scalar.range) };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function toObject(value: Plain & { apiVersion: string; kind: string }, where: { file: string; document: number; source?: string }, line: number): ManifestObject {

@@ -39,8 +39,8 @@ export function processIo(): Io {
   };
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes shared by every command: 3 is a file baton could not write (a full disk, an I/O error), which no change to the command line fixes. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, io: 3 } as const;
 
 /** A usage or input problem: the command prints it and exits 2. */
 export class UsageError extends Error {

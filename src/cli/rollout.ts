@@ -99,6 +99,16 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       io.out(formatSchedule(schedule, timing, c, onHalt));
       io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
       if (options.dryRun || schedule.steps.length === 0) return;
+      // The rollout writes the file at every step: one it could not write (hard-linked, read-only, a stray lock) is refused now, not mid-way.
+      const { assertEditable, FileEditError } = await import("../traffic/files.js");
+      try {
+        assertEditable(file);
+      } catch (error) {
+        if (!(error instanceof FileEditError)) throw error;
+        io.err(c.red(`refused: ${error.message}`));
+        setExit(EXIT.failed);
+        return;
+      }
 
       const { validateFleet } = await import("../fleet/validate.js");
       // The file holds the weights last applied: its own standing problems are the current state's.

@@ -54,6 +54,11 @@ export function registerShift(program: Command, io: Io, setExit: SetExit): void 
         } catch (error) {
           if (!(error instanceof FileEditError)) throw error;
           if (error.reason === "unreadable") throw new UsageError(error.message);
+          if (error.reason === "io") {
+            io.err(c.red(`baton: ${error.message}`));
+            setExit(EXIT.io);
+            return;
+          }
           io.err(c.red(`refused: ${error.message}`));
           setExit(EXIT.failed);
           return;

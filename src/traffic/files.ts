@@ -9,18 +9,22 @@
  *   under an unpredictable name in the same folder, with the file's mode and owner, flushed, then
  *   renamed over the file: a reader sees the old text or the new, never half of each;
  * - a symbolic link is followed: its target is edited and the link stays a link;
- * - a read-only file stays unedited.
+ * - a read-only file stays unedited; a hard-linked one too (a rename gives only this name the
+ *   edit, so the file's other names would silently keep the old text);
+ * - its extended attributes (tags, ACLs, labels) are copied onto the new file before the rename;
+ * - a write that fails (a full disk, an I/O error) leaves the file as it was and names it.
  */
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { lock } from "proper-lockfile";
 import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../fleet/input-file.js";
 import { syncFolder, temporaryNameFor, unlinkQuietly } from "./write-atomic.js";
+import { copyExtendedAttributes } from "./xattrs.js";
 
 /** An edit baton refused to make; the file is unchanged. The message says why and what to do. */
 export class FileEditError extends Error {
   override name = "FileEditError";
-  constructor(message: string, readonly reason: "changed" | "locked" | "read-only" | "owner" | "unreadable" | "io") {
+  constructor(message: string, readonly reason: "changed" | "locked" | "read-only" | "links" | "owner" | "unreadable" | "io") {
     super(message);
   }
 }
@@ -56,7 +60,7 @@ function readForEdit(file: string, target: string, limits: InputLimits): string 
  * what `edit` saw. Resolves to the new text, or undefined when nothing was written.
  */
 export async function editFile(file: string, edit: (text: string) => string | undefined | Promise<string | undefined>, options: EditOptions = {}): Promise<string | undefined> {
-  const target = editTarget(file);
+  const target = assertEditable(file);
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   return withLock(file, target, options.lockWaitMs ?? 15_000, async () => {
     const text = readForEdit(file, target, limits);
@@ -65,6 +69,54 @@ export async function editFile(file: string, edit: (text: string) => string | un
     replaceIfUnchanged(file, target, text, next, limits);
     return next;
   });
+}
+
+/**
+ * Whether `file` can be edited the way baton edits (read-only, hard links and a stray lock are
+ * refused before anything is read): resolves to the file the edit writes, or throws FileEditError.
+ * A rollout asks before its first step, so it never starts on a file it could not write back.
+ */
+export function assertEditable(file: string): string {
+  const target = editTarget(file);
+  const stat = statSync(target);
+  refuseUnwritable(file, stat);
+  refuseStrayLock(file, `${target}.lock`);
+  return target;
+}
+
+function refuseUnwritable(file: string, stat: { readonly mode: number; readonly nlink: number }): void {
+  if ((stat.mode & 0o222) === 0) {
+    throw new FileEditError(`${file} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}); baton does not override that. Make it writable (chmod u+w) if it should be edited`, "read-only");
+  }
+  if (stat.nlink > 1) {
+    throw new FileEditError(`${file} has ${stat.nlink} hard links (other names for the same file, from ln or a backup tool); baton writes an edit to a new file and renames it over this name, so the other names would keep the old text. Make the other names copies or symbolic links to this one, then run again; the file is unchanged`, "links");
+  }
+}
+
+/**
+ * baton's lock is a folder it creates (`<file>.lock`) and removes. Anything else with that name —
+ * a symbolic link (even one pointing nowhere), a file — was not made by baton and would block
+ * every edit as if another one held it: it is named instead, with how to clear it.
+ */
+function refuseStrayLock(file: string, lockPath: string): void {
+  let stat;
+  try {
+    stat = lstatSync(lockPath);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory()) return;
+  const what = stat.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(lockPath)}${existsQuietly(lockPath) ? "" : ", which does not exist"})` : stat.isFile() ? "a file" : "not a folder";
+  throw new FileEditError(`${file} cannot be locked for editing: ${lockPath} is ${what}, not a lock baton made (baton's lock is a folder it creates and removes). Remove it (rm ${lockPath}) and run again; the file is unchanged`, "locked");
+}
+
+function existsQuietly(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Takes the lock on `target`, runs `fn`, releases the lock; refuses when another edit holds it too long. */
@@ -100,9 +152,7 @@ async function withLock<T>(file: string, target: string, waitMs: number, fn: () 
  */
 export function replaceIfUnchanged(file: string, target: string, expected: string, next: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
   const stat = statSync(target);
-  if ((stat.mode & 0o222) === 0) {
-    throw new FileEditError(`${file} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}); baton does not override that. Make it writable (chmod u+w) if it should be edited`, "read-only");
-  }
+  refuseUnwritable(file, stat);
   const dir = path.dirname(target);
   const temporary = temporaryNameFor(target);
   let fd: number;
@@ -120,21 +170,51 @@ export function replaceIfUnchanged(file: string, target: string, expected: strin
     } catch (error) {
       throw new FileEditError(`cannot keep ${file}'s owner (uid ${stat.uid}, gid ${stat.gid}) on the edited file: ${(error as Error).message}; edit it as its owner`, "owner");
     }
-    const bytes = Buffer.from(next, "utf8");
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = -1;
+    try {
+      copyExtendedAttributes(target, temporary);
+    } catch (error) {
+      throw new FileEditError(`cannot keep ${file}'s ${(error as Error).message}; the file is unchanged. Edit it as its owner, or remove the attribute if it no longer applies`, "owner");
+    }
+    try {
+      const bytes = Buffer.from(next, "utf8");
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = -1;
+    } catch (error) {
+      throw writeFailure(file, error);
+    }
     // Compare before rename: the lock keeps other baton edits out; this catches everything else.
     const now = readForEdit(file, target, limits);
     if (now !== expected) {
       throw new FileEditError(`${file} changed since baton read it (another edit, an editor or a git checkout); nothing was written. Look at the file and run the command again`, "changed");
     }
-    renameSync(temporary, target);
+    try {
+      renameSync(temporary, target);
+    } catch (error) {
+      throw writeFailure(file, error);
+    }
     renamed = true;
     syncFolder(dir);
   } finally {
-    if (fd !== -1) closeSync(fd);
+    if (fd !== -1) {
+      try {
+        closeSync(fd);
+      } catch {
+        // The write already failed; the descriptor goes with the temporary file.
+      }
+    }
     if (!renamed) unlinkQuietly(temporary);
   }
+}
+
+/** A write that failed: the file is untouched (the new text never replaced it); the message names it and the cause. */
+function writeFailure(file: string, error: unknown): FileEditError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = code === "ENOSPC" ? "no space left on the device"
+    : code === "EDQUOT" ? "the disk quota is exhausted"
+    : code === "EROFS" ? "the file system is read-only"
+    : code === "EIO" ? "an I/O error"
+    : (error as Error).message;
+  return new FileEditError(`cannot write ${file}: ${cause}${code && !cause.includes(code) ? ` (${code})` : ""}; the file is unchanged`, "io");
 }

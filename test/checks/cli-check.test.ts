@@ -26,6 +26,28 @@ const clean = yamlOf(deployment("web"), pdb("web", { maxUnavailable: 1 }));
 const cronV1beta1 = yamlOf({ apiVersion: "batch/v1beta1", kind: "CronJob", metadata: { name: "nightly" } });
 
 describe("baton check", () => {
+  it("names an unrendered Helm template that happens to parse, instead of checking it as a manifest", async () => {
+    const template = [
+      "apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: web", "spec:",
+      "  replicas: {{ .Values.replicas }}",
+      "  template:", "    spec:", "      containers:", "        - name: web", "          image: repo/web:{{ .Values.tag }}", "",
+    ].join("\n");
+    const file = write("chart/templates/web.yaml", template);
+    const result = await run([file, "--target", "1.32"]);
+    expect(result.code).toBe(2);
+    expect(result.out + result.err).toContain("{{ .Values.replicas }} is an unrendered Helm template; baton check reads rendered manifests: check the output of helm template");
+    expect(result.out).toMatch(/^ {3}6  error {4}document 1 is not checked: /m);
+    expect(result.out).toContain("1 unrendered template not checked");
+    // No finding about a Deployment whose replicas are a map: it is not checked at all.
+    expect(result.out).toContain("0 errors, 0 warnings, 1 unrendered template not checked in 0 objects from 1 file");
+    // Rendered data that only looks like a template (a Prometheus alert's annotation) is read as it is.
+    const rule = yamlOf({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "alerts" }, spec: { groups: [{ name: "g", rules: [{ alert: "Down", expr: "up == 0", annotations: { summary: "{{ $labels.instance }} is down" } }] }] } });
+    expect((await run([write("rendered/rule.yaml", rule), "--target", "1.32"])).code).toBe(0);
+    // A quoted value naming Helm's own objects is a template too.
+    const quoted = write("chart/templates/cm.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-config"\n');
+    expect((await run([quoted, "--target", "1.32"])).out).toContain('"{{ .Release.Name }}-config" is an unrendered Helm template');
+  });
+
   it("exits 0 on clean manifests and prints a summary", async () => {
     const result = await run([write("clean/app.yaml", clean), "--target", "1.32"]);
     expect(result.code).toBe(0);

@@ -3,14 +3,15 @@
  * temporary-file links, anchors and line endings. Each of these lost or corrupted an edit before.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { lock } from "proper-lockfile";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
-import { editFile, FileEditError } from "../../src/traffic/files.js";
+import { getAttributeSync, listAttributesSync, setAttributeSync } from "@napi-rs/xattr";
+import { assertEditable, editFile, FileEditError } from "../../src/traffic/files.js";
 import { readServiceWeights } from "../../src/traffic/stack-file.js";
 import { stackFileWeights } from "../../src/traffic/weights-file.js";
 import { runBaton as baton } from "../support/cli.js";
@@ -191,5 +192,63 @@ describe("files as they are on disk", () => {
     expect(after).not.toContain("\n");
     expect(after.split("\r").length).toBe(cr.split("\r").length + 1);
     expect(weightsIn(file, "web0")).toEqual({ blue: 90, green: 10 });
+  });
+});
+
+describe("files an atomic edit could damage are kept whole or refused with a word", () => {
+  it("a .lock that is a dangling symbolic link is named at once, not waited on as another baton's lock", async () => {
+    const dir = freshDir();
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    writeFileSync(file, manyServices(1));
+    const before = readFileSync(file, "utf8");
+    symlinkSync(path.join(dir, "gone"), `${file}.lock`);
+    const begun = Date.now();
+    const r = await shift(file, "web0", "green=10%");
+    expect(Date.now() - begun).toBeLessThan(5000);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}.lock is a symbolic link (to ${path.join(dir, "gone")}, which does not exist), not a lock baton made`);
+    expect(r.err).toContain(`rm ${file}.lock`);
+    expect(r.err).not.toContain("being edited by another baton command");
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("a hard-linked stack file is refused with a word, so its other name never silently keeps the old weights", async () => {
+    const dir = freshDir();
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    const other = path.join(dir, "Pulumi.prod.backup.yaml");
+    writeFileSync(file, manyServices(1));
+    linkSync(file, other);
+    const before = readFileSync(file, "utf8");
+    const r = await shift(file, "web0", "green=10%");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file} has 2 hard links (other names for the same file`);
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(statSync(file).ino).toBe(statSync(other).ino);
+    expect(() => assertEditable(file)).toThrow(FileEditError);
+  });
+
+  const xattrsWork = (() => {
+    const probe = path.join(freshDir(), "probe");
+    writeFileSync(probe, "");
+    try {
+      setAttributeSync(probe, "user.baton-probe", "1");
+      return true;
+    } catch {
+      console.log("skipped: this file system keeps no user extended attributes");
+      return false;
+    }
+  })();
+
+  it.runIf(xattrsWork)("keeps the file's extended attributes through the edit", async () => {
+    const dir = freshDir();
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    writeFileSync(file, manyServices(1));
+    setAttributeSync(file, "user.owner-team", "platform");
+    setAttributeSync(file, "user.checksum.sha256", Buffer.from([0, 1, 2, 255]));
+    expect((await shift(file, "web0", "green=10%")).code).toBe(0);
+    expect(weightsIn(file, "web0")).toEqual({ blue: 90, green: 10 });
+    expect(listAttributesSync(file).sort()).toEqual(["user.checksum.sha256", "user.owner-team"]);
+    expect(getAttributeSync(file, "user.owner-team")?.toString()).toBe("platform");
+    expect([...getAttributeSync(file, "user.checksum.sha256")!]).toEqual([0, 1, 2, 255]);
   });
 });

@@ -25,7 +25,7 @@ export function formatSarif(report: CheckReport, version: string): string {
       ruleId: PARSE_ERROR_RULE,
       ruleIndex: ruleIds.indexOf(PARSE_ERROR_RULE),
       level: "error",
-      message: { text: `Document ${error.document ?? "?"} does not parse: ${error.message}` },
+      message: { text: `Document ${error.document ?? "?"} ${error.reason === "unrendered-template" ? "is not checked" : "does not parse"}: ${error.message}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(error.file) }, region: { startLine: error.line ?? 1 } } }],
     })),
     ...report.findings.map((f): Result => ({

@@ -22,6 +22,7 @@ export function formatText(report: CheckReport, c: Palette): string {
   for (const error of report.errors) {
     const where = `${error.line ?? "?"}`.padStart(4);
     if (error.document === undefined && error.line === undefined) add(error.file, 0, `   -  ${c.red("error")}    not checked: ${error.message} ${c.dim("[unreadable]")}`);
+    else if (error.reason === "unrendered-template") add(error.file, error.line ?? 0, `${where}  ${c.red("error")}    document ${error.document ?? "?"} is not checked: ${error.message} ${c.dim("[unrendered-template]")}`);
     else add(error.file, error.line ?? 0, `${where}  ${c.red("error")}    document ${error.document ?? "?"} does not parse: ${error.message} ${c.dim("[parse-error]")}`);
   }
   for (const f of report.findings) {
@@ -38,7 +39,9 @@ export function formatText(report: CheckReport, c: Palette): string {
   const warnings = report.findings.length - errors;
   const parts = [plural(errors, "error"), plural(warnings, "warning")];
   const unreadable = report.errors.filter((e) => e.document === undefined && e.line === undefined).length;
-  if (report.errors.length > unreadable) parts.push(`${plural(report.errors.length - unreadable, "document")} that did not parse`);
+  const templates = report.errors.filter((e) => e.reason === "unrendered-template").length;
+  if (report.errors.length > unreadable + templates) parts.push(`${plural(report.errors.length - unreadable - templates, "document")} that did not parse`);
+  if (templates > 0) parts.push(`${plural(templates, "unrendered template")} not checked`);
   if (unreadable > 0) parts.push(`${plural(unreadable, "file")} that could not be read`);
   const scope = `in ${plural(report.objects, "object")} from ${plural(report.files, "file")}, target Kubernetes ${report.target}`;
   const summary = `${parts.join(", ")} ${scope}`;
