@@ -9,7 +9,7 @@
  * Each run checks the comment shows exactly the one update expected.
  *
  *   npx tsx bench/parts.ts [--quick]   measures this series alone and rewrites its section of
- *                                      docs/benchmarks.md and the README's performance rows
+ *                                      docs/benchmarks.md and docs/performance.md's rows
  *   npx tsx bench/parts.ts --render RESULTS.json   the same from a run's printed results
  * `npm run bench` (bench/run.ts) runs it too.
  */
@@ -185,7 +185,7 @@ export function renderPartsSection(results: PartsResults): string {
   return out.join("\n");
 }
 
-/** The README's table of the incremental preview, from the same results as docs/benchmarks.md. */
+/** docs/performance.md's table of the incremental preview, from the same results as docs/benchmarks.md. */
 export function renderReadmeRows(results: PartsResults): string {
   const at = (scenario: PartsScenario) => results.rows.find((r) => r.clusters === 300 && r.scenario === scenario) ?? results.rows.filter((r) => r.scenario === scenario).at(-1)!;
   const largest = at("cold").clusters;
@@ -226,10 +226,10 @@ export const PARTS_SIZES = (quick: boolean) => (quick
 if (require.main === module) {
   const quick = process.argv.includes("--quick");
   const render = process.argv.indexOf("--render");
-  // --render RESULTS.json rewrites the section and the README rows from a run's printed results, measuring nothing.
+  // --render RESULTS.json rewrites the section and docs/performance.md's rows from a run's printed results, measuring nothing.
   const results = render > 0
     ? (JSON.parse(readFileSync(process.argv[render + 1]!, "utf8")) as PartsResults)
     : measureParts(PARTS_SIZES(quick), (line) => process.stderr.write(`${line}\n`));
   if (render < 0) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  writeParts(results, path.join(ROOT, "docs", "benchmarks.md"), path.join(ROOT, "README.md"));
+  writeParts(results, path.join(ROOT, "docs", "benchmarks.md"), path.join(ROOT, "docs", "performance.md"));
 }

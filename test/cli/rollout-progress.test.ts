@@ -3,6 +3,7 @@
  * against the fake world of the traffic tests): step, weights, each gate's state and the bake
  * counting down between observations.
  */
+import { allDocsText } from "../support/docs.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { rolloutPanel } from "../../src/cli/rollout-progress.js";
@@ -72,7 +73,7 @@ describe("the README's recorded rollout frame", () => {
   it("is the panel during step 2's bake, as the rollout draws it", async () => {
     const { drawn } = await frames();
     const frame = drawn.filter((d) => d.event.type === "gates" && d.text.includes("step 2/2"))[1]!.text;
-    const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const readme = allDocsText();
     const recorded = /<!-- rollout-progress-frame -->\n```text\n([\s\S]*?)\n```/.exec(readme);
     expect(recorded, "README marks the frame with <!-- rollout-progress-frame -->").not.toBeNull();
     expect(recorded![1]).toBe(frame);

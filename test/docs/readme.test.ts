@@ -1,5 +1,5 @@
 /**
- * The README cannot drift from what baton prints. Each `<!-- readme-check: COMMAND | EXPECT -->`
+ * The README and the guides in docs/ cannot drift from what baton prints. Each `<!-- readme-check: COMMAND | EXPECT -->`
  * comment names a command the README shows and what it must produce:
  *
  * - `creates 19, updates 1, deletes 0, unchanged 19`: the figures the preview reports for
@@ -26,22 +26,26 @@ import { parse } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../support/io.js";
 import { TODAY } from "../support/fleets.js";
+import { readDocs } from "../support/docs.js";
 
 Error.stackTraceLimit = 0;
 
 const repo = path.resolve(__dirname, "../..");
-const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+// The walkthrough lives in the README; the guides in docs/ show commands and outputs too, checked the same way.
+const docs = readDocs();
 
 interface Check {
   readonly command: string;
   readonly expect: string;
-  /** The README after the comment. */
+  /** The file that shows it. */
+  readonly file: string;
+  /** The file after the comment. */
   readonly after: string;
 }
 
-const checks: Check[] = [...readme.matchAll(/<!-- readme-check: (.+?) \| (.+?) -->\n/g)].map((m) => ({
-  command: m[1]!, expect: m[2]!, after: readme.slice(m.index! + m[0].length),
-}));
+const checks: Check[] = docs.flatMap(({ file, text }) => [...text.matchAll(/<!-- readme-check: (.+?) \| (.+?) -->\n/g)].map((m) => ({
+  command: m[1]!, expect: m[2]!, file, after: text.slice(m.index! + m[0].length),
+})));
 
 const argv = (command: string) => command.replace(/^npx /, "").split(/\s+/).slice(1); // drop "baton"
 
@@ -89,7 +93,7 @@ function figuresOf(markdown: string): Record<string, number> {
 }
 
 describe("figures the README copies from generated files", () => {
-  const excerpts = [...readme.matchAll(/<!-- readme-excerpt: (\S+) (.+?) -->\n([\s\S]*?)\n<!-- \/readme-excerpt -->/g)];
+  const excerpts = docs.flatMap(({ text }) => [...text.matchAll(/<!-- readme-excerpt: (\S+) (.+?) -->\n([\s\S]*?)\n<!-- \/readme-excerpt -->/g)]);
 
   it("copies the benchmark targets, and nothing else restates them", () => {
     expect(excerpts.map((m) => m[1])).toEqual(["docs/benchmarks.md"]);
@@ -112,7 +116,15 @@ describe("the README", () => {
     expect(checks.filter((c) => FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(4);
   });
 
-  describe.each(checks.map((c) => [`${c.command} | ${c.expect}`, c] as const))("%s", (_name, check) => {
+  it("keeps the walkthrough in the README, near the top", () => {
+    const readme = docs[0]!.text;
+    const walkthrough = readme.split("\n").findIndex((line) => line.startsWith("## A blue/green migration"));
+    expect(walkthrough).toBeGreaterThan(0);
+    expect(walkthrough).toBeLessThan(150);
+    expect(checks.filter((c) => c.file === "README.md" && FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(4);
+  });
+
+  describe.each(checks.map((c) => [`${c.file}: ${c.command} | ${c.expect}`, c] as const))("%s", (_name, check) => {
     it("matches what baton does", async () => {
       if (check.expect === "is the file") {
         expect(fencedBlock(check.after)).toBe(readFileSync(path.join(repo, check.command), "utf8").trimEnd());

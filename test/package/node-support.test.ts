@@ -14,7 +14,7 @@ it("declares the Node versions its pinned Pulumi SDK runs on, the suite runs on 
   // under engine-strict, refuse) on a Node the suite passes on.
   expect(pkg.engines.node).toBe(pulumi.engines.node);
   expect(major).toBeGreaterThanOrEqual(Number(/^>=(\d+)$/.exec(pkg.engines.node)?.[1]));
-  const docs = ["README.md", "docs/preview.md", "docs/checks.md"].map((f) => readFileSync(path.join(repo, f), "utf8")).join("\n");
+  const docs = ["README.md", "docs/ci.md", "docs/preview.md", "docs/checks.md"].map((f) => readFileSync(path.join(repo, f), "utf8")).join("\n");
   const versions = [...docs.matchAll(/node-version: (\d+)/g)].map((m) => Number(m[1]));
   expect(versions.length).toBeGreaterThanOrEqual(3);
   for (const v of versions) expect(v === 22 || v === 24).toBe(true);

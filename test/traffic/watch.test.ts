@@ -3,6 +3,7 @@
  * shows in the next frame, throttling stretches the wait instead of ending the watch, and Ctrl-C
  * (SIGINT) ends it with exit 0 and its listener removed.
  */
+import { allDocsText } from "../support/docs.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -149,7 +150,7 @@ describe("the README's recorded frame", () => {
     const frame = await w.frame(1);
     w.interrupt();
     expect(await done).toBe(0);
-    const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+    const readme = allDocsText();
     const recorded = /<!-- status-watch-frame -->\n```text\n\$ baton status stacks\/Pulumi.migration.yaml --watch --interval 30s\n([\s\S]*?)\n```/.exec(readme);
     expect(recorded, "README marks the frame with <!-- status-watch-frame -->").not.toBeNull();
     expect(recorded![1]).toBe(frame.trimEnd());

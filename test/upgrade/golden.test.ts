@@ -2,6 +2,7 @@
  * Golden outputs of `baton upgrade-plan` for the example stacks. After an intended change to the
  * output: `UPDATE_GOLDEN=1 npx vitest run test/upgrade/golden.test.ts`, then review the diff.
  */
+import { allDocsText } from "../support/docs.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
@@ -47,7 +48,7 @@ describe("golden upgrade plans for the example stacks", () => {
 
 describe("the README's upgrade-plan runs", () => {
   it("are what baton prints for them", () => {
-    const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const readme = allDocsText();
     for (const name of ["migration-compare.txt", "migration-in-place.txt"]) {
       expect(readme).toContain("```\n" + readFileSync(path.join(__dirname, "golden", name), "utf8") + "```\n");
     }
