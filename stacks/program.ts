@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-fleet.js";
 import type { FleetPart } from "../src/components/fleet-parts.js";
-import type { FleetInput, FleetSpec } from "../src/fleet/schema.js";
+import type { FleetInput, FleetSpec } from "../src/fleet/types.js";
 import { InputFileError, readInputFile } from "../src/fleet/input-file.js";
 import { recordOf, type DeploymentRecord } from "../src/fleet/deployment-record.js";
 import { judgeChange, type LastDeployment } from "../src/fleet/judge.js";

@@ -2,6 +2,7 @@
  * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
  * command runs, never at start-up, so `baton --help` stays fast.
  */
+import type { Problem } from "../fleet/problems.js";
 import type { FleetSpec } from "../fleet/types.js";
 import type { StackConfig } from "../fleet/stack-config.js";
 import type { Validation } from "../fleet/validate.js";
@@ -45,6 +46,17 @@ export async function loadFleetFile(path: string, today?: string): Promise<Valid
   if (typo !== undefined) return { ok: false, problems: [typo] };
   const { validateFleet } = await import("../fleet/validate.js");
   return validateFleet(config.fleet, today === undefined ? {} : { today });
+}
+
+/**
+ * The problems of a stack config's `baton:override` on its own (malformed entries). Whether an entry
+ * overrides anything depends on the deployed config, which `plan`, `preview` and `pulumi up` know.
+ */
+export async function readOverrideProblems(path: string): Promise<readonly Problem[]> {
+  const config = await readStackConfig(path);
+  if (config.problems.length > 0 || config.overrides === undefined) return [];
+  const { readOverrides } = await import("../fleet/overrides.js");
+  return readOverrides(config.overrides).problems;
 }
 
 /** A valid fleet and its region, for commands that act on one (status); anything else is a UsageError listing every problem. */

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { Problem } from "./problems.js";
-import type { FleetSpec } from "./schema.js";
+import type { FleetSpec } from "./types.js";
 
 /** The stack output that carries the record from one deployment to the next. */
 export const DEPLOYMENT_RECORD_OUTPUT = "deploymentRecord";

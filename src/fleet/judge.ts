@@ -7,7 +7,7 @@
 import { applyOverrides, OVERRIDE_CONFIG_KEY } from "./overrides.js";
 import { plan, type Plan, type PlanOptions } from "./plan.js";
 import { errorsOf, type Problem } from "./problems.js";
-import type { FleetSpec } from "./schema.js";
+import type { FleetSpec } from "./types.js";
 import { validateFleet } from "./validate.js";
 
 export interface LastDeployment {

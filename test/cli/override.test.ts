@@ -19,6 +19,21 @@ const refused = writeStackFile(dir, "skip.yaml", skip);
 const overridden = path.join(dir, "skip-override.yaml");
 writeFileSync(overridden, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": skip, "baton:override": [override] } }));
 
+describe("baton validate", () => {
+  it("accepts a well-formed override: what it overrides depends on the deployed config", async () => {
+    expect((await run("validate", overridden, "--today", TODAY)).code).toBe(0);
+  });
+
+  it("refuses a malformed one, with its place in the list and the fix", async () => {
+    const file = path.join(dir, "bad-override.yaml");
+    writeFileSync(file, stringify({ config: { "baton:fleet": skip, "baton:override": [{ rule: "control-plane-skip-minor", path: override.path }] } }));
+    const result = await run("validate", file, "--today", TODAY);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("error baton:override[0]");
+    expect(result.err).toContain("[override-invalid]");
+  });
+});
+
 describe("baton plan", () => {
   it("refuses the skip without an override", async () => {
     const result = await run("plan", refused, "--from", deployed, "--today", TODAY);
