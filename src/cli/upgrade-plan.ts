@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import { clockText, startProgress } from "./progress.js";
+import { StepFilesWriteError, writeStepFiles } from "./step-files.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
 
@@ -29,13 +29,6 @@ function parseNewClusters(pairs: readonly string[]): Record<string, string> {
     out[match[1]!] = match[2]!;
   }
   return out;
-}
-
-/** Refuses to mix a new plan's files with an earlier plan's in one folder. */
-function prepareOut(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const stale = readdirSync(dir).filter((f) => /^\d+-.+\.yaml$/.test(f));
-  if (stale.length > 0) throw new UsageError(`--out ${dir} already holds step files (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); use an empty folder or remove them`);
 }
 
 export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit): void {
@@ -101,13 +94,19 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       } finally {
         progress?.stop();
       }
-      if (flags.out !== undefined) {
-        for (const planned of plans.filter((p) => p.ok)) {
-          const dir = flags.method === "compare" ? path.join(flags.out, planned.method) : flags.out;
-          prepareOut(dir);
-          for (const step of planned.files) writeFileSync(path.join(dir, step.name), step.text, "utf8");
-          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${dir}`));
+      const writable = plans.some((p) => p.ok);
+      if (flags.out !== undefined && writable) {
+        // Every folder is checked, and every file written, before any is put in place: all or nothing.
+        const folders = plans.filter((p) => p.ok).map((planned) => ({ dir: flags.method === "compare" ? path.join(flags.out!, planned.method) : flags.out!, files: planned.files }));
+        try {
+          writeStepFiles(flags.out, folders);
+        } catch (error) {
+          if (!(error instanceof StepFilesWriteError)) throw error;
+          io.err(c.red(`baton: ${error.message}`));
+          setExit(EXIT.io);
+          return;
         }
+        for (const folder of folders) io.err(c.dim(`wrote ${folder.files.length} step file(s) to ${folder.dir}`));
       }
       if (flags.method === "compare") {
         io.out(flags.format === "json" ? upgrade.renderCompareJson(plans) : flags.format === "markdown" ? upgrade.renderCompareMarkdown(plans) : upgrade.renderCompareText(plans, c));
