@@ -1,13 +1,15 @@
 import type { Command } from "commander";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import { parseFormat } from "./preview.js";
+import { swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
 
 export function registerComment(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("comment")
+    .usage("<preview-json> [--from <base-config>] [--to <head-config>] [options]")
     .description("render the review comment from a real `pulumi preview --json`; exit 1 when the fleet change is refused")
     .argument("<preview-json>", "the output of `pulumi preview --json` (- for standard input)")
     .option("--from <base-config>", "the stack config as deployed: adds the verdict, traffic shares and rollback")
@@ -31,7 +33,9 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
         if (error instanceof PreviewJsonError) throw new UsageError(`${file}: ${error.message}`);
         throw error;
       }
-      const after = options.to !== undefined ? await readFleetInput(options.to) : parsed.fleet;
+      const proposed = options.to !== undefined ? await readProposedConfig(options.to) : undefined;
+      const after = proposed !== undefined ? proposed.fleet : parsed.fleet;
+      const overrides = proposed !== undefined ? proposed.overrides : parsed.overrides;
       const before = options.from !== undefined ? await readFleetInput(options.from) : undefined;
       if (before !== undefined && after === undefined) {
         throw new UsageError("--from needs the proposed fleet too: pass --to <head-config> (this preview's config has no baton:fleet)");
@@ -40,11 +44,15 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
       const review = buildReview({
         offline: false, subject: `\`${file}\`${options.from ? ` (base config \`${options.from}\`)` : ""}`, changes: parsed.changes,
         ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}),
-        ...(options.today ? { validate: { today: options.today } } : {}),
+        ...(options.today ? { validate: { today: options.today } } : {}), ...(overrides !== undefined ? { overrides } : {}),
       });
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review));
       else if (format === "text") io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
       else io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
+      if (review.plan !== undefined && options.from !== undefined && options.to !== undefined) {
+        const hint = await swappedFilesHint(review.plan, { after, before, ...(options.today ? { today: options.today } : {}) }, `--from names the deployed config, --to the proposed one: baton comment ${file} --from ${options.to} --to ${options.from}`);
+        if (hint !== undefined) io.err(colors(io).yellow(hint));
+      }
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
 }

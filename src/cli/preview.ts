@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
+import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
 import type { CaptureContext } from "../preview/offline-preview.js";
 
@@ -22,6 +23,7 @@ const PROGRAM_MODULE = path.resolve(__dirname, "../../stacks", `program${path.ex
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("preview")
+    .usage("<stack-config> [--from <base-config>] [options]")
     .description("offline preview: run the fleet program under Pulumi's mock runtime (no credentials) and show what would change; exit 1 when refused")
     .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
@@ -34,7 +36,8 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
     .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
-      const head = await readFleetInput(file);
+      const proposed = await readProposedConfig(file);
+      const head = proposed.fleet;
       const base = options.from === undefined ? undefined : await readFleetInput(options.from);
       const today = options.today;
       // Pulumi and the fleet program load only here, so `baton --help` stays fast.
@@ -55,14 +58,19 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       try {
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
+          ...(proposed.overrides !== undefined ? { overrides: proposed.overrides } : {}),
         });
       } finally {
         progress.stop();
       }
-      const { review, head: captured } = result;
-      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
+      const { review, head: captured, stackOutputs } = result;
+      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured, stackOutputs));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
+      if (review.plan !== undefined && options.from !== undefined) {
+        const hint = await swappedFilesHint(review.plan, { after: head, before: base, ...(today ? { today } : {}) }, fromFix("preview", options.from, file));
+        if (hint !== undefined) io.err(colors(io).yellow(hint));
+      }
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
 }
@@ -143,8 +151,8 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
   }
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
-    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+  return async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
+    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
     for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);

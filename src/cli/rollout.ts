@@ -114,10 +114,19 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       // The file holds the weights last applied: its own standing problems are the current state's.
       const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
-      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }, { ChildProcesses, DEFAULT_CHILD_LIMITS }] = await Promise.all([
+      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }, { ChildProcesses, DEFAULT_CHILD_LIMITS }, { AwsCallError }] = await Promise.all([
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),
         import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"), import("../traffic/child-processes.js"),
+        import("../traffic/aws/errors.js"),
       ]);
+      const live = awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to);
+      // Before anything is written or applied: a rollout that cannot read AWS could not watch its
+      // gates, so missing credentials, an expired session, no region or a denied read stop it here.
+      try {
+        await live.appliedWeights();
+      } catch (error) {
+        if (error instanceof AwsCallError && (error.problem.everyCall || error.problem.kind === "denied")) throw new UsageError(`${error.message}; nothing was changed`);
+      }
       // Every pulumi command runs in its own process group, bounded by --pulumi-timeout, and is stopped through this.
       const pulumi = new ChildProcesses({ ...DEFAULT_CHILD_LIMITS, timeoutMs: pulumiTimeoutMs });
       // First signal: stop at the next safe point (a running preview or export is interrupted, an update finishes).
@@ -147,7 +156,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
         const result = await runRollout(schedule, timing, {
           store: stackFileWeights(file, service, inputLimits()),
           applier: pulumiCliApplier(location, validation.fleet, service, { processes: pulumi }),
-          live: awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to),
+          live,
           clock: realClock,
           signal: stop.signal,
           cancel: cancel.signal,

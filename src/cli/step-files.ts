@@ -26,8 +26,12 @@ function checkFolder(dir: string, option: string): void {
   let stat;
   try {
     stat = lstatSync(dir);
-  } catch {
-    return; // Made when the files are written.
+  } catch (error) {
+    // Made when the files are written, if it can be: its nearest existing parent must be a folder.
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR" || !parentIsFolder(dir)) {
+      throw new UsageError(`${option} ${dir}: cannot create the folder (a part of the path is a file); name a folder baton may create, e.g. ${option} upgrade-1.35`);
+    }
+    return;
   }
   if (stat.isSymbolicLink()) {
     let target;
@@ -38,7 +42,7 @@ function checkFolder(dir: string, option: string): void {
     }
     if (!target.isDirectory()) throw new UsageError(`${option} ${dir} is a symbolic link to ${readlinkSync(dir)}, which is not a folder; point ${option} at a folder`);
   } else if (!stat.isDirectory()) {
-    throw new UsageError(`${option} ${dir} is a file, not a folder; point ${option} at a folder (it is made when missing)`);
+    throw new UsageError(`${option} ${dir} is a file: ${option} takes a folder to write the step files into, e.g. ${option} upgrade-1.35`);
   }
   const stale = readdirSync(dir).filter((f) => STEP_FILE.test(f));
   if (stale.length > 0) throw new UsageError(`${option} ${dir} already holds step files (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); use an empty folder or remove them`);
@@ -50,10 +54,17 @@ export function writeStepFiles(root: string, folders: readonly StepFolder[], opt
   const rootExisted = pathExists(root);
   const made: string[] = [];
   const placed: string[] = [];
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "a part of the path is a file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
+    throw new UsageError(`${option} ${root}: cannot create the folder (${why}); name a folder baton may create, e.g. ${option} upgrade-1.35`);
+  }
   const staging = path.join(root, `.baton-step-files.${randomBytes(6).toString("hex")}`);
   let current = root;
   try {
-    mkdirSync(staging, { recursive: true });
+    mkdirSync(staging);
     folders.forEach((folder, i) => {
       for (const file of folder.files) {
         current = path.join(folder.dir, file.name);
@@ -81,6 +92,17 @@ export function writeStepFiles(root: string, folders: readonly StepFolder[], opt
     throw new StepFilesWriteError(`cannot write ${current}: ${cause}; no step file was written`);
   }
   rmSync(staging, { recursive: true, force: true });
+}
+
+/** Whether the nearest part of `dir`'s path that exists is a folder (so `dir` can be made). */
+function parentIsFolder(dir: string): boolean {
+  for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
+    try {
+      return statSync(at).isDirectory();
+    } catch {
+      if (path.dirname(at) === at) return false;
+    }
+  }
 }
 
 function pathExists(file: string): boolean {

@@ -11,7 +11,7 @@ interface UpgradePlanFlags {
   readonly to: string;
   readonly method: "in-place" | "node-group" | "blue-green" | "compare";
   readonly out?: string;
-  readonly manifests?: string[];
+  readonly manifests: string[];
   readonly today?: string;
   readonly format: "text" | "json" | "markdown";
   readonly steps: string;
@@ -34,12 +34,13 @@ function parseNewClusters(pairs: readonly string[]): Record<string, string> {
 export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("upgrade-plan")
-    .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 1 when the method cannot reach the target")
+    .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 0 when ready, 1 when the method cannot reach the target or the plan needs input or attention")
     .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml")
     .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
-    .option("--manifests <paths...>", "Kubernetes manifests to check (baton check) for the version each step moves to")
+    // One path per --manifests, repeatable: a variadic option would swallow the stack config written after it.
+    .option("--manifests <path>", "a Kubernetes manifest file or folder to check (baton check --fleet) for the version each step moves to; repeat for more", (value: string, all: string[]) => [...all, value], [] as string[])
     .addOption(todayOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--steps <percents>", "cluster blue/green: the receiving cluster's share at each traffic step", "10,25,50,100")
@@ -62,7 +63,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
           newClusters: parseNewClusters(flags.newCluster),
           stepIntervalMinutes: parseDuration(flags.stepInterval, "--step-interval") / 60_000,
           assumptions: { bakeMinutes: parseDuration(flags.bake, "--bake") / 60_000, ...(rate !== undefined ? { extendedSupportUsdPerClusterHour: rate } : {}) },
-          ...(flags.manifests ? { manifests: await readManifests(flags.manifests) } : {}),
+          ...(flags.manifests.length > 0 ? { manifests: await readManifests(flags.manifests) } : {}),
         };
         upgrade.assertTargetVersion(flags.to, today);
       } catch (error) {
@@ -106,17 +107,21 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
           setExit(EXIT.io);
           return;
         }
-        for (const folder of folders) io.err(c.dim(`wrote ${folder.files.length} step file(s) to ${folder.dir}`));
+        for (const [i, planned] of plans.filter((p) => p.ok).entries()) {
+          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${folders[i]!.dir}`));
+          const placeholders = new Set(planned.steps.flatMap((step) => step.inputs.map((input) => input.placeholder)));
+          if (placeholders.size > 0) io.err(c.yellow(`fill in ${[...placeholders].join(", ")} (marked TODO) in the step files before applying them: every command and pulumi up refuse them until then`));
+        }
       }
       if (flags.method === "compare") {
         io.out(flags.format === "json" ? upgrade.renderCompareJson(plans) : flags.format === "markdown" ? upgrade.renderCompareMarkdown(plans) : upgrade.renderCompareText(plans, c));
-        setExit(plans.some((p) => p.ok) ? EXIT.ok : EXIT.failed);
+        setExit(plans.some((p) => p.status === "ready") ? EXIT.ok : EXIT.failed);
         return;
       }
       const planned = plans[0]!;
       io.out(flags.format === "json" ? upgrade.renderPlanJson(planned) : flags.format === "markdown" ? upgrade.renderPlanMarkdown(planned) : upgrade.renderPlanText(planned, c));
       if (!planned.ok && flags.out !== undefined) io.err(c.red(`no file written: ${upgrade.METHOD_NAMES[planned.method]} cannot reach ${planned.to}`));
-      setExit(planned.ok ? EXIT.ok : EXIT.failed);
+      setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
     });
 }
 

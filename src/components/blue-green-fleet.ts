@@ -8,12 +8,13 @@ import type { AddonVersionRecord } from "../fleet/addon-versions.js";
 import { eksClusterName } from "../fleet/names.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
-import type { FleetInput, FleetSpec } from "../fleet/schema.js";
+import type { FleetInput, FleetSpec } from "../fleet/types.js";
 import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";
 import { AddonVersions } from "./addons.js";
 import { EksCluster } from "./eks-cluster.js";
+import { ExistingLogGroups } from "./log-groups.js";
 import type { FleetPart } from "./fleet-parts.js";
 import { WeightedAlbRoute } from "./weighted-alb-route.js";
 import { WeightedDnsRoute } from "./weighted-dns-route.js";
@@ -28,6 +29,12 @@ export interface BlueGreenFleetArgs {
    * has that `fleet` does not make worse is a warning, so the change that fixes it can run.
    */
   readonly deployed?: FleetInput;
+  /**
+   * The fleet as last deployed, when it is not `deployed` (a part build judges against its own
+   * projection): what pulumi up sends for node group sizes depends on it. `false`: not known, so
+   * every node group sends its live size. @default deployed
+   */
+  readonly lastDeployed?: FleetInput | false;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
   /**
@@ -107,10 +114,13 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const part = args.part;
     const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
     const addonVersions = new AddonVersions(args.previousAddonVersions);
+    // One lookup of the fleet's existing control-plane log groups (`/aws/eks/<fleet>-…`), shared by its clusters.
+    const logGroups = new ExistingLogGroups(`/aws/eks/${fleet.name}-`);
     const clusters: Record<string, EksCluster> = {};
     const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
-      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions, logGroups,
       ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+      ...(args.lastDeployed !== undefined ? { lastDeployed: args.lastDeployed === false ? false : args.lastDeployed.clusters?.[clusterName] ?? false } : {}),
       ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
       ...(args.region !== undefined ? { region: args.region } : {}),
     }, { parent: this });

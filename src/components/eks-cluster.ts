@@ -1,37 +1,44 @@
 /**
- * One EKS cluster of a fleet: the control plane with its IAM role and secrets key, the EKS add-ons
- * (following the cluster's version), admin access entries, the cluster's managed node groups and
- * a Kubernetes provider for what the fleet puts inside the cluster.
+ * One EKS cluster of a fleet, built in named steps (each in its own file): the control plane
+ * (`control-plane.ts`), admin access (`cluster-admins.ts`), the add-ons (`cluster-addons.ts`), the
+ * node groups (`cluster-nodes.ts`), API access (`api-access.ts`) and the Kubernetes provider for
+ * what the fleet puts inside the cluster (`kubeconfig.ts`). The controller and namespaces follow
+ * on demand, when a binding asks for them.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import { clusterRoleName, derivedClusterNames, eksClusterName, loadBalancerControllerRoleName, nodeRoleName, vpcCniRoleName } from "../fleet/names.js";
+import { derivedClusterNames, eksClusterName, loadBalancerControllerRoleName } from "../fleet/names.js";
 import { canHostSystemPods } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
-import { checkCluster, DEFAULT_LOG_TYPES } from "../fleet/rules/cluster.js";
+import { checkCluster } from "../fleet/rules/cluster.js";
+import { READINESS_GATE_LABEL } from "../fleet/rules/readiness-gate.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
 import { checkSchedulableHome } from "../fleet/rules/schedulable-home.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
-import { Cluster, type ApiAccessSpec, type ClusterSpec } from "../fleet/schema.js";
+import { Cluster } from "../fleet/schema.js";
+import type { ApiAccessSpec, ClusterInput, ClusterSpec } from "../fleet/types.js";
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { isoDate } from "../fleet/versions.js";
-import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
+import { AddonVersions, type AddonKey } from "./addons.js";
 import { apiAccessRules } from "./api-access.js";
-import {
-  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf, podIdentityTrustPolicy, VPC_CNI_ROLE_POLICIES,
-} from "./iam.js";
-import { awsIdentityFromConfig, kubeconfig, type AwsIdentity } from "./kubeconfig.js";
+import { grantClusterAdmins } from "./cluster-admins.js";
+import { installCoreDns, installNodeAddons } from "./cluster-addons.js";
+import { createNodeGroups, createNodeRole } from "./cluster-nodes.js";
+import type { ClusterScope } from "./cluster-scope.js";
+import { createControlPlane } from "./control-plane.js";
+import { partitionOf } from "./iam.js";
+import { awsIdentityFromConfig, clusterKubernetesProvider, type AwsIdentity } from "./kubeconfig.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
-import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
+import { ExistingLogGroups } from "./log-groups.js";
+import type { ManagedNodeGroup, NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
-/** A cluster as the fleet spec writes it (`baton:fleet.clusters.<name>`), before defaults. */
-export type ClusterInput = z.input<typeof Cluster>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { ClusterInput };
 
 export interface EksNetwork {
   /** The VPC the cluster, its nodes and its target groups live in. */
@@ -57,8 +64,15 @@ export interface EksClusterArgs {
    * (a version since past EKS support) is a warning, not an error, so the fix can be applied.
    */
   readonly deployed?: ClusterInput;
+  /**
+   * The cluster as last deployed, for what pulumi up sends (node group sizes: see
+   * `ManagedNodeGroupArgs.lastDeployed`); `false`: not known. @default deployed
+   */
+  readonly lastDeployed?: ClusterInput | false;
   /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
   readonly addonVersions?: AddonVersions;
+  /** Shared lookup of existing control-plane log groups (a fleet passes one for all its clusters). @default one lookup per cluster */
+  readonly logGroups?: ExistingLogGroups;
   /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
   /**
@@ -73,14 +87,8 @@ export interface EksClusterArgs {
   readonly kubeconfigIdentity?: AwsIdentity;
 }
 
-/** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
-export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
-
-/** The VPC CNI's service account, which its Pod Identity association (and so its role's trust) names. */
-export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
-
-/** EKS's access policy for cluster admins, granted to `admins` through access entries. */
-const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+export { controlPlaneLogGroupName } from "./control-plane.js";
+export { VPC_CNI_SERVICE_ACCOUNT } from "./cluster-addons.js";
 
 export class EksCluster extends pulumi.ComponentResource implements NodeGroupHost {
   readonly fleetName: string;
@@ -90,8 +98,11 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   readonly subnetIds: readonly string[];
   readonly vpcId: string;
   readonly cluster: aws.eks.Cluster;
-  /** The control-plane log group, created before the cluster so it carries a retention. */
-  readonly logGroup: aws.cloudwatch.LogGroup;
+  /**
+   * The control-plane log group, created before the cluster so it carries a retention, kept when
+   * the cluster leaves the stack and adopted when it comes back (see `log-groups.ts`).
+   */
+  readonly logGroup: Promise<aws.cloudwatch.LogGroup>;
   readonly clusterRole: aws.iam.Role;
   readonly nodeRole: aws.iam.Role;
   readonly vpcCniRole: aws.iam.Role;
@@ -112,6 +123,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   private readonly region: string | undefined;
   private controller?: LoadBalancerController;
   private readonly namespaces = new Map<string, k8s.core.v1.Namespace>();
+  private namespaceProvider?: k8s.Provider;
+  private readonly kubeconfigIdentity: AwsIdentity;
   readonly endpoint: pulumi.Output<string>;
   readonly eksName: pulumi.Output<string>;
 
@@ -126,146 +139,48 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     this.spec = spec;
     this.subnetIds = args.network.subnetIds;
     this.vpcId = args.network.vpcId;
-    const region = args.region ?? aws.config.region;
-    this.region = region;
+    this.region = args.region ?? aws.config.region;
     this.apiAccess = args.network.apiAccess;
-    const partition = partitionOf(region);
     const prefix = eksClusterName(args.fleetName, clusterName);
-    const tags = batonTags({ fleet: args.fleetName, cluster: clusterName });
-    const parent = { parent: this };
+    const scope: ClusterScope = {
+      parent: this, fleetName: args.fleetName, clusterName, prefix, spec,
+      tags: batonTags({ fleet: args.fleetName, cluster: clusterName }), partition: partitionOf(this.region),
+    };
 
-    // Control-plane role: only what EKS requires to manage the cluster.
-    this.clusterRole = new aws.iam.Role(`${prefix}-cluster`, {
-      name: clusterRoleName(args.fleetName, clusterName),
-      description: `EKS control plane of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com"),
-      tags,
-    }, parent);
-    const clusterPolicies = CLUSTER_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-cluster-${policy}`, {
-      role: this.clusterRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
-    if (spec.secretsKmsKeyArn === undefined) {
-      this.secretsKey = new aws.kms.Key(`${prefix}-secrets`, {
-        description: `Envelope encryption of Kubernetes secrets in ${prefix} (baton)`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        tags,
-      }, parent);
-    }
-    const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? this.secretsKey!.arn;
-
-    // EKS writes control-plane logs to this group and, when it does not exist, creates it with no
-    // retention (kept and billed forever). Created first, it carries the spec's retention.
-    this.logGroup = new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
-      name: controlPlaneLogGroupName(prefix),
-      retentionInDays: spec.logRetentionDays,
-      tags,
-    }, parent);
-
-    this.cluster = new aws.eks.Cluster(prefix, {
-      name: prefix,
-      version: spec.version,
-      roleArn: this.clusterRole.arn,
-      vpcConfig: {
-        subnetIds: [...args.network.subnetIds],
-        endpointPrivateAccess: true,
-        // Public access is an opt-out that names its CIDRs; absent, the API is reachable only from the VPC.
-        endpointPublicAccess: spec.publicAccessCidrs !== undefined,
-        ...(spec.publicAccessCidrs !== undefined ? { publicAccessCidrs: [...spec.publicAccessCidrs] } : {}),
-      },
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKeyArn } },
-      enabledClusterLogTypes: [...(spec.logging ?? DEFAULT_LOG_TYPES)],
-      upgradePolicy: { supportType: spec.supportType },
-      // baton installs the add-ons as managed EKS add-ons that follow the version; EKS's unmanaged copies would not.
-      bootstrapSelfManagedAddons: false,
-      tags,
-    }, { parent: this, dependsOn: [...clusterPolicies, this.logGroup] });
+    // 1. Control plane: its role, secrets key, log group and the cluster.
+    const controlPlane = createControlPlane(scope, args.network.subnetIds, args.logGroups ?? new ExistingLogGroups());
+    this.clusterRole = controlPlane.clusterRole;
+    if (controlPlane.secretsKey) this.secretsKey = controlPlane.secretsKey;
+    this.logGroup = controlPlane.logGroup;
+    this.cluster = controlPlane.cluster;
     this.eksName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
 
-    for (const principalArn of spec.admins) {
-      const suffix = principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
-      const entry = new aws.eks.AccessEntry(`${prefix}-admin-${suffix}`, {
-        clusterName: this.cluster.name, principalArn, type: "STANDARD", tags,
-      }, parent);
-      new aws.eks.AccessPolicyAssociation(`${prefix}-admin-${suffix}`, {
-        clusterName: this.cluster.name, principalArn: entry.principalArn,
-        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
-        accessScope: { type: "cluster" },
-      }, parent);
-    }
+    // 2. Access: the spec's admins, through access entries.
+    grantClusterAdmins(scope, this.cluster);
 
-    // Nodes: one role for the cluster's groups; EKS creates their access entries itself.
-    this.nodeRole = new aws.iam.Role(`${prefix}-node`, {
-      name: nodeRoleName(args.fleetName, clusterName),
-      description: `Nodes of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
-      tags,
-    }, parent);
-    const nodePolicies = NODE_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-node-${policy}`, {
-      role: this.nodeRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
-    // The VPC CNI gets its network permissions through EKS Pod Identity, not through every node.
-    this.vpcCniRole = new aws.iam.Role(`${prefix}-vpc-cni`, {
-      name: vpcCniRoleName(args.fleetName, clusterName),
-      description: `VPC CNI of ${prefix} (baton)`,
-      assumeRolePolicy: podIdentityTrustPolicy(prefix, VPC_CNI_SERVICE_ACCOUNT.namespace, VPC_CNI_SERVICE_ACCOUNT.name),
-      tags,
-    }, parent);
-    const cniPolicies = VPC_CNI_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-vpc-cni-${policy}`, {
-      role: this.vpcCniRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
+    // 3. Add-ons nodes need, then 4. node groups, then CoreDNS, whose pods need the nodes.
+    const nodeRole = createNodeRole(scope);
+    this.nodeRole = nodeRole.role;
     const versions = args.addonVersions ?? new AddonVersions();
-    const addons: Partial<Record<AddonKey, aws.eks.Addon>> = {};
-    const addon = (key: AddonKey, dependsOn: pulumi.Resource[], extra: Partial<aws.eks.AddonArgs> = {}) => {
-      const definition = EKS_ADDONS.find((a) => a.key === key)!;
-      addons[key] = new aws.eks.Addon(`${prefix}-${definition.addonName}`, {
-        clusterName: this.cluster.name,
-        addonName: definition.addonName,
-        addonVersion: versions.versionFor(definition, spec, prefix),
-        resolveConflictsOnCreate: "OVERWRITE",
-        // Keep settings someone changed in the cluster; the version still moves.
-        resolveConflictsOnUpdate: "PRESERVE",
-        tags,
-        ...extra,
-      }, { parent: this, dependsOn });
-      return addons[key]!;
-    };
-    const podIdentityAgent = addon("podIdentityAgent", []);
-    const kubeProxy = addon("kubeProxy", []);
-    const vpcCni = addon("vpcCni", [podIdentityAgent, ...cniPolicies], {
-      podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name, roleArn: this.vpcCniRole.arn }],
-    });
-    this.nodePrerequisites = [...nodePolicies, podIdentityAgent, kubeProxy, vpcCni];
+    const nodeAddons = installNodeAddons(scope, this.cluster, versions);
+    this.vpcCniRole = nodeAddons.vpcCniRole;
+    this.nodePrerequisites = [...nodeRole.policies, nodeAddons.podIdentityAgent, nodeAddons.kubeProxy, nodeAddons.vpcCni];
+    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed, args.lastDeployed);
+    const coreDns = installCoreDns(scope, this.cluster, versions, Object.values(this.nodeGroups));
+    this.addons = { podIdentityAgent: nodeAddons.podIdentityAgent, kubeProxy: nodeAddons.kubeProxy, vpcCni: nodeAddons.vpcCni, coreDns };
+    this.systemNodeGroups = Object.values(this.nodeGroups).filter((group) => canHostSystemPods(group.spec));
 
-    const nodeGroups: Record<string, ManagedNodeGroup> = {};
-    for (const [groupName, group] of Object.entries(spec.nodeGroups)) {
-      nodeGroups[groupName] = new ManagedNodeGroup(`${prefix}-${groupName}`, {
-        cluster: this, nodeGroupName: groupName, spec: group, today,
-        ...(args.deployed?.nodeGroups?.[groupName] !== undefined ? { deployed: args.deployed.nodeGroups[groupName] } : {}),
-      }, parent);
-    }
-    this.nodeGroups = nodeGroups;
-    // CoreDNS's pods need nodes: created (and upgraded) after the node groups.
-    addon("coreDns", Object.values(nodeGroups));
-    this.addons = addons as Record<AddonKey, aws.eks.Addon>;
-
-    this.systemNodeGroups = Object.values(nodeGroups).filter((group) => canHostSystemPods(group.spec));
-    this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, tags, this);
-    // The provider reaches the API only once the rules admit the deployer.
-    this.kubernetesProvider = new k8s.Provider(prefix, {
-      kubeconfig: kubeconfig(this.cluster, region, args.kubeconfigIdentity ?? awsIdentityFromConfig()),
-    }, { parent: this, dependsOn: [...this.apiAccessRules] });
+    // 5. API access from where pulumi up runs, and 6. the Kubernetes provider that needs it.
+    this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, scope.tags, this);
+    this.kubeconfigIdentity = args.kubeconfigIdentity ?? awsIdentityFromConfig();
+    this.kubernetesProvider = clusterKubernetesProvider(prefix, this.cluster, this.region, this.kubeconfigIdentity, this.apiAccessRules, this);
 
     this.registerOutputs({
       name: this.eksName,
       version: this.cluster.version,
       endpoint: this.endpoint,
-      nodeGroups: Object.fromEntries(Object.entries(nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
+      nodeGroups: Object.fromEntries(Object.entries(this.nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
     });
   }
 
@@ -296,6 +211,10 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
         region: this.region ?? aws.getRegionOutput({}, { parent: this }).region,
         partition: partitionOf(this.region),
         vpcId: this.vpcId,
+        eksName: prefix,
+        clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+        targetGroupTags: batonTags({ fleet: this.fleetName, cluster: this.clusterName }),
+        manageIngresses: this.spec.loadBalancerController.manageIngresses,
         roleName: loadBalancerControllerRoleName(this.fleetName, this.clusterName),
         ...(this.spec.loadBalancerController.chartVersion !== undefined ? { chartVersion: this.spec.loadBalancerController.chartVersion } : {}),
         provider: this.kubernetesProvider,
@@ -307,14 +226,22 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     return this.controller;
   }
 
-  /** The namespace, created once per cluster however many services live in it. Never deleted: it may hold the team's workloads. */
+  /**
+   * The namespace, created once per cluster however many services live in it, with the label that
+   * turns on the controller's pod readiness gate. Never deleted (`retainOnDelete`): it may hold the
+   * team's workloads. So that it can be created again after it left the stack (a decommission
+   * and re-add, a service unbound and bound again, a rollback), it goes through a provider of its
+   * own that adopts an existing namespace (`upsertExistingObjects`; Kubernetes provider 4.29 and
+   * later refuse to create an object that exists). The cluster's main provider keeps refusing.
+   */
   private namespace(name: string): k8s.core.v1.Namespace {
     let ns = this.namespaces.get(name);
     if (ns === undefined) {
       const prefix = eksClusterName(this.fleetName, this.clusterName);
+      this.namespaceProvider ??= clusterKubernetesProvider(`${prefix}-namespaces`, this.cluster, this.region, this.kubeconfigIdentity, this.apiAccessRules, this, { upsertExistingObjects: true });
       ns = new k8s.core.v1.Namespace(`${prefix}-ns-${name}`, {
-        metadata: { name, labels: { "app.kubernetes.io/managed-by": "baton" } },
-      }, { parent: this, provider: this.kubernetesProvider, retainOnDelete: true });
+        metadata: { name, labels: { "app.kubernetes.io/managed-by": "baton", [READINESS_GATE_LABEL.key]: READINESS_GATE_LABEL.value } },
+      }, { parent: this, provider: this.namespaceProvider, retainOnDelete: true });
       this.namespaces.set(name, ns);
     }
     return ns;

@@ -7,12 +7,13 @@
  * introduces.
  */
 import type { Problem } from "./problems.js";
+import { PLACEHOLDER_RULE } from "./rules/placeholders.js";
 import { compareVersions, findEksVersion, VERSION_PATTERN } from "./versions.js";
+import { sameValue as isEqual } from "./same-value.js";
 
 /** Whether `proposed` is no worse than `deployed`, the same rule at the same config path. */
 type NotWorse = (deployed: Problem, proposed: Problem) => boolean;
 
-const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A version moved up (or stayed): toward support is never worse, as long as it is a version EKS has. */
 const versionNotLower: NotWorse = (deployed, proposed) => {
@@ -36,6 +37,8 @@ const NOT_WORSE: Readonly<Record<string, NotWorse>> = {
   "nodegroup-version-skew": versionNotLower,
   // Traffic moving away from a cluster that cannot serve it only helps.
   "weighted-cluster-capacity": numberNotHigher,
+  // A placeholder was never applied (every path refuses it), so it is never "already deployed".
+  [PLACEHOLDER_RULE]: () => false,
 };
 
 const keyOf = (p: Problem) => `${p.rule}\u0000${p.path}`;

@@ -19,6 +19,8 @@ export interface Problem {
    * it worse: it is then a warning on the current state, not a reason to refuse the change.
    */
   readonly deployed?: boolean;
+  /** True when a refusal was let through by `baton:override` (see overrides.ts): a warning that carries the override's reason. */
+  readonly overridden?: boolean;
 }
 
 /** The stack config key the fleet lives under. */
@@ -75,9 +77,10 @@ export function formatProblem(problem: Problem): string {
 export class FleetSpecError extends Error {
   readonly problems: readonly Problem[];
 
-  constructor(problems: readonly Problem[], context = "The fleet spec is invalid") {
+  /** `footer`, when given, ends the message (e.g. how to override a refused change). */
+  constructor(problems: readonly Problem[], context = "The fleet spec is invalid", footer?: string) {
     const errors = errorsOf(problems);
-    super(`${context}: ${errors.length} problem${errors.length === 1 ? "" : "s"}\n\n${errors.map(formatProblem).join("\n\n")}`);
+    super(`${context}: ${errors.length} problem${errors.length === 1 ? "" : "s"}\n\n${errors.map(formatProblem).join("\n\n")}${footer ? `\n\n${footer}` : ""}`);
     this.name = "FleetSpecError";
     this.problems = problems;
   }

@@ -1,11 +1,19 @@
 /**
- * The fleet spec: what a user writes under `baton:fleet` in a stack config. Zod schemas are the
- * single source of its shape; the rules that need more than one field live in `rules/`.
+ * The fleet spec: what a user writes under `baton:fleet` in a stack config. Zod schemas check its
+ * shape; the rules that need more than one field live in `rules/`. The TypeScript types a user
+ * sees are written out in `types.ts`, and the end of this file asserts they are exactly these
+ * schemas' (so the library's declarations never load zod's).
  * Every object is strict: an unknown key is an error, with a "did you mean" when one is close.
  */
 import { z } from "zod";
 import { closest } from "./suggest.js";
 import { VERSION_PATTERN } from "./versions.js";
+import {
+  DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS,
+  type AlbServiceInput, type AlbServiceSpec, type ApiAccessSpec, type ClusterInput, type ClusterSpec, type DnsServiceInput,
+  type DnsServiceSpec, type FleetInput, type FleetSpec, type GatesSpec, type NodeGroupInput, type NodeGroupSpec,
+  type ServiceInput, type ServiceSpec, type TaintSpec, type UpdateConfigSpec,
+} from "./types.js";
 
 /** A strict object whose unknown-key error names the closest known key. */
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -75,13 +83,6 @@ export const UpdateConfig = strictObject({
   maxUnavailablePercentage: int(1, 100).optional(),
 });
 
-/**
- * baton's default: a quarter of the group at a time. A percentage keeps a roll at four batches
- * whatever the group's size, so roll time stays flat as the group grows; AWS's own default
- * (one node at a time) makes a 100-node roll a hundred sequential drains.
- */
-export const DEFAULT_UPDATE_CONFIG = { maxUnavailablePercentage: 25 } as const;
-
 export const Taint = strictObject({
   key: z.string().min(1).max(63),
   value: z.string().max(63).optional(),
@@ -100,7 +101,7 @@ export const NodeGroup = strictObject({
   /** Root volume size in GiB, set on the launch template. @default 50 */
   diskSizeGiB: int(20, 16384).default(50),
   scaling: strictObject({ min: int(0, 1000), desired: int(0, 1000), max: int(1, 1000) }),
-  /** @default { maxUnavailablePercentage: 25 } — see DEFAULT_UPDATE_CONFIG. */
+  /** @default { maxUnavailablePercentage: 25 } — see DEFAULT_UPDATE_CONFIG (types.ts). */
   updateConfig: UpdateConfig.optional(),
   /** Pin the node group's Kubernetes version; by default it follows its cluster. */
   version: KubernetesVersion.optional(),
@@ -116,11 +117,6 @@ export const NodeGroup = strictObject({
   allowPodsToReachInstanceMetadata: z.boolean().default(false),
 });
 
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** baton's default: a quarter of a year of audit history, enough to look back across an upgrade cycle. */
-export const DEFAULT_LOG_RETENTION_DAYS = 90;
-
 export const Cluster = strictObject({
   version: KubernetesVersion,
   nodeGroups: z.record(name("a node group name"), NodeGroup),
@@ -134,17 +130,18 @@ export const Cluster = strictObject({
   /** Bring your own KMS key (ARN) for secrets encryption; by default baton creates one that rotates yearly. */
   secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { message: "a KMS key ARN looks like arn:aws:kms:us-east-1:123456789012:key/…" }).optional(),
   /**
-   * EKS upgrade policy. @default "EXTENDED": EKS never upgrades the control plane behind the
-   * stack's back at the end of standard support (STANDARD would); baton warns while a version is
-   * in (paid) extended support instead.
+   * EKS upgrade policy. @default "EXTENDED": at the end of standard support the cluster enters
+   * (paid) extended support instead of being upgraded (STANDARD upgrades it then); at the end of
+   * extended support EKS upgrades it either way. baton warns while a version is in extended support.
    */
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("EXTENDED"),
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
   admins: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "an IAM principal ARN looks like arn:aws:iam::123456789012:role/platform-admin" })).default([]),
   /**
-   * Namespaces that already exist in this cluster. baton creates the namespace of every ALB
-   * service that binds pods in the cluster unless it is listed here (creating a namespace that
-   * exists fails: the Kubernetes provider does not adopt objects it did not create). @default []
+   * Namespaces another team owns in this cluster: baton leaves them alone (no label, no place in
+   * the stack). Any other namespace an ALB service binds pods in is baton's: created, or adopted
+   * when it exists (a namespace baton kept after an earlier decommission), labelled for the
+   * controller's pod readiness gate, and never deleted. @default []
    */
   existingNamespaces: z.array(name("a namespace")).default([]),
   /** The AWS Load Balancer Controller baton installs in a cluster that an ALB service weights. */
@@ -156,7 +153,14 @@ export const Cluster = strictObject({
     install: z.boolean().default(true),
     /** The `aws-load-balancer-controller` chart version from the eks-charts repository. @default baton's pinned version */
     chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'a chart version looks like "3.4.2"' }).optional(),
-  }).default({ install: true }),
+    /**
+     * Opt-in: let the controller also manage Ingresses and Services of type LoadBalancer, with the
+     * chart's defaults and the controller's published IAM policy, which can create, change and
+     * delete every listener and rule in the account. @default false: TargetGroupBindings only,
+     * with a policy scoped to this cluster's target groups and security group
+     */
+    manageIngresses: z.boolean().default(false),
+  }).default({ install: true, manageIngresses: false }),
   /**
    * Days CloudWatch keeps the control-plane logs. EKS creates their log group with no retention
    * (kept, and billed, forever); baton creates it first with this retention. CloudWatch takes only
@@ -284,19 +288,39 @@ export const Fleet = strictObject({
   services: z.record(name("a service name"), Service).default({}),
 });
 
-export type FleetSpec = z.infer<typeof Fleet>;
-export type ClusterSpec = z.infer<typeof Cluster>;
-export type NodeGroupSpec = z.infer<typeof NodeGroup>;
-export type ServiceSpec = z.infer<typeof Service>;
-export type AlbServiceSpec = z.infer<typeof AlbService>;
-export type DnsServiceSpec = z.infer<typeof DnsService>;
-export type UpdateConfigSpec = z.infer<typeof UpdateConfig>;
-export type TaintSpec = z.infer<typeof Taint>;
-export type ApiAccessSpec = z.infer<typeof ApiAccess>;
-/** The fleet as a user writes it, before defaults. */
-export type FleetInput = z.input<typeof Fleet>;
+// For the fleet program and the tests, which import the types with the schemas; the library's own
+// modules import them from types.ts, so no declaration a user compiles against names this file.
+export type {
+  AlbServiceInput, AlbServiceSpec, ApiAccessSpec, ClusterInput, ClusterSpec, DnsServiceInput, DnsServiceSpec, FleetInput, FleetSpec,
+  GatesSpec, NodeGroupInput, NodeGroupSpec, ServiceInput, ServiceSpec, TaintSpec, UpdateConfigSpec,
+};
 
-export type GatesSpec = z.infer<typeof Gates>;
+/** True when A and B are the same type, not merely assignable to each other (an extra optional key counts). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Holds<T extends true> = T;
+
+/**
+ * The hand-written types in `types.ts` are exactly what these schemas accept and return. A
+ * "does not satisfy the constraint 'true'" error here means a schema changed: change its type too.
+ */
+export type TypesMatchSchemas = [
+  Holds<Same<FleetSpec, z.output<typeof Fleet>>>,
+  Holds<Same<FleetInput, z.input<typeof Fleet>>>,
+  Holds<Same<ClusterSpec, z.output<typeof Cluster>>>,
+  Holds<Same<ClusterInput, z.input<typeof Cluster>>>,
+  Holds<Same<NodeGroupSpec, z.output<typeof NodeGroup>>>,
+  Holds<Same<NodeGroupInput, z.input<typeof NodeGroup>>>,
+  Holds<Same<ServiceSpec, z.output<typeof Service>>>,
+  Holds<Same<ServiceInput, z.input<typeof Service>>>,
+  Holds<Same<AlbServiceSpec, z.output<typeof AlbService>>>,
+  Holds<Same<AlbServiceInput, z.input<typeof AlbService>>>,
+  Holds<Same<DnsServiceSpec, z.output<typeof DnsService>>>,
+  Holds<Same<DnsServiceInput, z.input<typeof DnsService>>>,
+  Holds<Same<UpdateConfigSpec, z.output<typeof UpdateConfig>>>,
+  Holds<Same<TaintSpec, z.output<typeof Taint>>>,
+  Holds<Same<ApiAccessSpec, z.output<typeof ApiAccess>>>,
+  Holds<Same<GatesSpec, z.output<typeof Gates>>>,
+];
 
 /** A service's health gates, with the schema's defaults when the service declares none. */
 export function gatesOf(service: ServiceSpec): GatesSpec {

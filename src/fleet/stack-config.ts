@@ -1,11 +1,17 @@
+import { OVERRIDE_CONFIG_KEY } from "./overrides.js";
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
+import { closest } from "./suggest.js";
 import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
 export interface StackConfig {
   /** The raw value under `baton:fleet`, before validation (undefined when absent). */
   readonly fleet: unknown;
+  /** The raw value under `baton:override` (break-glass; see overrides.ts), when set. */
+  readonly overrides?: unknown;
   /** `aws:region`, when set. */
   readonly region?: string;
+  /** With no `baton:fleet`, a config key that looks like it misspelt (`baton:flet`). */
+  readonly misspeltFleetKey?: string;
   /** YAML syntax problems; when non-empty, `fleet` is undefined. */
   readonly problems: readonly Problem[];
 }
@@ -42,5 +48,22 @@ export function parseStackConfig(text: string, fileName: string, limits: YamlLim
   }
   const values = config as Record<string, unknown>;
   const region = values["aws:region"];
-  return { fleet: values[FLEET_CONFIG_KEY], problems: [], ...(typeof region === "string" ? { region } : {}) };
+  const fleet = values[FLEET_CONFIG_KEY];
+  const overrides = values[OVERRIDE_CONFIG_KEY];
+  const misspelt = fleet === undefined ? Object.keys(values).find((key) => closest(key, [FLEET_CONFIG_KEY]) !== undefined) : undefined;
+  return {
+    fleet, problems: [],
+    ...(overrides !== undefined ? { overrides } : {}), ...(typeof region === "string" ? { region } : {}),
+    ...(misspelt !== undefined ? { misspeltFleetKey: misspelt } : {}),
+  };
+}
+
+/** The problem of a stack config whose `baton:fleet` key is misspelt, with the fix; undefined otherwise. */
+export function misspeltFleetKeyProblem(config: StackConfig): Problem | undefined {
+  if (config.misspeltFleetKey === undefined) return undefined;
+  return {
+    severity: "error", rule: "unknown-key", path: `config.${config.misspeltFleetKey}`, value: config.misspeltFleetKey,
+    message: `The stack config has no ${FLEET_CONFIG_KEY} key, but it has "${config.misspeltFleetKey}".`,
+    fix: `Did you mean "${FLEET_CONFIG_KEY}"? Rename the key.`,
+  };
 }

@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { judgeAgainstDeployed } from "./deployed.js";
 import { clipLongRuns, configPath, errorsOf, type Problem } from "./problems.js";
 import { checkApiAccess } from "./rules/api-access.js";
@@ -7,8 +6,10 @@ import { checkSchedulableHome } from "./rules/schedulable-home.js";
 import { checkDerivedNames } from "./rules/names.js";
 import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
+import { checkPlaceholders } from "./rules/placeholders.js";
 import { checkListenerPriorities, checkService } from "./rules/service.js";
-import { Cluster, Fleet, NodeGroup, Service, type ClusterSpec, type FleetSpec, type ServiceSpec } from "./schema.js";
+import { Cluster, Fleet, NodeGroup, Service } from "./schema.js";
+import type { ClusterSpec, FleetSpec, ServiceSpec } from "./types.js";
 import { schemaProblems, suggestedKey } from "./schema-messages.js";
 import { isoDate } from "./versions.js";
 
@@ -35,7 +36,7 @@ export function checkFleet(fleet: FleetSpec, today: string): Problem[] {
   for (const [serviceName, service] of Object.entries(fleet.services)) {
     problems.push(...checkService(fleet, serviceName, service, configPath(["services", serviceName])));
   }
-  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet));
+  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet), ...checkPlaceholders(fleet));
   return problems;
 }
 
@@ -204,17 +205,3 @@ function clipped(validation: Validation): Validation {
   return { ...validation, problems: validation.problems.map((p) => ({ ...p, message: clipLongRuns(p.message), fix: clipLongRuns(p.fix) })) };
 }
 
-export type PartParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
-
-/**
- * Parses one part of a fleet on its own (a cluster, a node group, a service) against its schema,
- * for components that take that part directly; problems carry the part's full config path `at`.
- */
-export function parsePart<Schema extends z.ZodType>(schema: Schema, input: unknown, at: ReadonlyArray<string | number>): PartParse<z.output<Schema>> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  // Nest the part where it sits in a fleet, so paths and values read as they do for a whole fleet.
-  const root = at.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), input);
-  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
-  return { ok: false, problems: schemaProblems(root, issues) };
-}

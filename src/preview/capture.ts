@@ -26,6 +26,8 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
+  getImportid(): string;
+  getRetainondelete(): boolean | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -67,9 +69,9 @@ export function capturePart(program: () => PartScopeUrns | Promise<PartScopeUrns
 }
 
 /** Captures parts one after another in this process (tests, and machines where threads do not pay). */
-export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
+export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart, lastDeployed?: unknown) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
   return async (jobs, done) => {
-    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part), options)).resources]);
+    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part, job.lastDeployed), options)).resources]);
   };
 }
 type PartJobPart = Parameters<PartCapturer>[0][number]["part"];
@@ -137,6 +139,8 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
           ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
           ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
           ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+          ...(request.getImportid() ? { importId: request.getImportid() } : {}),
+          ...(request.getRetainondelete() ? { retainOnDelete: true } : {}),
         };
       }
       callback(error, response);

@@ -3,9 +3,10 @@
  * is given) under the mock runtime, diff the graphs, and build the review with the spec's plan.
  */
 import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions.js";
+import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../fleet/deployment-record.js";
 import { validateFleet } from "../fleet/validate.js";
 import { errorsOf, FleetSpecError } from "../fleet/problems.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";
@@ -40,7 +41,8 @@ export function addonVersionsOf(capture: Capture): AddonVersionRecord {
 }
 
 /** Captures several validated fleets at once (part by part, sharing what they have in common). */
-export type FleetsCapturer = (fleets: readonly FleetSpec[]) => Promise<readonly Capture[]>;
+/** Captures fleets; `lastDeployed[i]`, when given, is what was deployed before `fleets[i]` (node group sizes depend on it). */
+export type FleetsCapturer = (fleets: readonly FleetSpec[], lastDeployed?: readonly (FleetSpec | undefined)[]) => Promise<readonly Capture[]>;
 
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
@@ -55,12 +57,19 @@ export interface OfflinePreviewInput {
   readonly today?: string;
   /** Capture base and head at the same time (when the capturer runs each in its own worker). */
   readonly parallel?: boolean;
+  /** The proposed config's `baton:override` (raw): refusals it names are warnings in the review. */
+  readonly overrides?: unknown;
 }
 
 export interface OfflinePreview {
   readonly review: Review;
   /** The head's graph; undefined when a config was invalid and nothing ran. */
   readonly head?: Capture;
+  /**
+   * The stack outputs the head's deployment would leave for the next one to be judged against
+   * (its deploymentRecord, as the stack program writes it); absent when the change is refused.
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -69,22 +78,30 @@ export interface OfflinePreview {
  */
 export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
   const options = input.today === undefined ? {} : { today: input.today };
-  const common = { offline: true, subject: input.subject, after: input.head, validate: options, ...(input.base !== undefined ? { before: input.base } : {}) };
+  const common = {
+    offline: true, subject: input.subject, after: input.head, validate: options,
+    ...(input.base !== undefined ? { before: input.base } : {}), ...(input.overrides !== undefined ? { overrides: input.overrides } : {}),
+  };
   // The head is judged against the base (a problem the base already has is not the change's); the
   // base only has to parse, since it is what is deployed.
   const base = input.base === undefined ? {} : { deployed: input.base };
   const headSpec = validateFleet(input.head, { ...options, ...base });
   const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
   if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
+  // What the stack program records once it has applied the head: the same function, on the same spec.
+  const previewed = (review: Review, head: Capture): OfflinePreview => ({
+    review, head, ...(review.verdict?.allowed === false ? {} : { stackOutputs: { [DEPLOYMENT_RECORD_OUTPUT]: recordOf(headSpec.fleet) } }),
+  });
   try {
     if (input.captureAll !== undefined) {
-      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet]);
+      // Both are judged against the base, which is what is deployed (and so its own last deployment).
+      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet], [baseFleet, baseFleet]);
       const changes = deployed === undefined ? createAll(head!) : diffCaptures(deployed, head!);
-      return { review: buildReview({ ...common, changes }), head: head! };
+      return previewed(buildReview({ ...common, changes }), head!);
     }
     if (input.base === undefined) {
       const head = await input.capture(input.head);
-      return { review: buildReview({ ...common, changes: createAll(head) }), head };
+      return previewed(buildReview({ ...common, changes: createAll(head) }), head);
     }
     // Sequential, the head run reads the base's add-on versions as pulumi up reads the stack's last
     // outputs; in parallel it cannot (the offline lookups answer the same for both, so they agree).
@@ -95,7 +112,7 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
       base = await input.capture(input.base, input.base);
       head = await input.capture(input.head, input.base, { previousAddonVersions: addonVersionsOf(base) });
     }
-    return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
+    return previewed(buildReview({ ...common, changes: diffCaptures(base, head) }), head);
   } catch (error) {
     // The program validates too; its problems are the spec's, so report them the same way.
     // A component may refuse what the fleet-wide check let through: that refusal blocks the change.

@@ -31,6 +31,8 @@ export interface ParsedPreview {
   readonly changes: ResourceChange[];
   /** The stack's `baton:fleet` config, when the preview carries it (Pulumi writes config values as strings). */
   readonly fleet?: unknown;
+  /** The stack's `baton:override` config (break-glass), when the preview carries it. */
+  readonly overrides?: unknown;
 }
 
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "import-replacement", "read-replacement"]);
@@ -107,8 +109,13 @@ export function parsePulumiPreview(json: unknown): ParsedPreview {
     changes.push(change);
   }
   const config = root["config"];
-  const rawFleet = config && typeof config === "object" ? (config as Record<string, unknown>)["baton:fleet"] : undefined;
-  return { changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}) };
+  const configValue = (key: string) => (config && typeof config === "object" ? (config as Record<string, unknown>)[key] : undefined);
+  const rawFleet = configValue("baton:fleet");
+  const rawOverrides = configValue("baton:override");
+  return {
+    changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}),
+    ...(rawOverrides !== undefined ? { overrides: parseConfigValue(rawOverrides) } : {}),
+  };
 }
 
 /** Pulumi writes structured config values as JSON strings. */

@@ -3,7 +3,7 @@ import { clipLongRuns } from "../fleet/problems.js";
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
-import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
 const WIDTH = 100;
 
@@ -63,7 +63,7 @@ export function renderText(review: Review, paint: Paint): string {
   }
   if (review.addons.length > 0) {
     out.push("", paint.bold("add-ons"));
-    for (const a of review.addons) out.push(...wrap(`  ${a.cluster} ${a.addon}: ${a.from} → ${a.to}`, "    "));
+    for (const a of review.addons) out.push(...wrap(`  ${a.cluster} ${a.addon}: ${addonVersionText(a.from, a.fromStandIn)} → ${addonVersionText(a.to, a.toStandIn)}`, "    "));
   }
   const serious = cloudChanges(review.changes).filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length > 0) {

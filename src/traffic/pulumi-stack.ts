@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readInputFile } from "../fleet/input-file.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { parseYaml, yamlToJs } from "../fleet/yaml.js";
 import { ChildProcesses, type ChildResult, type ChildRole } from "./child-processes.js";
 import type { StackApplier } from "./rollout.js";

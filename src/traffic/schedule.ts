@@ -4,7 +4,8 @@
  */
 import { formatPlan, type Paint } from "../fleet/format-plan.js";
 import { plan, type Plan } from "../fleet/plan.js";
-import { gatesOf, type GatesSpec, type ServiceSpec } from "../fleet/schema.js";
+import { gatesOf } from "../fleet/schema.js";
+import type { GatesSpec, ServiceSpec } from "../fleet/types.js";
 import { closest } from "../fleet/suggest.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import { weightsForPercentages, percentOf } from "./weights.js";

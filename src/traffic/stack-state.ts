@@ -6,7 +6,7 @@
 import type { ResourceChange } from "../preview/model.js";
 import { parsePulumiPreview } from "../preview/pulumi-preview.js";
 import { setIdentifier } from "../fleet/names.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { Weights } from "../fleet/traffic.js";
 
 /** The tag keys baton's components put on target groups and listener rules (components/tags.ts). */

@@ -183,9 +183,15 @@ describe("weights", () => {
     expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: -1, green: 10 }; }))).toContain("weights-range");
   });
 
-  it("requires every weight to name a cluster of the fleet", () => {
+  it("requires every weight to name a cluster of the fleet, with the closest cluster as a did-you-mean", () => {
     const result = validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 90, gren: 10 }; }));
-    expect(result.problems.find((p) => p.rule === "weights-unknown-cluster")?.path).toBe("baton:fleet.services.web.weights.gren");
+    const problem = result.problems.find((p) => p.rule === "weights-unknown-cluster");
+    expect(problem?.path).toBe("baton:fleet.services.web.weights.gren");
+    expect(problem?.fix).toMatch(/^Did you mean "green"\?/);
+    // Nothing close: no guess.
+    expect(validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 90, purple: 10 }; })).problems.find((p) => p.rule === "weights-unknown-cluster")?.fix).not.toContain("Did you mean");
+    // The misspelt weight is the one error on a Route53 service: no missing alias target is asked of a cluster that does not exist.
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.api.weights = { blue: 90, gren: 10 }; }))).toEqual(["weights-unknown-cluster"]);
   });
 
   it("requires at least one non-zero weight", () => {
@@ -284,5 +290,42 @@ describe("reaching the clusters' API from where pulumi up runs", () => {
   it("leaves alone a cluster baton creates nothing inside (Route53 services only)", () => {
     const dnsOnly = edit(privateFleet(), (f) => { delete f.services.web; });
     expect(validate(dnsOnly).ok).toBe(true);
+  });
+});
+
+describe("placeholders left to fill in", () => {
+  const withPlaceholder = (dnsName: string) => edit(migrationFleet(), (f) => { f.services.api.route53.targets.green.dnsName = dnsName; });
+
+  it("refuses the Route53 target upgrade-plan writes, with the path and what to fill in", () => {
+    const result = validate(withPlaceholder("replace-with-green-load-balancer.invalid"));
+    expect(result.ok).toBe(false);
+    const problem = result.problems.find((p) => p.rule === "placeholder-value")!;
+    expect(problem).toMatchObject({ severity: "error", path: "baton:fleet.services.api.route53.targets.green.dnsName", value: "replace-with-green-load-balancer.invalid" });
+    expect(problem.fix).toContain("DNS name of cluster green's load balancer for service api");
+  });
+
+  it("refuses any name under .invalid or starting replace-with-, wherever it is written, and nothing else", () => {
+    expect(errorRules(withPlaceholder("web.example.invalid"))).toEqual(["placeholder-value"]);
+    expect(errorRules(withPlaceholder("web.example.INVALID."))).toEqual(["placeholder-value"]);
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.labels = { owner: "replace-with-team" }; }))).toEqual(["placeholder-value"]);
+    // Near misses: real names that merely contain the words.
+    expect(errorRules(withPlaceholder("invalid.example.com"))).toEqual([]);
+    expect(errorRules(withPlaceholder("k8s-invalidation-0123456789.us-east-1.elb.amazonaws.com"))).toEqual([]);
+  });
+
+  it("is refused by plan even when the deployed config has the same placeholder: a placeholder is never the current state", () => {
+    const deployed = withPlaceholder("replace-with-green-load-balancer.invalid");
+    const result = validateFleet(deployed, { today: TODAY, deployed });
+    expect(result.problems.filter((p) => p.rule === "placeholder-value")).toEqual([expect.objectContaining({ severity: "error" })]);
+  });
+});
+
+describe("a misspelt baton:fleet key", () => {
+  it("is named with the key it most likely meant", async () => {
+    const { parseStackConfig, misspeltFleetKeyProblem } = await import("../../src/fleet/stack-config.js");
+    const config = parseStackConfig("config:\n  aws:region: us-east-1\n  baton:flet:\n    name: shop\n", "Pulumi.shop.yaml");
+    expect(config.fleet).toBeUndefined();
+    expect(misspeltFleetKeyProblem(config)).toMatchObject({ rule: "unknown-key", path: "config.baton:flet", fix: 'Did you mean "baton:fleet"? Rename the key.' });
+    expect(misspeltFleetKeyProblem(parseStackConfig("config:\n  aws:region: us-east-1\n", "Pulumi.shop.yaml"))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * `BATON_DEPLOYED_CONFIG` under the Pulumi CLI's own entry point: the shift of traffic away from a
- * cluster past EKS support runs, judged against the deployed config, as `baton plan` judges it.
+ * `BATON_DEPLOYED_CONFIG` under the Pulumi CLI's own entry point, for a stack that has no deployment
+ * record yet (last deployed by a baton that wrote none): the shift of traffic away from a cluster
+ * past EKS support runs, judged against the deployed config, as `baton plan` judges it.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { runStackThroughLanguageHost } from "../support/pulumi-host/index.js";
 
 const RUN_TIMEOUT = 120_000;
 
-it("runs a shift away from a cluster on 1.31 (past EKS extended support) when the deployed config is named", async () => {
+it("runs a shift away from a cluster on 1.31 (past EKS extended support) when the deployed config is named and the stack has no record", async () => {
   // The stack judges by the clock; 1.31's extended support ended on 2026-11-26, for good.
   expect(supportPhase("1.31", isoDate(new Date()))).toBe("ended");
   const deployed = edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.31"; });
@@ -25,6 +26,7 @@ it("runs a shift away from a cluster on 1.31 (past EKS extended support) when th
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.registrations.filter((r) => r.type === "aws:eks/cluster:Cluster")).toHaveLength(2);
     expect(run.logs.some((l) => l.severity === 2 && l.message.includes("Already so in the deployed config") && l.message.includes("clusters.blue.version"))).toBe(true);
+    expect(run.logs.some((l) => l.severity === 1 && l.message.startsWith(`Judged as a change from the deployed config BATON_DEPLOYED_CONFIG names (${file}; this stack has no deployment record yet)`))).toBe(true);
   } finally {
     delete process.env["BATON_DEPLOYED_CONFIG"];
   }

@@ -2,8 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { recordOf } from "../../src/fleet/deployment-record.js";
 import { parseStackConfig } from "../../src/fleet/stack-config.js";
 import { FleetSpecError } from "../../src/fleet/problems.js";
+import { validateFleet } from "../../src/fleet/validate.js";
+import { OfflineMocks } from "../../src/preview/offline-mocks.js";
 import { DEPLOYED_CONFIG_VARIABLE, deployedFleetFromEnv, runFleetProgram } from "../../stacks/program.js";
 import { diffRuns, runMocked, valueOf } from "../components/harness.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
@@ -53,6 +57,16 @@ describe("a bad config", () => {
     expect(mocks.resources).toEqual([]);
   });
 
+  it("refuses a placeholder left in the file (pulumi up of an unfilled upgrade-plan step), even judged against a deployed config that has it", async () => {
+    const placeholder = edit(migrationFleet(), (f) => { f.services.api.route53.targets.green.dnsName = "replace-with-green-load-balancer.invalid"; });
+    let thrown: unknown;
+    const { mocks } = await runMocked(() => { try { runFleetProgram(placeholder, { today: TODAY, deployed: placeholder }); } catch (error) { thrown = error; } });
+    expect(thrown).toBeInstanceOf(FleetSpecError);
+    expect((thrown as Error).message).toContain("baton:fleet.services.api.route53.targets.green.dnsName = \"replace-with-green-load-balancer.invalid\"");
+    expect((thrown as Error).message).toContain("[placeholder-value]");
+    expect(mocks.resources).toEqual([]);
+  });
+
   it("reports a missing baton:fleet key with its fix", () => {
     expect(() => runFleetProgram(undefined, { today: TODAY })).toThrow(/no baton:fleet key[\s\S]*fix: Add a baton:fleet block/);
   });
@@ -92,7 +106,71 @@ describe("what a change touches", () => {
   });
 });
 
-describe("pulumi up of a fix for a fleet past EKS support (BATON_DEPLOYED_CONFIG)", () => {
+describe("the record the stack leaves for its next deployment", () => {
+  it("is the validated fleet, as the offline preview shows it", async () => {
+    const { result } = await run(migrationFleet());
+    expect(await valueOf(result.deploymentRecord)).toEqual(recordOf(validateFleet(migrationFleet(), { today: TODAY }).fleet!));
+  });
+
+  it("resolves only once every resource of the fleet has been applied: a run that fails on one never writes it", async () => {
+    // The engine answers a registration once the resource's step is done; here the node groups' answers wait.
+    let release!: () => void;
+    const applied = new Promise<void>((resolve) => { release = resolve; });
+    const mocks = new OfflineMocks();
+    const slowNodeGroups: pulumi.runtime.Mocks = {
+      newResource: async (args) => {
+        if (args.type === "aws:eks/nodeGroup:NodeGroup") await applied;
+        return mocks.newResource(args);
+      },
+      call: (args) => mocks.call(args),
+    };
+    await pulumi.runtime.setMocks(slowNodeGroups, "baton", "test", false, "organization");
+    const outputs = runFleetProgram(migrationFleet(), { today: TODAY });
+    const events: string[] = [];
+    outputs.deploymentRecord.apply(() => { events.push("record"); });
+    pulumi.output(outputs.services).apply(() => { events.push("services"); });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    events.push("node groups applied");
+    release();
+    await pulumi.runtime.disconnect();
+    expect(events).toEqual(["services", "node groups applied", "record"]);
+  });
+});
+
+describe("judged against the last deployment (pulumi up)", () => {
+  // Blue runs 1.33, past EKS extended support on this day.
+  const PAST_EXTENDED = "2027-08-01";
+  const last = { fleet: recordOf(validateFleet(migrationFleet(), { today: TODAY }).fleet!).fleet, source: "the last deployment" };
+
+  it("runs the shift away from the cluster past support: its version is the deployed state's", async () => {
+    const away = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.services.api.weights = { blue: 0, green: 100 }; });
+    const { result } = await runMocked(() => runFleetProgram(away, { today: PAST_EXTENDED, lastDeployment: last }));
+    expect(result.services["web"]!.shares).toEqual({ blue: 0, green: 1 });
+  });
+
+  it("refuses a skipped minor with the rule, the path, the fix and how to override, before registering anything", async () => {
+    const skip = edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.35"; });
+    let thrown: unknown;
+    const { mocks } = await runMocked(() => { try { runFleetProgram(skip, { today: TODAY, lastDeployment: last }); } catch (error) { thrown = error; } });
+    expect(thrown).toBeInstanceOf(FleetSpecError);
+    expect((thrown as Error).message).toMatch(/^pulumi up refuses this change, judged against the last deployment: 1 problem\n\nerror baton:fleet\.clusters\.blue\.version = "1\.35"\n.*\[control-plane-skip-minor\]\n  fix: /);
+    expect((thrown as Error).message).toMatch(/baton:override/);
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("judges the config alone when the stack has no record, and says so", async () => {
+    const logged: string[] = [];
+    const info = vi.spyOn(pulumi.log, "info").mockImplementation(async (message: string) => { logged.push(message); });
+    try {
+      await runMocked(() => runFleetProgram(migrationFleet(), { today: TODAY, lastDeployment: null }));
+    } finally {
+      info.mockRestore();
+    }
+    expect(logged).toEqual([expect.stringMatching(/the config is judged alone/)]);
+  });
+});
+
+describe("a stack with no record yet, and the deployed config named by BATON_DEPLOYED_CONFIG", () => {
   // Blue runs 1.33, past EKS extended support on this day.
   const PAST_EXTENDED = "2027-08-01";
   const away = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.services.api.weights = { blue: 0, green: 100 }; });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { StepFilesWriteError, writeStepFiles } from "../../src/cli/step-files.js";
-import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import { runBaton as run } from "../support/cli.js";
 
@@ -22,7 +22,7 @@ describe("baton upgrade-plan", () => {
     expect(files).toEqual(["01-upgrade-blue-to-1-34.yaml", "02-upgrade-blue-to-1-35.yaml"]);
     let previous = stacks("Pulumi.migration.yaml");
     for (const file of files) {
-      const verdict = await run("plan", previous, path.join(out, file));
+      const verdict = await run("plan", path.join(out, file), "--from", previous);
       expect(verdict.code, file).toBe(0);
       previous = path.join(out, file);
     }
@@ -110,8 +110,73 @@ describe("baton upgrade-plan", () => {
     const file = path.join(dir, "old.yaml");
     writeFileSync(file, stringify({ config: { "baton:fleet": edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.31"; }) } }));
     const result = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--format", "markdown", "--manifests", manifest);
-    expect(result.code).toBe(0);
+    // The method reaches 1.32, but a manifest would break there: not ready, exit 1.
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("> ✏️ Not ready: needs attention: 1 manifest error(s) for 1.32");
     expect(result.out).toContain("- [ ] **1.** Upgrade blue's control plane from 1.31 to 1.32");
     expect(result.out).toContain("`baton check` for 1.32: 1 error(s)");
+    const text = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--manifests", manifest);
+    expect(text.out.split("\n")[0]).toBe("upgrade plan: in place to 1.32 (needs attention: 1 manifest error(s) for 1.32; starting 2026-11-23)");
+    expect(text.code).toBe(1);
+  });
+
+  it("says --out takes a folder when given a file, and leaves the file alone", async () => {
+    const file = path.join(dir, "README.md");
+    writeFileSync(file, "# notes\n");
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--out ${file} is a file: --out takes a folder to write the step files into`);
+    expect(result.err).not.toContain("EEXIST");
+    expect(readFileSync(file, "utf8")).toBe("# notes\n");
+    const under = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", path.join(file, "steps"));
+    expect(under.code).toBe(2);
+    expect(under.err).toContain("cannot create the folder (a part of the path is a file)");
+  });
+
+  it("takes --manifests before the stack config without swallowing it, one path per flag, repeatable", async () => {
+    const [first, second] = [path.join(dir, "m1"), path.join(dir, "m2")];
+    for (const folder of [first, second]) mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(first, "svc.yaml"), stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { ports: [{ port: 8080, targetPort: 9090 }] } }));
+    writeFileSync(path.join(second, "flow.yaml"), "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: f\n");
+    const result = await run("upgrade-plan", "--manifests", first, "--manifests", second, stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--format", "json");
+    expect(result.err).toBe("");
+    const planned = JSON.parse(result.out) as { steps: { checks?: { findings: { file: string }[] } }[] };
+    expect(new Set(planned.steps[0]!.checks!.findings.map((f) => path.basename(f.file)))).toEqual(new Set(["svc.yaml", "flow.yaml"]));
+  });
+
+  it("checks manifests as `baton check --fleet` does: a Service the fleet binds that sends its port elsewhere is an error", async () => {
+    const manifest = path.join(dir, "svc.yaml");
+    writeFileSync(manifest, stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ port: 8080, targetPort: 9090 }] } }));
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--manifests", manifest, "--format", "json");
+    expect(result.code).toBe(1);
+    const planned = JSON.parse(result.out) as { status: string; steps: { checks?: { errors: number; findings: { rule: string }[] } }[] };
+    expect(planned.status).toBe("needs-attention");
+    expect(planned.steps[0]!.checks!.findings.map((f) => f.rule)).toContain("service-target-port");
+  });
+
+  it("calls a plan with a placeholder to fill in \"needs input\", exits 1, and every command refuses the step file until it is filled in", async () => {
+    const file = path.join(dir, "no-green.yaml");
+    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": migrationWithoutGreen() } }));
+    const out = path.join(dir, "needs-input");
+    const result = await run("upgrade-plan", file, "--to", "1.35", "--today", TODAY, "--method", "blue-green", "--steps", "20,100", "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n")[0]).toBe("upgrade plan: cluster blue/green to 1.35 (needs input: 1 placeholder(s) to fill in, in 3 step file(s); starting 2026-11-23)");
+    expect(result.out).toContain("needs input: baton:fleet.services.api.route53.targets.green.dnsName = replace-with-green-load-balancer.invalid");
+    expect(result.err).toContain("fill in replace-with-green-load-balancer.invalid (marked TODO) in the step files before applying them");
+    // The files are written: the user fills the placeholder in, then applies them.
+    const [created, shifted] = [path.join(out, "01-create-green-1-35.yaml"), path.join(out, "02-shift-green-20.yaml")];
+    const validated = await run("validate", shifted, "--today", TODAY);
+    expect(validated.code).toBe(1);
+    expect(validated.err).toContain("error baton:fleet.services.api.route53.targets.green.dnsName = \"replace-with-green-load-balancer.invalid\"");
+    expect(validated.err).toContain("fix: Write the DNS name of cluster green's load balancer for service api");
+    const planned = await run("plan", shifted, "--from", created, "--today", TODAY);
+    expect(planned.code).toBe(1);
+    expect(planned.out).toContain("refused: placeholder-value");
+    writeFileSync(shifted, readFileSync(shifted, "utf8").replace("replace-with-green-load-balancer.invalid", "k8s-shop-api-0123456789.us-east-1.elb.amazonaws.com"));
+    expect((await run("plan", shifted, "--from", created, "--today", TODAY)).code).toBe(0);
+    // compare: in place is ready, so the comparison exits 0 and says what blue/green needs.
+    const compared = await run("upgrade-plan", file, "--to", "1.35", "--today", TODAY, "--method", "compare");
+    expect(compared.code).toBe(0);
+    expect(compared.out).toContain("cluster blue/green needs input: 1 placeholder(s) to fill in");
   });
 });

@@ -1,6 +1,7 @@
 import { derivedClusterNames, derivedNodeGroupNames, derivedServiceNames, type DerivedName } from "../names.js";
 import type { Problem } from "../problems.js";
-import { Name, type FleetSpec } from "../schema.js";
+import { Name } from "../schema.js";
+import type { FleetSpec } from "../types.js";
 
 /** Rule `name-length` on a list of derived names: one problem per name over its AWS limit. */
 export function tooLong(names: DerivedName[], path: string, value: string): Problem[] {
