@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import { clockText, startProgress } from "./progress.js";
+import { StepFilesWriteError, writeStepFiles } from "./step-files.js";
 import type { SetExit } from "./main.js";
 import { todayOption } from "./today.js";
 
@@ -29,22 +29,6 @@ function parseNewClusters(pairs: readonly string[]): Record<string, string> {
     out[match[1]!] = match[2]!;
   }
   return out;
-}
-
-/** Creates the `--out` folder; refuses a path that is a file, and to mix a new plan's files with an earlier plan's in one folder. */
-function prepareOut(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new UsageError(`--out ${dir} is a file: --out takes a folder to write the step files into, e.g. --out upgrade-1.35`);
-  }
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "EEXIST" || code === "ENOTDIR" ? "a part of the path is a file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
-    throw new UsageError(`--out ${dir}: cannot create the folder (${why}); name a folder baton may create, e.g. --out upgrade-1.35`);
-  }
-  const stale = readdirSync(dir).filter((f) => /^\d+-.+\.yaml$/.test(f));
-  if (stale.length > 0) throw new UsageError(`--out ${dir} already holds step files (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); use an empty folder or remove them`);
 }
 
 export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit): void {
@@ -111,13 +95,21 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       } finally {
         progress?.stop();
       }
-      if (flags.out !== undefined) {
-        for (const planned of plans.filter((p) => p.ok)) {
-          const dir = flags.method === "compare" ? path.join(flags.out, planned.method) : flags.out;
-          prepareOut(dir);
-          for (const step of planned.files) writeFileSync(path.join(dir, step.name), step.text, "utf8");
+      const writable = plans.some((p) => p.ok);
+      if (flags.out !== undefined && writable) {
+        // Every folder is checked, and every file written, before any is put in place: all or nothing.
+        const folders = plans.filter((p) => p.ok).map((planned) => ({ dir: flags.method === "compare" ? path.join(flags.out!, planned.method) : flags.out!, files: planned.files }));
+        try {
+          writeStepFiles(flags.out, folders);
+        } catch (error) {
+          if (!(error instanceof StepFilesWriteError)) throw error;
+          io.err(c.red(`baton: ${error.message}`));
+          setExit(EXIT.io);
+          return;
+        }
+        for (const [i, planned] of plans.filter((p) => p.ok).entries()) {
+          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${folders[i]!.dir}`));
           const placeholders = new Set(planned.steps.flatMap((step) => step.inputs.map((input) => input.placeholder)));
-          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${dir}`));
           if (placeholders.size > 0) io.err(c.yellow(`fill in ${[...placeholders].join(", ")} (marked TODO) in the step files before applying them: every command and pulumi up refuse them until then`));
         }
       }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { InputFileError, readInputFile } from "../fleet/input-file.js";
 import { homedir } from "node:os";
 import path from "node:path";
-import { useVersionTable, VERSION_PATTERN, isIsoDate, type EksVersionSupport, type VersionTable } from "../fleet/versions.js";
+import { useVersionTable, minorOf, VERSION_PATTERN, isIsoDate, type EksVersionSupport, type VersionTable } from "../fleet/versions.js";
 import { writeFileAtomic } from "../traffic/write-atomic.js";
 
 /** Format version of the cache file, bumped if its shape ever changes. */
@@ -37,6 +37,9 @@ export class VersionCacheError extends Error {
   override name = "VersionCacheError";
 }
 
+/** The day EKS became generally available: no version was released on it before. */
+const EKS_GENERAL_AVAILABILITY = "2018-06-05";
+
 function checkRow(row: unknown, index: number): EksVersionSupport {
   const r = row as Record<string, unknown> | null;
   const fields = ["eksRelease", "endOfStandardSupport", "endOfExtendedSupport"] as const;
@@ -44,7 +47,31 @@ function checkRow(row: unknown, index: number): EksVersionSupport {
     || fields.some((f) => typeof r[f] !== "string" || !isIsoDate(r[f] as string))) {
     throw new VersionCacheError(`versions[${index}] is not { version: "1.NN", eksRelease, endOfStandardSupport, endOfExtendedSupport } with YYYY-MM-DD dates`);
   }
-  return { version: r["version"], eksRelease: r["eksRelease"] as string, endOfStandardSupport: r["endOfStandardSupport"] as string, endOfExtendedSupport: r["endOfExtendedSupport"] as string };
+  const checked = { version: r["version"], eksRelease: r["eksRelease"] as string, endOfStandardSupport: r["endOfStandardSupport"] as string, endOfExtendedSupport: r["endOfExtendedSupport"] as string };
+  // Real calendar dates in an impossible order would make every version "unreleased" or "ended".
+  const at = `versions[${index}] (${checked.version})`;
+  if (checked.eksRelease < EKS_GENERAL_AVAILABILITY) throw new VersionCacheError(`${at}: eksRelease ${checked.eksRelease} is before EKS existed (${EKS_GENERAL_AVAILABILITY})`);
+  if (checked.endOfStandardSupport <= checked.eksRelease) throw new VersionCacheError(`${at}: endOfStandardSupport ${checked.endOfStandardSupport} is not after eksRelease ${checked.eksRelease}`);
+  if (checked.endOfExtendedSupport < checked.endOfStandardSupport) throw new VersionCacheError(`${at}: endOfExtendedSupport ${checked.endOfExtendedSupport} is before endOfStandardSupport ${checked.endOfStandardSupport}`);
+  return checked;
+}
+
+/** The table as a whole: one row per version, newer minors released no earlier, and some version offered the day it was read. */
+function checkTable(rows: readonly EksVersionSupport[], fetchedAt: string): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row.version)) throw new VersionCacheError(`version ${row.version} is listed twice`);
+    seen.add(row.version);
+  }
+  const sorted = [...rows].sort((a, b) => minorOf(a.version) - minorOf(b.version));
+  for (let i = 1; i < sorted.length; i++) {
+    const [older, newer] = [sorted[i - 1]!, sorted[i]!];
+    if (newer.eksRelease < older.eksRelease) throw new VersionCacheError(`${newer.version} is released on ${newer.eksRelease}, before ${older.version} (${older.eksRelease})`);
+  }
+  const day = fetchedAt.slice(0, 10);
+  if (!rows.some((row) => row.eksRelease <= day && day < row.endOfExtendedSupport)) {
+    throw new VersionCacheError(`no version in it is offered on ${day}, the day it was read from EKS`);
+  }
 }
 
 /** Reads and checks a cache file; undefined when there is none. Anything else wrong throws VersionCacheError. */
@@ -69,11 +96,23 @@ export function readVersionCache(file: string): VersionCache | undefined {
   }
   const rows = d["versions"] as unknown[];
   if (rows.length === 0 || rows.length > MAX_CACHE_ROWS) throw new VersionCacheError(`${file} holds ${rows.length} versions; expected 1 to ${MAX_CACHE_ROWS}`);
+  const fetchedAt = d["fetchedAt"];
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(fetchedAt) || !isIsoDate(fetchedAt.slice(0, 10)) || Number.isNaN(Date.parse(fetchedAt))) {
+    throw new VersionCacheError(`${file}: fetchedAt ${JSON.stringify(fetchedAt.slice(0, 40))} is not an ISO timestamp`);
+  }
+  let versions: EksVersionSupport[];
+  try {
+    versions = rows.map(checkRow);
+    checkTable(versions, fetchedAt);
+  } catch (error) {
+    if (error instanceof VersionCacheError) throw new VersionCacheError(`${file}: ${error.message}`);
+    throw error;
+  }
   return {
     format: CACHE_FORMAT,
-    fetchedAt: d["fetchedAt"],
+    fetchedAt,
     ...(typeof d["region"] === "string" ? { region: d["region"] } : {}),
-    versions: rows.map(checkRow),
+    versions,
   };
 }
 

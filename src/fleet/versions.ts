@@ -126,7 +126,9 @@ export function checkEksVersion(version: string, path: string, today: string): P
     return [{
       severity: "error", rule: "eks-version-supported", path, value: version,
       message: `EKS does not offer Kubernetes ${version} (baton's version table, ${describeTable()}, has ${range} on ${today}).`,
-      fix: `Pick one of ${offered.map((v) => `"${v}"`).join(", ")}; if EKS has released ${version} since, run \`baton versions --refresh\` to read EKS's own list.`,
+      fix: offered.length > 0
+        ? `Pick one of ${offered.map((v) => `"${v}"`).join(", ")}; if EKS has released ${version} since, run \`baton versions --refresh\` to read EKS's own list.`
+        : `The version table offers no version at all on ${today}: check --today, and run \`baton versions --refresh\` (or delete the cache it names) if the table is wrong.`,
     }];
   }
   const phase = supportPhase(version, today);

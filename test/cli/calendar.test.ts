@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
-import { useVersionTable } from "../../src/fleet/versions.js";
+import { checkEksVersion, useVersionTable } from "../../src/fleet/versions.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import { runBaton as run, writeStackFile } from "../support/cli.js";
@@ -166,6 +166,36 @@ describe("baton versions", () => {
     expect(result.err).toContain("ignoring the EKS version cache");
     expect(result.out).toContain("baton's embedded table");
     expect(existsSync(cache)).toBe(true);
+  });
+
+  it("refuses a cache whose dates are real but impossible, with a word, and judges every cluster by the embedded table", async () => {
+    const row = (version: string, eksRelease: string, endOfStandardSupport: string, endOfExtendedSupport: string) => ({ version, eksRelease, endOfStandardSupport, endOfExtendedSupport });
+    const cases: Array<[unknown[], string, string?]> = [
+      [[row("1.33", "2026-05-29", "2025-07-29", "2024-07-29"), row("1.35", "2025-01-01", "2026-03-01", "2027-03-01")], "versions[0] (1.33): endOfStandardSupport 2025-07-29 is not after eksRelease 2026-05-29"],
+      [[row("1.33", "2025-05-29", "2026-07-29", "2026-01-01")], "versions[0] (1.33): endOfExtendedSupport 2026-01-01 is before endOfStandardSupport 2026-07-29"],
+      [[row("1.33", "2025-05-29", "2026-07-29", "2027-07-29"), row("1.35", "2024-01-01", "2026-03-01", "2027-03-01")], "1.35 is released on 2024-01-01, before 1.33 (2025-05-29)"],
+      [[row("1.33", "2025-05-29", "2026-07-29", "2027-07-29"), row("1.33", "2025-05-29", "2026-07-29", "2027-07-29")], "version 1.33 is listed twice"],
+      [[row("1.33", "2010-01-01", "2026-07-29", "2027-07-29")], "versions[0] (1.33): eksRelease 2010-01-01 is before EKS existed (2018-06-05)"],
+      [[row("1.33", "2020-01-01", "2020-07-29", "2021-07-29")], "no version in it is offered on 2026-12-01, the day it was read from EKS"],
+      [[row("1.33", "2025-05-29", "2026-07-29", "2027-07-29")], "fetchedAt \"yesterday\" is not an ISO timestamp", "yesterday"],
+    ];
+    const fleet = stackFile("judged.yaml", migrationFleet());
+    for (const [versions, words, fetchedAt] of cases) {
+      const cache = path.join(dir, "impossible.json");
+      writeFileSync(cache, JSON.stringify({ format: 1, fetchedAt: fetchedAt ?? "2026-12-01T00:00:00Z", versions }));
+      process.env["BATON_VERSIONS_CACHE"] = cache;
+      const result = await run("validate", fleet, "--today", "2026-11-23");
+      expect(result.err).toContain(`baton: ignoring the EKS version cache: ${cache}: ${words}; using the embedded table`);
+      // The embedded table judges the clusters: no "Pick one of ;" for each of them.
+      expect(result.code).toBe(0);
+      expect(result.out + result.err).not.toContain("Pick one of ;");
+    }
+  });
+
+  it("a table that offers no version on the day says so, instead of \"Pick one of ;\"", () => {
+    useVersionTable({ rows: [{ version: "1.33", eksRelease: "2025-05-29", endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" }], source: "refreshed", asOf: "2026-12-01" });
+    const [problem] = checkEksVersion("1.35", "baton:fleet.clusters.green.version", "2030-01-01");
+    expect(problem?.fix).toBe("The version table offers no version at all on 2030-01-01: check --today, and run `baton versions --refresh` (or delete the cache it names) if the table is wrong.");
   });
 });
 

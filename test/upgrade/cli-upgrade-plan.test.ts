@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
+import { StepFilesWriteError, writeStepFiles } from "../../src/cli/step-files.js";
 import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import { runBaton as run } from "../support/cli.js";
@@ -41,6 +42,42 @@ describe("baton upgrade-plan", () => {
     expect(data.methods.map((m) => [m.method, m.ok, m.totals.steps])).toEqual([["in-place", true, 1], ["node-group", true, 4], ["blue-green", true, 6]]);
     expect(readdirSync(path.join(out, "blue-green"))).toHaveLength(6);
     expect(data.methods[0]!.steps[0]).toMatchObject({ file: "01-upgrade-main-to-1-35.yaml" });
+  });
+
+  it("--method compare --out writes every method's files or none: a refused folder stops it before the first file", async () => {
+    const out = path.join(dir, "compare-stale");
+    mkdirSync(path.join(out, "blue-green"), { recursive: true });
+    writeFileSync(path.join(out, "blue-green", "01-old-plan.yaml"), "# an earlier plan\n");
+    const result = await run("upgrade-plan", stacks("Pulumi.dev.yaml"), "--to", "1.35", "--today", TODAY, "--method", "compare", "--out", out);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--out ${path.join(out, "blue-green")} already holds step files (01-old-plan.yaml)`);
+    // The in-place and node-group plans come first, and were not written either.
+    expect(readdirSync(out)).toEqual(["blue-green"]);
+    expect(readdirSync(path.join(out, "blue-green"))).toEqual(["01-old-plan.yaml"]);
+  });
+
+  it("--out on a dangling symbolic link says so, and writes nothing", async () => {
+    const out = path.join(dir, "dangling");
+    symlinkSync(path.join(dir, "nowhere", "plans"), out);
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", out);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`baton: --out ${out} is a symbolic link to ${path.join(dir, "nowhere", "plans")}, which does not exist; point --out at a folder, or create the link's target first`);
+    expect(result.err).not.toContain("ENOENT");
+  });
+
+  it("a write that fails part-way leaves none of the run's step files", () => {
+    const out = path.join(dir, "partial");
+    const folders = [
+      { dir: path.join(out, "in-place"), files: [{ name: "01-a.yaml", text: "a: 1\n" }] },
+      // A name no file system takes: the second folder's write fails after the first one's.
+      { dir: path.join(out, "blue-green"), files: [{ name: `01-${"x".repeat(300)}.yaml`, text: "b: 1\n" }] },
+    ];
+    expect(() => writeStepFiles(out, folders)).toThrow(StepFilesWriteError);
+    expect(() => writeStepFiles(out, folders)).toThrow(/no step file was written/);
+    expect(existsSync(out)).toBe(false);
+    mkdirSync(out);
+    expect(() => writeStepFiles(out, folders)).toThrow(StepFilesWriteError);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it("exits 1 and writes nothing when the spec refuses a step on the way", async () => {
