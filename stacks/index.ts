@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ADDON_VERSIONS_OUTPUT } from "../src/fleet/addon-versions.js";
 import { FleetSpecError } from "../src/fleet/problems.js";
+import { checkWave } from "../src/fleet/waves.js";
 import { useCachedVersionTable } from "../src/cli/version-cache.js";
 import { deployedFleetFromEnv, runFleetProgram } from "./program.js";
 
@@ -25,6 +26,8 @@ function deployer(): { deployerArn?: string } {
 function run() {
   // The EKS version table `baton versions --refresh` wrote, when there is one: judge as the CLI does.
   useCachedVersionTable((warning) => void pulumi.log.warn(warning));
+  // `baton:wave` orders the fleet's stacks; a value `baton plan` refuses stops `pulumi up` too.
+  const wave = checkWave(new pulumi.Config("baton").get("wave"));
   try {
     // getObject, not requireObject: a missing key gets the spec's message with its fix.
     // BATON_DEPLOYED_CONFIG, when set, names the deployed config the change is judged against.
@@ -32,6 +35,7 @@ function run() {
     return runFleetProgram(new pulumi.Config("baton").getObject<unknown>("fleet"), {
       ...deployedFleetFromEnv(),
       ...deployer(),
+      stackProblems: wave.problems,
       readPreviousAddonVersions: () => new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`).getOutput(ADDON_VERSIONS_OUTPUT),
     });
   } catch (error) {

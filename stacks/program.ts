@@ -8,7 +8,7 @@ import { BlueGreenFleet, type FleetOutputs } from "../src/components/blue-green-
 import type { FleetPart } from "../src/components/fleet-parts.js";
 import type { FleetInput } from "../src/fleet/schema.js";
 import { InputFileError, readInputFile } from "../src/fleet/input-file.js";
-import { formatProblem, FleetSpecError, warningsOf } from "../src/fleet/problems.js";
+import { formatProblem, FleetSpecError, warningsOf, type Problem } from "../src/fleet/problems.js";
 import { parseStackConfig } from "../src/fleet/stack-config.js";
 import { validateFleet } from "../src/fleet/validate.js";
 import { isoDate } from "../src/fleet/versions.js";
@@ -27,6 +27,8 @@ export interface FleetProgramOptions {
   readonly readPreviousAddonVersions?: () => pulumi.Input<unknown>;
   /** The IAM principal `pulumi up` runs as, when the stack names it (see BlueGreenFleetArgs). */
   readonly deployerArn?: string;
+  /** Problems of the stack config beside the fleet (its `baton:wave`): reported with the fleet's, before anything registers. */
+  readonly stackProblems?: readonly Problem[];
 }
 
 /**
@@ -37,7 +39,8 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
   const today = options.today ?? isoDate(new Date());
   const deployed = options.deployed === undefined ? {} : { deployed: options.deployed };
   const validation = validateFleet(fleetInput, { today, ...deployed });
-  if (!validation.ok) throw new FleetSpecError(validation.problems);
+  const stackProblems = options.stackProblems ?? [];
+  if (!validation.ok || stackProblems.length > 0) throw new FleetSpecError([...stackProblems, ...validation.problems]);
   // Warnings (a version in paid extended support) do not stop the program; they show in the preview.
   for (const warning of warningsOf(validation.problems)) void pulumi.log.warn(formatProblem(warning));
   const previousAddonVersions = options.previousAddonVersions ?? options.readPreviousAddonVersions?.();

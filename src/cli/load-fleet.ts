@@ -26,7 +26,10 @@ export async function loadFleetFile(path: string, today?: string): Promise<Valid
   const config = await readStackConfig(path);
   if (config.problems.length > 0) return { ok: false, problems: config.problems };
   const { validateFleet } = await import("../fleet/validate.js");
-  return validateFleet(config.fleet, today === undefined ? {} : { today });
+  const validation = validateFleet(config.fleet, today === undefined ? {} : { today });
+  // A wave that is not a wave is the file's problem too, reported with the fleet's.
+  if (config.waveProblems.length === 0) return validation;
+  return { ok: false, ...(validation.fleet ? { fleet: validation.fleet } : {}), problems: [...config.waveProblems, ...validation.problems] };
 }
 
 /** A valid fleet and its region, for commands that act on one (status); anything else is a UsageError listing every problem. */

@@ -1,4 +1,5 @@
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
+import { checkWave, WAVE_CONFIG_KEY } from "./waves.js";
 import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
 export interface StackConfig {
@@ -6,6 +7,10 @@ export interface StackConfig {
   readonly fleet: unknown;
   /** `aws:region`, when set. */
   readonly region?: string;
+  /** `baton:wave`, when set and valid: the wave this stack is upgraded in (see waves.ts). */
+  readonly wave?: number;
+  /** Problems of `baton:wave` (path, value, rule, fix); the fleet is read either way. */
+  readonly waveProblems: readonly Problem[];
   /** YAML syntax problems; when non-empty, `fleet` is undefined. */
   readonly problems: readonly Problem[];
 }
@@ -22,25 +27,30 @@ export function parseStackConfig(text: string, fileName: string, limits: YamlLim
   try {
     doc = parseYaml(text, limits).doc;
   } catch (error) {
-    if (error instanceof YamlLimitError) return { fleet: undefined, problems: [yamlProblem(fileName, error.message, "Check that this is the stack config you meant.")] };
+    if (error instanceof YamlLimitError) return { fleet: undefined, waveProblems: [], problems: [yamlProblem(fileName, error.message, "Check that this is the stack config you meant.")] };
     throw error;
   }
   if (doc.errors.length > 0) {
     return {
       fleet: undefined,
+      waveProblems: [],
       problems: doc.errors.map((error) => yamlProblem(fileName, error.message.split("\n")[0] ?? error.message,
         error.code === "DUPLICATE_KEY" ? "Remove one of the two entries: YAML keeps only one, and which one differs between tools."
         : error.code === "RESOURCE_EXHAUSTION" ? "Write the values out instead of reusing them through aliases." : undefined)),
     };
   }
   const plain = yamlToJs(doc, limits);
-  if ("error" in plain) return { fleet: undefined, problems: [yamlProblem(fileName, plain.error, "Write the values out instead of reusing them through aliases.")] };
+  if ("error" in plain) return { fleet: undefined, waveProblems: [], problems: [yamlProblem(fileName, plain.error, "Write the values out instead of reusing them through aliases.")] };
   const root = plain.value;
   const config = root && typeof root === "object" ? (root as Record<string, unknown>)["config"] : undefined;
   if (!config || typeof config !== "object") {
-    return { fleet: undefined, problems: [] };
+    return { fleet: undefined, waveProblems: [], problems: [] };
   }
   const values = config as Record<string, unknown>;
   const region = values["aws:region"];
-  return { fleet: values[FLEET_CONFIG_KEY], problems: [], ...(typeof region === "string" ? { region } : {}) };
+  const wave = checkWave(Object.hasOwn(values, WAVE_CONFIG_KEY) ? values[WAVE_CONFIG_KEY] : undefined);
+  return {
+    fleet: values[FLEET_CONFIG_KEY], problems: [], waveProblems: wave.problems,
+    ...(wave.wave !== undefined ? { wave: wave.wave } : {}), ...(typeof region === "string" ? { region } : {}),
+  };
 }
