@@ -7,7 +7,9 @@ import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
 import { todayOption } from "./today.js";
-import type { CaptureContext } from "../preview/offline-preview.js";
+import type { CaptureContext, OfflinePreview, StackPreviewInput } from "../preview/offline-preview.js";
+import { isDirectory, readStackDirs, setSubject, waveOf } from "./stack-dirs.js";
+import { addFullReviewOptions, refuseFullReviewOptions, stackSet, writeStackSet, type StackSetOutputOptions } from "./stack-set-output.js";
 
 export type PreviewFormat = "text" | "json" | "markdown";
 
@@ -19,21 +21,31 @@ export function parseFormat(value: string, allowed: readonly PreviewFormat[]): P
 /** The fleet program's module next to this build: stacks/program.js compiled, stacks/program.ts from sources. */
 const PROGRAM_MODULE = path.resolve(__dirname, "../../stacks", `program${path.extname(__filename)}`);
 
+interface PreviewOptions extends StackSetOutputOptions {
+  from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean;
+}
+
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
-  program
+  const command = program
     .command("preview")
     .description("offline preview: run the fleet program under Pulumi's mock runtime (no credentials) and show what would change; exit 1 when refused")
-    .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml")
-    .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
+    .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml; or a folder of them (every Pulumi.<stack>.yaml, reviewed as one)")
+    .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
     .addOption(todayOption())
     .option("--cache-dir <dir>", "where captured parts are kept between runs (safe to keep in a CI cache)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
     .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
     .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
-    .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
-    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
+    .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads");
+  addFullReviewOptions(command)
+    .action(async (file: string, options: PreviewOptions) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
+      if (isDirectory(file) || (options.from !== undefined && isDirectory(options.from))) {
+        await previewStackDirs(file, options, format, io, setExit);
+        return;
+      }
+      refuseFullReviewOptions(options);
       const head = await readFleetInput(file);
       const base = options.from === undefined ? undefined : await readFleetInput(options.from);
       const today = options.today;
@@ -141,4 +153,52 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
     return captures;
   };
+}
+
+/**
+ * `baton preview <head-dir> --from <base-dir>`: every stack paired by name and previewed with the
+ * same rules as one, captured together (the stacks share the workers, the cache and their common
+ * parts), then reviewed as one.
+ */
+async function previewStackDirs(headDir: string, options: PreviewOptions, format: PreviewFormat, io: Io, setExit: SetExit): Promise<void> {
+  if (!isDirectory(headDir)) throw new UsageError(`--from ${options.from} is a folder of stacks, so the head must be one too; ${headDir} is not a folder`);
+  if (options.parallel) throw new UsageError("--parallel applies to one stack with --whole-program; folders of stacks are captured part by part on every core");
+  const pairs = await readStackDirs(headDir, options.from);
+  const today = options.today;
+  const inputs: StackPreviewInput[] = pairs.map((pair) => ({
+    subject: pair.status === "added" ? `\`${pair.head!.file}\` (added: every resource is new)`
+      : pair.status === "removed" ? `\`${pair.base!.file}\` (removed from \`${headDir}\`: destroying the stack deletes every resource)`
+      : `\`${pair.head!.file}\` against \`${pair.base!.file}\``,
+    head: pair.head?.config.fleet,
+    ...(pair.base !== undefined ? { base: pair.base.config.fleet } : {}),
+    ...(pair.status === "removed" ? { removed: true } : {}),
+    ...(today ? { today } : {}),
+  }));
+  const { offlinePreview, offlinePreviews } = await import("../preview/offline-preview.js");
+  const progress = await startProgress(io);
+  let previews: OfflinePreview[];
+  try {
+    if (options.wholeProgram) {
+      const capture = await inProcessCapturer(today);
+      previews = [];
+      for (const input of inputs) previews.push(await offlinePreview({ ...input, capture }));
+    } else {
+      const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, path.join(headDir, "Pulumi.stack.yaml")) : undefined;
+      previews = await offlinePreviews(inputs, await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress));
+    }
+  } finally {
+    progress.stop();
+  }
+  const { changeOf, withStackProblems } = await import("../preview/stack-set-review.js");
+  const stacks = pairs.map((pair, i) => {
+    const review = withStackProblems(previews[i]!.review, pair.head?.config.waveProblems ?? []);
+    const wave = waveOf(pair);
+    return {
+      stack: pair.name, change: changeOf(pair.base !== undefined, pair.head !== undefined, review), review,
+      ...(wave !== undefined ? { wave } : {}),
+      ...(pair.head ? { headFile: pair.head.file } : {}), ...(pair.base ? { baseFile: pair.base.file } : {}),
+      ...(previews[i]!.head ? { capture: previews[i]!.head } : {}),
+    };
+  });
+  await writeStackSet(await stackSet(true, setSubject(headDir, options.from), stacks), format, options, io, setExit);
 }

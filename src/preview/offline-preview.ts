@@ -55,6 +55,8 @@ export interface OfflinePreviewInput {
   readonly today?: string;
   /** Capture base and head at the same time (when the capturer runs each in its own worker). */
   readonly parallel?: boolean;
+  /** The stack's file is gone from the head: `head` is ignored and the base is judged as removed. */
+  readonly removed?: boolean;
 }
 
 export interface OfflinePreview {
@@ -68,24 +70,12 @@ export interface OfflinePreview {
  * no resources, instead of a stack trace from inside the program.
  */
 export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
-  const options = input.today === undefined ? {} : { today: input.today };
-  const common = { offline: true, subject: input.subject, after: input.head, validate: options, ...(input.base !== undefined ? { before: input.base } : {}) };
-  // The head is judged against the base (a problem the base already has is not the change's); the
-  // base only has to parse, since it is what is deployed.
-  const base = input.base === undefined ? {} : { deployed: input.base };
-  const headSpec = validateFleet(input.head, { ...options, ...base });
-  const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
-  if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
+  const prepared = prepare(input);
+  if ("review" in prepared) return prepared;
   try {
-    if (input.captureAll !== undefined) {
-      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet]);
-      const changes = deployed === undefined ? createAll(head!) : diffCaptures(deployed, head!);
-      return { review: buildReview({ ...common, changes }), head: head! };
-    }
-    if (input.base === undefined) {
-      const head = await input.capture(input.head);
-      return { review: buildReview({ ...common, changes: createAll(head) }), head };
-    }
+    if (input.captureAll !== undefined) return prepared.finish(await input.captureAll(prepared.fleets));
+    if (input.removed) return prepared.finish([await input.capture(input.base, input.base)]);
+    if (input.base === undefined) return prepared.finish([await input.capture(input.head)]);
     // Sequential, the head run reads the base's add-on versions as pulumi up reads the stack's last
     // outputs; in parallel it cannot (the offline lookups answer the same for both, so they agree).
     let base: Capture;
@@ -95,13 +85,84 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
       base = await input.capture(input.base, input.base);
       head = await input.capture(input.head, input.base, { previousAddonVersions: addonVersionsOf(base) });
     }
-    return { review: buildReview({ ...common, changes: diffCaptures(base, head) }), head };
+    return prepared.finish([head, base]);
   } catch (error) {
+    return prepared.refused(error);
+  }
+}
+
+/** One stack of many for `offlinePreviews`: the same input as `offlinePreview`, without the capturers. */
+export type StackPreviewInput = Omit<OfflinePreviewInput, "capture" | "captureAll" | "parallel">;
+
+/**
+ * The offline previews of many stacks, captured together: every stack's validated configs go to
+ * `captureAll` in one call, so the stacks share its workers, its cache and the parts they have in
+ * common. A part the fleet program refuses fails that call; the stacks are then captured one by
+ * one, so the refusal lands on its own stack's review.
+ */
+export async function offlinePreviews(inputs: readonly StackPreviewInput[], captureAll: FleetsCapturer): Promise<OfflinePreview[]> {
+  const prepared = inputs.map((input) => prepare({ ...input, capture: () => Promise.reject(new Error("unused")), captureAll }));
+  const pending = prepared.flatMap((p) => ("review" in p ? [] : [p]));
+  let captures: readonly Capture[];
+  try {
+    captures = await captureAll(pending.flatMap((p) => p.fleets));
+  } catch (error) {
+    if (!(error instanceof FleetSpecError)) throw error;
+    return Promise.all(prepared.map(async (p) => {
+      if ("review" in p) return p;
+      try {
+        return p.finish(await captureAll(p.fleets));
+      } catch (stackError) {
+        return p.refused(stackError);
+      }
+    }));
+  }
+  let at = 0;
+  return prepared.map((p) => {
+    if ("review" in p) return p;
+    const own = captures.slice(at, at + p.fleets.length);
+    at += p.fleets.length;
+    return p.finish(own);
+  });
+}
+
+interface ToCapture {
+  /** The validated fleets to capture: the head then the base (or the base alone for a removed stack). */
+  readonly fleets: readonly FleetSpec[];
+  /** The preview from the captures of `fleets`, in the same order. */
+  readonly finish: (captures: readonly Capture[]) => OfflinePreview;
+  /** The preview when capturing failed: the fleet program's refusal, or the error thrown on. */
+  readonly refused: (error: unknown) => OfflinePreview;
+}
+
+/** Validates the configs: a finished review when one fails the spec, else what to capture and how to finish. */
+function prepare(input: OfflinePreviewInput): OfflinePreview | ToCapture {
+  const options = input.today === undefined ? {} : { today: input.today };
+  const common = {
+    offline: true, subject: input.subject, validate: options,
+    ...(input.removed ? { removed: true } : { after: input.head }), ...(input.base !== undefined ? { before: input.base } : {}),
+  };
+  const refused = (error: unknown): OfflinePreview => {
     // The program validates too; its problems are the spec's, so report them the same way.
     // A component may refuse what the fleet-wide check let through: that refusal blocks the change.
     if (error instanceof FleetSpecError) return { review: refusedByProgram(buildReview({ ...common, changes: [] }), error) };
     throw error;
+  };
+  const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
+  if (input.removed) {
+    // Nothing is proposed: what the base deploys is what destroying the stack deletes.
+    if (baseFleet === undefined) return { review: buildReview({ ...common, changes: [] }) };
+    return { fleets: [baseFleet], refused, finish: ([base]) => ({ review: buildReview({ ...common, changes: diffCaptures(base!, { resources: [] }).map((c) => ({ ...c, reason: "deleted with the stack (its file is removed)" })) }) }) };
   }
+  // The head is judged against the base (a problem the base already has is not the change's); the
+  // base only has to parse, since it is what is deployed.
+  const headSpec = validateFleet(input.head, { ...options, ...(input.base === undefined ? {} : { deployed: input.base }) });
+  if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
+  return {
+    fleets: baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet],
+    refused,
+    finish: ([head, base]) => ({ review: buildReview({ ...common, changes: base === undefined ? createAll(head!) : diffCaptures(base, head!) }), head: head! }),
+  };
 }
 
 /** The review of a config the fleet program refused: not allowed, with the program's problems as blocking. */

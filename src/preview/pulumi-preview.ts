@@ -31,6 +31,8 @@ export interface ParsedPreview {
   readonly changes: ResourceChange[];
   /** The stack's `baton:fleet` config, when the preview carries it (Pulumi writes config values as strings). */
   readonly fleet?: unknown;
+  /** The stack's `baton:wave` config as written, when the preview carries it (checked by the spec's `checkWave`). */
+  readonly wave?: unknown;
 }
 
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "import-replacement", "read-replacement"]);
@@ -108,7 +110,8 @@ export function parsePulumiPreview(json: unknown): ParsedPreview {
   }
   const config = root["config"];
   const rawFleet = config && typeof config === "object" ? (config as Record<string, unknown>)["baton:fleet"] : undefined;
-  return { changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}) };
+  const rawWave = config && typeof config === "object" ? (config as Record<string, unknown>)["baton:wave"] : undefined;
+  return { changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}), ...(rawWave !== undefined ? { wave: rawWave } : {}) };
 }
 
 /** Pulumi writes structured config values as JSON strings. */
