@@ -155,7 +155,7 @@ function main(): void {
     const shown = (file: string) => path.basename(file);
     const cli = [
       cliRow(`baton validate, ${largest} clusters`, `baton validate ${shown(before)}`, ["validate", before], CLI_RUNS),
-      cliRow(`baton plan, ${largest} clusters`, `baton plan ${shown(before)} ${shown(after)}`, ["plan", before, after], CLI_RUNS),
+      cliRow(`baton plan, ${largest} clusters`, `baton plan ${shown(after)} --from ${shown(before)}`, ["plan", after, "--from", before], CLI_RUNS),
     ];
     // The preview command as a user runs it, when this build has it: the same work as benchmark 1, compiled, in one process.
     const previewHelp = runNode([BIN, "preview", "--help"], { cwd: ROOT, okExitCodes: [0, 1, 2] });

@@ -5,6 +5,7 @@ import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { readFleetInput } from "./load-fleet.js";
 import { parseFormat, type PreviewFormat } from "./preview.js";
+import { swappedFilesHint } from "./swapped.js";
 import { isDirectory, readStackDir, setSubject, type StackFile } from "./stack-dirs.js";
 import { addFullReviewOptions, refuseFullReviewOptions, stackSet, writeStackSet, type StackSetOutputOptions } from "./stack-set-output.js";
 import { todayOption } from "./today.js";
@@ -19,6 +20,7 @@ interface CommentOptions extends StackSetOutputOptions {
 export function registerComment(program: Command, io: Io, setExit: SetExit): void {
   const command = program
     .command("comment")
+    .usage("<preview-json> [--from <base-config>] [--to <head-config>] [options]")
     .description("render the review comment from a real `pulumi preview --json`; exit 1 when the fleet change is refused")
     .argument("<preview-json>", "the output of `pulumi preview --json` (- for standard input), or a folder of them named <stack>.json, one per stack")
     .option("--from <base-config>", "the stack config as deployed: adds the verdict, traffic shares and rollback (with a folder of previews: the base's folder of stack configs)")
@@ -48,6 +50,10 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review));
       else if (format === "text") io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
       else io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
+      if (review.plan !== undefined && options.from !== undefined && options.to !== undefined) {
+        const hint = await swappedFilesHint(review.plan, { after, before, ...(options.today ? { today: options.today } : {}) }, `--from names the deployed config, --to the proposed one: baton comment ${file} --from ${options.to} --to ${options.from}`);
+        if (hint !== undefined) io.err(colors(io).yellow(hint));
+      }
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
 }

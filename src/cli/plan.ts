@@ -6,17 +6,22 @@ import { colors, EXIT, UsageError, type Io } from "./io.js";
 import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { isDirectory, readStackDirs, waveOf } from "./stack-dirs.js";
+import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOf, todayOption } from "./today.js";
 
 export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("plan")
-    .description("classify every change between two stack configs, refuse unsafe ones, and give each its rollback; exit 1 when refused")
-    .argument("<before>", "the stack config as deployed (e.g. from the base branch), or a folder of them")
-    .argument("<after>", "the proposed stack config, or a folder of them (every Pulumi.<stack>.yaml, paired by name)")
+    .usage("<stack-config> --from <base-config> [options]")
+    .description("classify every change from the deployed stack config (--from) to the proposed one, refuse unsafe ones, and give each its rollback; exit 1 when refused")
+    .argument("<stack-config>", "the proposed stack config, e.g. examples/walkthrough/3-green-50.yaml; or a folder of them (every Pulumi.<stack>.yaml, paired by name)")
+    .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; required")
     .option("--json", "print the plan as JSON")
     .addOption(todayOption())
-    .action(async (beforePath: string, afterPath: string, options: { json?: boolean; today?: string }) => {
+    // `plan <before> <after>` was the first form; it still runs, with a word on stderr, so existing scripts keep working.
+    .allowExcessArguments(true)
+    .action(async (first: string, options: { from?: string; json?: boolean; today?: string }, command: Command) => {
+      const { afterPath, beforePath } = filesOf(first, command.args, options.from, io);
       if (isDirectory(beforePath) || isDirectory(afterPath)) {
         await planStackDirs(beforePath, afterPath, options, io, setExit);
         return;
@@ -25,20 +30,35 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
       const { plan } = await import("../fleet/plan.js");
       const planned = plan(before, after, todayOf(options));
       if (options.json) io.out(JSON.stringify(planned, null, 2));
-      else io.out(formatPlan(planned, colors(io)));
+      else io.out(`plan of ${afterPath} against ${beforePath} (deployed)\n\n${formatPlan(planned, colors(io))}`);
+      const hint = await swappedFilesHint(planned, { after, before, ...todayOf(options) }, fromFix("plan", beforePath, afterPath));
+      if (hint !== undefined) io.err(colors(io).yellow(hint));
       setExit(planned.allowed ? EXIT.ok : EXIT.failed);
     });
+}
+
+/** Which file is proposed and which deployed: `<after> --from <before>`, or the deprecated `<before> <after>`. */
+function filesOf(first: string, args: readonly string[], from: string | undefined, io: Io): { afterPath: string; beforePath: string } {
+  if (args.length > 2) throw new UsageError(`plan takes one stack config and --from: baton plan <proposed> --from <deployed> (got ${args.length} files)`);
+  if (args.length === 2) {
+    if (from !== undefined) throw new UsageError(`plan takes one stack config with --from: baton plan ${args[1]} --from ${from}`);
+    const [before, after] = [args[0]!, args[1]!];
+    io.err(`baton: \`plan <before> <after>\` is deprecated, and read ${before} as deployed and ${after} as proposed; write: baton plan ${after} --from ${before}`);
+    return { afterPath: after, beforePath: before };
+  }
+  if (from === undefined) throw new UsageError(`plan needs the deployed config to judge ${first} against: baton plan ${first} --from <deployed-config>`);
+  return { afterPath: first, beforePath: from };
 }
 
 type StackChange = "added" | "removed" | "changed" | "unchanged";
 
 /**
- * `baton plan <before-dir> <after-dir>`: every stack paired by name and planned with the same
+ * `baton plan <after-dir> --from <before-dir>`: every stack paired by name and planned with the same
  * rules as one: a stack in both is planned base → head, an added one is validated alone, a removed
  * one is planned as the removal of its whole fleet. Stacks in upgrade order; exit 1 when any is refused.
  */
 async function planStackDirs(beforeDir: string, afterDir: string, options: { json?: boolean; today?: string }, io: Io, setExit: SetExit): Promise<void> {
-  if (!isDirectory(afterDir)) throw new UsageError(`${beforeDir} is a folder of stacks, so the proposed config must be one too; ${afterDir} is not a folder`);
+  if (!isDirectory(afterDir)) throw new UsageError(`--from ${beforeDir} is a folder of stacks, so the proposed config must be one too; ${afterDir} is not a folder`);
   const pairs = await readStackDirs(afterDir, beforeDir);
   const [{ plan }, { planAddition, planRemoval, withStackProblems }, { byWave, waveLabel }] = await Promise.all([
     import("../fleet/plan.js"), import("../fleet/stack-set.js"), import("../fleet/waves.js"),

@@ -6,6 +6,7 @@ import { readFleetInput } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
+import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
 import type { CaptureContext, OfflinePreview, StackPreviewInput } from "../preview/offline-preview.js";
 import { isDirectory, readStackDirs, setSubject, waveOf } from "./stack-dirs.js";
@@ -28,6 +29,7 @@ interface PreviewOptions extends StackSetOutputOptions {
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
   const command = program
     .command("preview")
+    .usage("<stack-config> [--from <base-config>] [options]")
     .description("offline preview: run the fleet program under Pulumi's mock runtime (no credentials) and show what would change; exit 1 when refused")
     .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml; or a folder of them (every Pulumi.<stack>.yaml, reviewed as one)")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; without it, everything is a create")
@@ -75,6 +77,10 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
+      if (review.plan !== undefined && options.from !== undefined) {
+        const hint = await swappedFilesHint(review.plan, { after: head, before: base, ...(today ? { today } : {}) }, fromFix("preview", options.from, file));
+        if (hint !== undefined) io.err(colors(io).yellow(hint));
+      }
       setExit(review.verdict?.allowed === false ? EXIT.failed : EXIT.ok);
     });
 }

@@ -1,16 +1,18 @@
 /**
- * One EKS cluster of a fleet: the control plane with its IAM role and secrets key, the EKS add-ons
- * (following the cluster's version), admin access entries, the cluster's managed node groups and
- * a Kubernetes provider for what the fleet puts inside the cluster.
+ * One EKS cluster of a fleet, built in named steps (each in its own file): the control plane
+ * (`control-plane.ts`), admin access (`cluster-admins.ts`), the add-ons (`cluster-addons.ts`), the
+ * node groups (`cluster-nodes.ts`), API access (`api-access.ts`) and the Kubernetes provider for
+ * what the fleet puts inside the cluster (`kubeconfig.ts`). The controller and namespaces follow
+ * on demand, when a binding asks for them.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { clusterRoleName, derivedClusterNames, eksClusterName, loadBalancerControllerRoleName, nodeRoleName, vpcCniRoleName } from "../fleet/names.js";
+import { derivedClusterNames, eksClusterName, loadBalancerControllerRoleName } from "../fleet/names.js";
 import { canHostSystemPods } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
-import { checkCluster, DEFAULT_LOG_TYPES } from "../fleet/rules/cluster.js";
+import { checkCluster } from "../fleet/rules/cluster.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
 import { checkSchedulableHome } from "../fleet/rules/schedulable-home.js";
 import { tooLong } from "../fleet/rules/names.js";
@@ -19,14 +21,17 @@ import { Cluster, type ApiAccessSpec, type ClusterSpec } from "../fleet/schema.j
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
 import { parsePart } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";
-import { AddonVersions, EKS_ADDONS, type AddonKey } from "./addons.js";
+import { AddonVersions, type AddonKey } from "./addons.js";
 import { apiAccessRules } from "./api-access.js";
-import {
-  assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, partitionOf, podIdentityTrustPolicy, VPC_CNI_ROLE_POLICIES,
-} from "./iam.js";
-import { awsIdentityFromConfig, kubeconfig, type AwsIdentity } from "./kubeconfig.js";
+import { grantClusterAdmins } from "./cluster-admins.js";
+import { installCoreDns, installNodeAddons } from "./cluster-addons.js";
+import { createNodeGroups, createNodeRole } from "./cluster-nodes.js";
+import type { ClusterScope } from "./cluster-scope.js";
+import { createControlPlane } from "./control-plane.js";
+import { partitionOf } from "./iam.js";
+import { awsIdentityFromConfig, clusterKubernetesProvider, type AwsIdentity } from "./kubeconfig.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
-import { ManagedNodeGroup, type NodeGroupHost } from "./managed-node-group.js";
+import type { ManagedNodeGroup, NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
@@ -73,14 +78,8 @@ export interface EksClusterArgs {
   readonly kubeconfigIdentity?: AwsIdentity;
 }
 
-/** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
-export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
-
-/** The VPC CNI's service account, which its Pod Identity association (and so its role's trust) names. */
-export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
-
-/** EKS's access policy for cluster admins, granted to `admins` through access entries. */
-const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+export { controlPlaneLogGroupName } from "./control-plane.js";
+export { VPC_CNI_SERVICE_ACCOUNT } from "./cluster-addons.js";
 
 export class EksCluster extends pulumi.ComponentResource implements NodeGroupHost {
   readonly fleetName: string;
@@ -126,146 +125,47 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     this.spec = spec;
     this.subnetIds = args.network.subnetIds;
     this.vpcId = args.network.vpcId;
-    const region = args.region ?? aws.config.region;
-    this.region = region;
+    this.region = args.region ?? aws.config.region;
     this.apiAccess = args.network.apiAccess;
-    const partition = partitionOf(region);
     const prefix = eksClusterName(args.fleetName, clusterName);
-    const tags = batonTags({ fleet: args.fleetName, cluster: clusterName });
-    const parent = { parent: this };
+    const scope: ClusterScope = {
+      parent: this, fleetName: args.fleetName, clusterName, prefix, spec,
+      tags: batonTags({ fleet: args.fleetName, cluster: clusterName }), partition: partitionOf(this.region),
+    };
 
-    // Control-plane role: only what EKS requires to manage the cluster.
-    this.clusterRole = new aws.iam.Role(`${prefix}-cluster`, {
-      name: clusterRoleName(args.fleetName, clusterName),
-      description: `EKS control plane of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com"),
-      tags,
-    }, parent);
-    const clusterPolicies = CLUSTER_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-cluster-${policy}`, {
-      role: this.clusterRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
-    if (spec.secretsKmsKeyArn === undefined) {
-      this.secretsKey = new aws.kms.Key(`${prefix}-secrets`, {
-        description: `Envelope encryption of Kubernetes secrets in ${prefix} (baton)`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        tags,
-      }, parent);
-    }
-    const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? this.secretsKey!.arn;
-
-    // EKS writes control-plane logs to this group and, when it does not exist, creates it with no
-    // retention (kept and billed forever). Created first, it carries the spec's retention.
-    this.logGroup = new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
-      name: controlPlaneLogGroupName(prefix),
-      retentionInDays: spec.logRetentionDays,
-      tags,
-    }, parent);
-
-    this.cluster = new aws.eks.Cluster(prefix, {
-      name: prefix,
-      version: spec.version,
-      roleArn: this.clusterRole.arn,
-      vpcConfig: {
-        subnetIds: [...args.network.subnetIds],
-        endpointPrivateAccess: true,
-        // Public access is an opt-out that names its CIDRs; absent, the API is reachable only from the VPC.
-        endpointPublicAccess: spec.publicAccessCidrs !== undefined,
-        ...(spec.publicAccessCidrs !== undefined ? { publicAccessCidrs: [...spec.publicAccessCidrs] } : {}),
-      },
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKeyArn } },
-      enabledClusterLogTypes: [...(spec.logging ?? DEFAULT_LOG_TYPES)],
-      upgradePolicy: { supportType: spec.supportType },
-      // baton installs the add-ons as managed EKS add-ons that follow the version; EKS's unmanaged copies would not.
-      bootstrapSelfManagedAddons: false,
-      tags,
-    }, { parent: this, dependsOn: [...clusterPolicies, this.logGroup] });
+    // 1. Control plane: its role, secrets key, log group and the cluster.
+    const controlPlane = createControlPlane(scope, args.network.subnetIds);
+    this.clusterRole = controlPlane.clusterRole;
+    if (controlPlane.secretsKey) this.secretsKey = controlPlane.secretsKey;
+    this.logGroup = controlPlane.logGroup;
+    this.cluster = controlPlane.cluster;
     this.eksName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
 
-    for (const principalArn of spec.admins) {
-      const suffix = principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
-      const entry = new aws.eks.AccessEntry(`${prefix}-admin-${suffix}`, {
-        clusterName: this.cluster.name, principalArn, type: "STANDARD", tags,
-      }, parent);
-      new aws.eks.AccessPolicyAssociation(`${prefix}-admin-${suffix}`, {
-        clusterName: this.cluster.name, principalArn: entry.principalArn,
-        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
-        accessScope: { type: "cluster" },
-      }, parent);
-    }
+    // 2. Access: the spec's admins, through access entries.
+    grantClusterAdmins(scope, this.cluster);
 
-    // Nodes: one role for the cluster's groups; EKS creates their access entries itself.
-    this.nodeRole = new aws.iam.Role(`${prefix}-node`, {
-      name: nodeRoleName(args.fleetName, clusterName),
-      description: `Nodes of ${prefix} (baton)`,
-      assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
-      tags,
-    }, parent);
-    const nodePolicies = NODE_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-node-${policy}`, {
-      role: this.nodeRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
-    // The VPC CNI gets its network permissions through EKS Pod Identity, not through every node.
-    this.vpcCniRole = new aws.iam.Role(`${prefix}-vpc-cni`, {
-      name: vpcCniRoleName(args.fleetName, clusterName),
-      description: `VPC CNI of ${prefix} (baton)`,
-      assumeRolePolicy: podIdentityTrustPolicy(prefix, VPC_CNI_SERVICE_ACCOUNT.namespace, VPC_CNI_SERVICE_ACCOUNT.name),
-      tags,
-    }, parent);
-    const cniPolicies = VPC_CNI_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${prefix}-vpc-cni-${policy}`, {
-      role: this.vpcCniRole.name, policyArn: managedPolicyArn(partition, policy),
-    }, parent));
-
+    // 3. Add-ons nodes need, then 4. node groups, then CoreDNS, whose pods need the nodes.
+    const nodeRole = createNodeRole(scope);
+    this.nodeRole = nodeRole.role;
     const versions = args.addonVersions ?? new AddonVersions();
-    const addons: Partial<Record<AddonKey, aws.eks.Addon>> = {};
-    const addon = (key: AddonKey, dependsOn: pulumi.Resource[], extra: Partial<aws.eks.AddonArgs> = {}) => {
-      const definition = EKS_ADDONS.find((a) => a.key === key)!;
-      addons[key] = new aws.eks.Addon(`${prefix}-${definition.addonName}`, {
-        clusterName: this.cluster.name,
-        addonName: definition.addonName,
-        addonVersion: versions.versionFor(definition, spec, prefix),
-        resolveConflictsOnCreate: "OVERWRITE",
-        // Keep settings someone changed in the cluster; the version still moves.
-        resolveConflictsOnUpdate: "PRESERVE",
-        tags,
-        ...extra,
-      }, { parent: this, dependsOn });
-      return addons[key]!;
-    };
-    const podIdentityAgent = addon("podIdentityAgent", []);
-    const kubeProxy = addon("kubeProxy", []);
-    const vpcCni = addon("vpcCni", [podIdentityAgent, ...cniPolicies], {
-      podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name, roleArn: this.vpcCniRole.arn }],
-    });
-    this.nodePrerequisites = [...nodePolicies, podIdentityAgent, kubeProxy, vpcCni];
+    const nodeAddons = installNodeAddons(scope, this.cluster, versions);
+    this.vpcCniRole = nodeAddons.vpcCniRole;
+    this.nodePrerequisites = [...nodeRole.policies, nodeAddons.podIdentityAgent, nodeAddons.kubeProxy, nodeAddons.vpcCni];
+    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed);
+    const coreDns = installCoreDns(scope, this.cluster, versions, Object.values(this.nodeGroups));
+    this.addons = { podIdentityAgent: nodeAddons.podIdentityAgent, kubeProxy: nodeAddons.kubeProxy, vpcCni: nodeAddons.vpcCni, coreDns };
+    this.systemNodeGroups = Object.values(this.nodeGroups).filter((group) => canHostSystemPods(group.spec));
 
-    const nodeGroups: Record<string, ManagedNodeGroup> = {};
-    for (const [groupName, group] of Object.entries(spec.nodeGroups)) {
-      nodeGroups[groupName] = new ManagedNodeGroup(`${prefix}-${groupName}`, {
-        cluster: this, nodeGroupName: groupName, spec: group, today,
-        ...(args.deployed?.nodeGroups?.[groupName] !== undefined ? { deployed: args.deployed.nodeGroups[groupName] } : {}),
-      }, parent);
-    }
-    this.nodeGroups = nodeGroups;
-    // CoreDNS's pods need nodes: created (and upgraded) after the node groups.
-    addon("coreDns", Object.values(nodeGroups));
-    this.addons = addons as Record<AddonKey, aws.eks.Addon>;
-
-    this.systemNodeGroups = Object.values(nodeGroups).filter((group) => canHostSystemPods(group.spec));
-    this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, tags, this);
-    // The provider reaches the API only once the rules admit the deployer.
-    this.kubernetesProvider = new k8s.Provider(prefix, {
-      kubeconfig: kubeconfig(this.cluster, region, args.kubeconfigIdentity ?? awsIdentityFromConfig()),
-    }, { parent: this, dependsOn: [...this.apiAccessRules] });
+    // 5. API access from where pulumi up runs, and 6. the Kubernetes provider that needs it.
+    this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, scope.tags, this);
+    this.kubernetesProvider = clusterKubernetesProvider(prefix, this.cluster, this.region, args.kubeconfigIdentity ?? awsIdentityFromConfig(), this.apiAccessRules, this);
 
     this.registerOutputs({
       name: this.eksName,
       version: this.cluster.version,
       endpoint: this.endpoint,
-      nodeGroups: Object.fromEntries(Object.entries(nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
+      nodeGroups: Object.fromEntries(Object.entries(this.nodeGroups).map(([n, g]) => [n, g.nodeGroupName])),
     });
   }
 

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -76,4 +77,14 @@ export function kubeconfigDocument(cluster: { name: string; endpoint: string; ca
       },
     }],
   };
+}
+
+/**
+ * The Kubernetes provider for one cluster. It reaches the API only once the API access rules admit
+ * the deployer, so it waits for them.
+ */
+export function clusterKubernetesProvider(
+  prefix: string, cluster: aws.eks.Cluster, region: string | undefined, identity: AwsIdentity, apiAccessRules: readonly pulumi.Resource[], parent: pulumi.Resource,
+): k8s.Provider {
+  return new k8s.Provider(prefix, { kubeconfig: kubeconfig(cluster, region, identity) }, { parent, dependsOn: [...apiAccessRules] });
 }

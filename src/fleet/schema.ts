@@ -123,9 +123,9 @@ export const Cluster = strictObject({
   /** Bring your own KMS key (ARN) for secrets encryption; by default baton creates one that rotates yearly. */
   secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, { message: "a KMS key ARN looks like arn:aws:kms:us-east-1:123456789012:key/…" }).optional(),
   /**
-   * EKS upgrade policy. @default "EXTENDED": EKS never upgrades the control plane behind the
-   * stack's back at the end of standard support (STANDARD would); baton warns while a version is
-   * in (paid) extended support instead.
+   * EKS upgrade policy. @default "EXTENDED": at the end of standard support the cluster enters
+   * (paid) extended support instead of being upgraded (STANDARD upgrades it then); at the end of
+   * extended support EKS upgrades it either way. baton warns while a version is in extended support.
    */
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("EXTENDED"),
   /** IAM principal ARNs granted cluster admin through EKS access entries. */

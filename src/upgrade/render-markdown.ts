@@ -42,7 +42,7 @@ function renderPlan(plan: MethodPlan, pictures: boolean): string {
   for (const note of plan.notes) lines.push(`> ${note}`);
   if (plan.notes.length > 0) lines.push("");
   if (pictures) lines.push(...timeline(plan));
-  lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review `baton preview`, merge, `pulumi up`.", "");
+  lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review it against the file before it (`baton preview <step> --from <the file before it>`), merge, `pulumi up`.", "");
   for (const step of plan.steps) {
     lines.push(`- [ ] **${step.number}.** ${step.title} — \`${step.file}\`${step.irreversible ? " — ⚠️ **irreversible**" : ""} — about ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
     for (const change of step.changes) lines.push(`  - ${change.summary}`);

@@ -20,9 +20,9 @@ const deployed = () => stackFile("deployed.yaml", migrationFleet());
 describe("a cluster past EKS extended support (judge the change, not the calendar)", () => {
   it("plans its control-plane upgrade as allowed, the old version a warning on the current state", async () => {
     const upgrade = stackFile("upgrade.yaml", edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.34"; }));
-    const result = await run("plan", deployed(), upgrade, "--today", PAST_EXTENDED);
+    const result = await run("plan", upgrade, "--from", deployed(), "--today", PAST_EXTENDED);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^allowed: /);
+    expect(result.out).toMatch(/^allowed: /m);
     expect(result.out).toContain("control-plane-upgrade upgrade control plane blue from Kubernetes 1.33 to 1.34");
   });
 
@@ -31,7 +31,7 @@ describe("a cluster past EKS extended support (judge the change, not the calenda
       f.services.web.weights = { blue: 0, green: 100 };
       f.services.api.weights = { blue: 0, green: 100 };
     }));
-    const result = await run("plan", deployed(), away, "--today", PAST_EXTENDED, "--json");
+    const result = await run("plan", away, "--from", deployed(), "--today", PAST_EXTENDED, "--json");
     expect(result.code).toBe(0);
     const planned = JSON.parse(result.out) as { allowed: boolean; problems: { severity: string; rule: string; path: string; deployed?: boolean }[] };
     expect(planned.allowed).toBe(true);
@@ -44,7 +44,7 @@ describe("a cluster past EKS extended support (judge the change, not the calenda
     const added = stackFile("added.yaml", edit(migrationFleet(), (f) => {
       f.clusters.red = { version: "1.33", nodeGroups: { general: { instanceTypes: ["m7i.large"], scaling: { min: 1, desired: 2, max: 3 } } } };
     }));
-    const result = await run("plan", deployed(), added, "--today", PAST_EXTENDED);
+    const result = await run("plan", added, "--from", deployed(), "--today", PAST_EXTENDED);
     expect(result.code).toBe(1);
     expect(result.out).toContain("error baton:fleet.clusters.red.version");
   });
@@ -52,7 +52,7 @@ describe("a cluster past EKS extended support (judge the change, not the calenda
   it("still refuses making it worse: moving a pinned node group further back", async () => {
     const base = edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.33"; });
     const worse = edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.32"; });
-    const result = await run("plan", stackFile("pinned.yaml", base), stackFile("worse.yaml", worse), "--today", PAST_EXTENDED);
+    const result = await run("plan", stackFile("worse.yaml", worse), "--from", stackFile("pinned.yaml", base), "--today", PAST_EXTENDED);
     expect(result.code).toBe(1);
     expect(result.out).toContain("[eks-version-supported]");
   });
@@ -75,7 +75,7 @@ describe("--today", () => {
   it.each(["validate", "plan", "preview", "shift", "rollout", "comment", "versions"])("is refused on %s unless it is a real date (exit 2)", async (command) => {
     const file = deployed();
     const args: Record<string, string[]> = {
-      validate: [file], plan: [file, file], preview: [file], shift: [file, "web", "green=20"],
+      validate: [file], plan: [file, "--from", file], preview: [file], shift: [file, "web", "green=20"],
       rollout: [file, "web", "--to", "green", "--dry-run"], comment: [file], versions: [],
     };
     for (const bad of ["2027-13-45", "2027-02-30", "tomorrow"]) {

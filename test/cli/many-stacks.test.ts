@@ -182,9 +182,9 @@ describe("the comment on many stacks within GitHub's limit", () => {
   });
 });
 
-describe("baton plan <before-dir> <after-dir>", () => {
+describe("baton plan <after-dir> --from <before-dir>", () => {
   it("plans every stack with the rules of one, in wave order, and exits 1 when one is refused", async () => {
-    const r = await runBaton("plan", base, head, "--today", TODAY, "--json");
+    const r = await runBaton("plan", head, "--from", base, "--today", TODAY, "--json");
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out) as { allowed: boolean; stacks: { stack: string; change: string; wave?: number; plan: { allowed: boolean; refusedRules: string[] } }[] };
     expect(json.allowed).toBe(false);
@@ -192,7 +192,7 @@ describe("baton plan <before-dir> <after-dir>", () => {
       ["canary", "changed", true], ["eu", "changed", false], ["new", "added", true], ["old", "removed", true], ["ap", "changed", false], ["us", "unchanged", true],
     ]);
     expect(json.stacks.find((s) => s.stack === "ap")!.plan.refusedRules).toEqual(["invalid-wave"]);
-    const text = await runBaton("plan", base, head, "--today", TODAY);
+    const text = await runBaton("plan", head, "--from", base, "--today", TODAY);
     expect(text.out).toContain("refused: 2 of 5 changed stack(s) (eu, ap)");
     expect(text.out).toContain("── canary (wave 0) ──");
     expect(text.out).toContain("── new (wave 2, added: its config alone is checked) ──\nvalid: a new stack");
@@ -207,13 +207,13 @@ describe("baton plan <before-dir> <after-dir>", () => {
     const before = mkdtempSync(path.join(root, "before-"));
     copyFileSync(path.join(base, "Pulumi.canary.yaml"), path.join(before, "Pulumi.canary.yaml"));
     stackFile(before, "serving", migrationFleet());
-    const r = await runBaton("plan", before, after, "--today", TODAY);
+    const r = await runBaton("plan", after, "--from", before, "--today", TODAY);
     expect(r.code).toBe(1);
     expect(r.out).toContain("── serving (last (no baton:wave), removed: its whole fleet goes) ──\nrefused: decommission-weighted-cluster");
   });
 
   it("compares a folder with a folder only", async () => {
-    const r = await runBaton("plan", base, path.join(head, "Pulumi.canary.yaml"));
+    const r = await runBaton("plan", path.join(head, "Pulumi.canary.yaml"), "--from", base);
     expect(r.code).toBe(2);
     expect(r.err).toContain("so the proposed config must be one too");
   });

@@ -50,7 +50,7 @@ describe("baton validate", () => {
 describe("baton plan", () => {
   it("prints the classified changes with their rollback and exits 0 when allowed", async () => {
     const after = stackFile("after.yaml", edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 50, green: 50 }; }));
-    const result = await run("plan", stacks("Pulumi.migration.yaml"), after);
+    const result = await run("plan", after, "--from", stacks("Pulumi.migration.yaml"));
     expect(result.code).toBe(0);
     expect(result.out).toContain("allowed: 1 change(s)");
     expect(result.out).toContain("traffic-shift shift web: { blue: 90, green: 10 } → { blue: 50, green: 50 }");
@@ -59,12 +59,64 @@ describe("baton plan", () => {
 
   it("exits 1 and names the rule when a change is refused; --json gives the same plan", async () => {
     const after = stackFile("skip.yaml", edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.35"; }));
-    const text = await run("plan", stacks("Pulumi.migration.yaml"), after);
+    const text = await run("plan", after, "--from", stacks("Pulumi.migration.yaml"));
     expect(text.code).toBe(1);
     expect(text.out).toContain("refused: control-plane-skip-minor");
-    const json = await run("plan", "--json", stacks("Pulumi.migration.yaml"), after);
+    const json = await run("plan", "--json", after, "--from", stacks("Pulumi.migration.yaml"));
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out)).toMatchObject({ allowed: false, refusedRules: ["control-plane-skip-minor"] });
+  });
+});
+
+describe("baton plan's argument order: the proposed config, then the deployed one after --from", () => {
+  const shifted = () => stackFile("shifted.yaml", edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 50, green: 50 }; }));
+
+  it("names which file it judged as deployed", async () => {
+    const after = shifted();
+    const result = await run("plan", after, "--from", stacks("Pulumi.migration.yaml"));
+    expect(result.out.split("\n")[0]).toBe(`plan of ${after} against ${stacks("Pulumi.migration.yaml")} (deployed)`);
+    expect(result.err).toBe("");
+  });
+
+  it("needs --from, and says how to write it", async () => {
+    const result = await run("plan", shifted());
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("plan needs the deployed config");
+    expect(result.err).toContain("--from <deployed-config>");
+  });
+
+  it("still runs the older `plan <before> <after>`, saying it is deprecated and which file it read as which", async () => {
+    const after = shifted();
+    const old = await run("plan", stacks("Pulumi.migration.yaml"), after);
+    const current = await run("plan", after, "--from", stacks("Pulumi.migration.yaml"));
+    expect(old.code).toBe(0);
+    expect(old.out).toBe(current.out);
+    expect(old.err).toContain("`plan <before> <after>` is deprecated");
+    expect(old.err).toContain(`write: baton plan ${after} --from ${stacks("Pulumi.migration.yaml")}`);
+    expect((await run("plan", stacks("Pulumi.migration.yaml"), after, "--from", after)).code).toBe(2);
+  });
+
+  it("asks whether the files are swapped when the change is a refused downgrade that is allowed the other way round", async () => {
+    const upgraded = stackFile("upgraded.yaml", edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.34"; }));
+    const deployed = stacks("Pulumi.migration.yaml");
+    const swapped = await run("plan", deployed, "--from", upgraded);
+    expect(swapped.code).toBe(1);
+    expect(swapped.out).toContain("refused: control-plane-downgrade");
+    expect(swapped.err).toContain("this change moves cluster blue down from 1.34 to 1.33, and the other way round it is allowed");
+    expect(swapped.err).toContain(`baton plan ${upgraded} --from ${deployed}`);
+    // The right way round: allowed, and no word about swapping.
+    const right = await run("plan", upgraded, "--from", deployed);
+    expect(right.code).toBe(0);
+    expect(right.err).toBe("");
+  });
+
+  it("says nothing of swapping when a downgrade is refused either way round", async () => {
+    // 1.33 → 1.35 skips a minor: the swapped 1.35 → 1.33 is refused, and so is the other way.
+    const skipped = stackFile("skipped.yaml", edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.35"; }));
+    const result = await run("plan", stacks("Pulumi.migration.yaml"), "--from", skipped);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("control-plane-downgrade");
+    expect(result.err).not.toContain("swapped");
   });
 });
 

@@ -101,4 +101,18 @@ describe("baton comment", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/⛔ baton: refused: .*new-cluster-weighted/);
   });
+
+  it("asks whether --from and --to are swapped when they turn an upgrade into a refused downgrade", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-comment-"));
+    const upgraded = path.join(dir, "upgraded.yaml");
+    const { readFileSync } = await import("node:fs");
+    writeFileSync(upgraded, readFileSync(stack("Pulumi.migration.yaml"), "utf8").replace('version: "1.33"', 'version: "1.34"'));
+    const swapped = await run("comment", sample, "--from", upgraded, "--to", stack("Pulumi.migration.yaml"));
+    expect(swapped.code).toBe(1);
+    expect(swapped.err).toContain("this change moves cluster blue down from 1.34 to 1.33");
+    expect(swapped.err).toContain(`--from names the deployed config, --to the proposed one: baton comment ${sample} --from ${stack("Pulumi.migration.yaml")} --to ${upgraded}`);
+    const right = await run("comment", sample, "--from", stack("Pulumi.migration.yaml"), "--to", upgraded);
+    expect(right.code).toBe(0);
+    expect(right.err).toBe("");
+  });
 });

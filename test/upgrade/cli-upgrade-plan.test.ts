@@ -21,7 +21,7 @@ describe("baton upgrade-plan", () => {
     expect(files).toEqual(["01-upgrade-blue-to-1-34.yaml", "02-upgrade-blue-to-1-35.yaml"]);
     let previous = stacks("Pulumi.migration.yaml");
     for (const file of files) {
-      const verdict = await run("plan", previous, path.join(out, file));
+      const verdict = await run("plan", path.join(out, file), "--from", previous);
       expect(verdict.code, file).toBe(0);
       previous = path.join(out, file);
     }
