@@ -14,5 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests judge versions by the embedded table, never by a developer's `baton versions --refresh` cache.
     env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json" },
+    // GitHub's workflow parser imports its schema as JSON without an import attribute, which Node 20
+    // refuses: let Vite load it (the workflow test checks generated workflows with it).
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });
