@@ -2,7 +2,6 @@ import { Option, type Command } from "commander";
 import { errorsOf, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
-import type { BoundService } from "../checks/rules/service-target-port.js";
 import type { FleetSpec } from "../fleet/schema.js";
 
 interface CheckFlags {
@@ -22,6 +21,7 @@ export function registerCheck(program: Command, io: Io, setExit: SetExit): void 
     .action(async (paths: string[], flags: CheckFlags) => {
       // Loaded here so `baton --help` does not parse the checks layer.
       const { checkTexts, InvalidTargetError } = await import("../checks/check.js");
+      const { boundServices } = await import("../checks/rules/service-target-port.js");
       const { manifestFiles, readInput, UnreadableInputError } = await import("../checks/inputs.js");
       const fleet = flags.fleet !== undefined ? await fleetFor(flags.fleet, io) : undefined;
       const target = flags.target ?? (fleet !== undefined ? await targetFromFleet(flags.fleet!, fleet) : undefined);
@@ -70,13 +70,6 @@ async function fleetFor(file: string, io: Io): Promise<FleetSpec> {
     throw new UsageError(`--fleet ${file}: the fleet is invalid (${errorsOf(result.problems).length} error(s) above), so it gives no target version; fix it or pass --target`);
   }
   return result.fleet;
-}
-
-/** The Services the fleet's ALB services bind, and the pod port each binding admits. */
-function boundServices(fleet: FleetSpec): BoundService[] {
-  return Object.entries(fleet.services).flatMap(([service, s]) => s.routing !== "alb" ? [] : [{
-    service, namespace: s.namespace, name: s.serviceName ?? service, port: s.port, podPort: s.targetPort ?? s.port,
-  }]);
 }
 
 async function targetFromFleet(file: string, fleet: FleetSpec): Promise<string> {

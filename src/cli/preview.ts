@@ -35,7 +35,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
     .addOption(todayOption())
-    .option("--cache-dir <dir>", "where captured parts are kept between runs (safe to keep in a CI cache)", "<project>/.baton/cache")
+    .option("--cache-dir <dir>", "where captured parts are kept between runs (signed with the cache key: see BATON_CACHE_KEY in docs/preview.md)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
     .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
     .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
@@ -145,18 +145,27 @@ function withPartsProgress(capturer: PartCapturer, progress: Progress): PartCapt
 
 /** Part-by-part capture on worker threads, with the cache when one is given; warns on stderr of entries it could not use. */
 async function partsCapturer(today: string | undefined, cacheDir: string | undefined, io: Io, showStats: boolean, progress: Progress) {
-  const [{ captureByParts }, { codeFingerprint }, { PartCache }, { workerPartCapturer }] = await Promise.all([
-    import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/part-worker.js"),
+  const [{ captureByParts }, { codeFingerprint }, { PartCache }, { CacheKeyError, loadCacheKey }, { workerPartCapturer }] = await Promise.all([
+    import("../preview/parts.js"), import("../preview/fingerprint.js"), import("../preview/part-cache.js"), import("../preview/cache-key.js"), import("../preview/part-worker.js"),
   ]);
   const fingerprint = codeFingerprint();
-  const cache = cacheDir === undefined ? undefined : new PartCache(cacheDir, fingerprint.batonVersion);
+  let cache: InstanceType<typeof PartCache> | undefined;
+  if (cacheDir !== undefined) {
+    try {
+      cache = new PartCache(cacheDir, fingerprint.batonVersion, loadCacheKey());
+    } catch (error) {
+      if (!(error instanceof CacheKeyError)) throw error;
+      // Without the key no entry can be trusted: capture everything, read and write nothing.
+      io.err(`baton: not using the preview cache: ${error.message}; every part is captured`);
+    }
+  }
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
   const capturer = withPartsProgress(workers, progress);
   return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
-    for (const entry of stats.discarded) io.err(`baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
+    for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
-    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : " (--no-cache)"}, ${stats.captured} captured`);
+    if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);
     return captures;
   };
 }
@@ -207,4 +216,13 @@ async function previewStackDirs(headDir: string, options: PreviewOptions, format
     };
   });
   await writeStackSet(await stackSet(true, setSubject(headDir, options.from), stacks), format, options, io, setExit);
+}
+
+/** A few discarded entries are named one by one; many (a cache from another key or version) are summed up by reason. */
+function discardedLines(discarded: readonly { file: string; reason: string }[]): string[] {
+  const named = 5;
+  if (discarded.length <= named) return discarded.map((entry) => `baton: discarded the cache entry ${entry.file} (${entry.reason}); captured the part again`);
+  const reasons = new Map<string, number>();
+  for (const { reason } of discarded) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  return [`baton: discarded ${discarded.length} cache entries and captured their parts again: ${[...reasons].map(([reason, count]) => `${count} × ${reason}`).join("; ")}`];
 }

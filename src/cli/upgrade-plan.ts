@@ -45,7 +45,7 @@ function prepareOut(dir: string): void {
 export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit): void {
   program
     .command("upgrade-plan")
-    .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 1 when the method cannot reach the target")
+    .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 0 when ready, 1 when the method cannot reach the target or the plan needs input or attention")
     .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml; or a folder of them (every Pulumi.<stack>.yaml, planned in the waves their baton:wave names)")
     .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
@@ -119,18 +119,20 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
           const dir = flags.method === "compare" ? path.join(flags.out, planned.method) : flags.out;
           prepareOut(dir);
           for (const step of planned.files) writeFileSync(path.join(dir, step.name), step.text, "utf8");
+          const placeholders = new Set(planned.steps.flatMap((step) => step.inputs.map((input) => input.placeholder)));
           io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${dir}`));
+          if (placeholders.size > 0) io.err(c.yellow(`fill in ${[...placeholders].join(", ")} (marked TODO) in the step files before applying them: every command and pulumi up refuse them until then`));
         }
       }
       if (flags.method === "compare") {
         io.out(flags.format === "json" ? upgrade.renderCompareJson(plans) : flags.format === "markdown" ? upgrade.renderCompareMarkdown(plans) : upgrade.renderCompareText(plans, c));
-        setExit(plans.some((p) => p.ok) ? EXIT.ok : EXIT.failed);
+        setExit(plans.some((p) => p.status === "ready") ? EXIT.ok : EXIT.failed);
         return;
       }
       const planned = plans[0]!;
       io.out(flags.format === "json" ? upgrade.renderPlanJson(planned) : flags.format === "markdown" ? upgrade.renderPlanMarkdown(planned) : upgrade.renderPlanText(planned, c));
       if (!planned.ok && flags.out !== undefined) io.err(c.red(`no file written: ${upgrade.METHOD_NAMES[planned.method]} cannot reach ${planned.to}`));
-      setExit(planned.ok ? EXIT.ok : EXIT.failed);
+      setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
     });
 }
 

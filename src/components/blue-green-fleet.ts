@@ -14,6 +14,7 @@ import { validateFleet } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";
 import { AddonVersions } from "./addons.js";
 import { EksCluster } from "./eks-cluster.js";
+import { ExistingLogGroups } from "./log-groups.js";
 import type { FleetPart } from "./fleet-parts.js";
 import { WeightedAlbRoute } from "./weighted-alb-route.js";
 import { WeightedDnsRoute } from "./weighted-dns-route.js";
@@ -107,9 +108,11 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const part = args.part;
     const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
     const addonVersions = new AddonVersions(args.previousAddonVersions);
+    // One lookup of the fleet's existing control-plane log groups (`/aws/eks/<fleet>-…`), shared by its clusters.
+    const logGroups = new ExistingLogGroups(`/aws/eks/${fleet.name}-`);
     const clusters: Record<string, EksCluster> = {};
     const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
-      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions,
+      fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions, logGroups,
       ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
       ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
       ...(args.region !== undefined ? { region: args.region } : {}),

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clusterRoleName } from "../fleet/names.js";
 import { DEFAULT_LOG_TYPES } from "../fleet/rules/cluster.js";
 import type { ClusterScope } from "./cluster-scope.js";
+import type { ExistingLogGroups } from "./log-groups.js";
 import { assumeRolePolicy, CLUSTER_ROLE_POLICIES, managedPolicyArn } from "./iam.js";
 
 /** The log group EKS writes a cluster's control-plane logs to (fixed by EKS). */
@@ -15,12 +16,13 @@ export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${
 export interface ControlPlane {
   readonly clusterRole: aws.iam.Role;
   readonly secretsKey?: aws.kms.Key;
-  readonly logGroup: aws.cloudwatch.LogGroup;
+  /** Registered once the deploy-time lookup says whether to adopt an existing group. */
+  readonly logGroup: Promise<aws.cloudwatch.LogGroup>;
   readonly cluster: aws.eks.Cluster;
 }
 
 /** Creates the control plane: a private endpoint (unless the spec opts out), secrets encrypted, audit logs on. */
-export function createControlPlane(scope: ClusterScope, subnetIds: readonly string[]): ControlPlane {
+export function createControlPlane(scope: ClusterScope, subnetIds: readonly string[], logGroups: ExistingLogGroups): ControlPlane {
   const { prefix, spec, tags, partition } = scope;
   const parent = { parent: scope.parent };
 
@@ -46,12 +48,17 @@ export function createControlPlane(scope: ClusterScope, subnetIds: readonly stri
   const secretsKeyArn: pulumi.Input<string> = spec.secretsKmsKeyArn ?? secretsKey!.arn;
 
   // EKS writes control-plane logs to this group and, when it does not exist, creates it with no
-  // retention (kept and billed forever). Created first, it carries the spec's retention.
-  const logGroup = new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
-    name: controlPlaneLogGroupName(prefix),
+  // retention (kept and billed forever). Created first, it carries the spec's retention. Kept when
+  // the cluster goes (late events still land in it, and its retention still expires them), and
+  // adopted by a cluster re-added under the same name. The import option only adopts when the
+  // group is not in the stack yet; for a group the stack already holds under that id, the engine
+  // treats it like any other resource.
+  const logGroupName = controlPlaneLogGroupName(prefix);
+  const logGroup = logGroups.exists(logGroupName, parent).then((exists) => new aws.cloudwatch.LogGroup(`${prefix}-control-plane`, {
+    name: logGroupName,
     retentionInDays: spec.logRetentionDays,
     tags,
-  }, parent);
+  }, { ...parent, retainOnDelete: true, ...(exists ? { import: logGroupName } : {}) }));
 
   const cluster = new aws.eks.Cluster(prefix, {
     name: prefix,

@@ -13,6 +13,7 @@ import { derivedClusterNames, eksClusterName, loadBalancerControllerRoleName } f
 import { canHostSystemPods } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
 import { checkCluster } from "../fleet/rules/cluster.js";
+import { READINESS_GATE_LABEL } from "../fleet/rules/readiness-gate.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
 import { checkSchedulableHome } from "../fleet/rules/schedulable-home.js";
 import { tooLong } from "../fleet/rules/names.js";
@@ -31,6 +32,7 @@ import { createControlPlane } from "./control-plane.js";
 import { partitionOf } from "./iam.js";
 import { awsIdentityFromConfig, clusterKubernetesProvider, type AwsIdentity } from "./kubeconfig.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
+import { ExistingLogGroups } from "./log-groups.js";
 import type { ManagedNodeGroup, NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
@@ -64,6 +66,8 @@ export interface EksClusterArgs {
   readonly deployed?: ClusterInput;
   /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
   readonly addonVersions?: AddonVersions;
+  /** Shared lookup of existing control-plane log groups (a fleet passes one for all its clusters). @default one lookup per cluster */
+  readonly logGroups?: ExistingLogGroups;
   /** AWS region, for the kubeconfig and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
   /**
@@ -89,8 +93,11 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   readonly subnetIds: readonly string[];
   readonly vpcId: string;
   readonly cluster: aws.eks.Cluster;
-  /** The control-plane log group, created before the cluster so it carries a retention. */
-  readonly logGroup: aws.cloudwatch.LogGroup;
+  /**
+   * The control-plane log group, created before the cluster so it carries a retention, kept when
+   * the cluster leaves the stack and adopted when it comes back (see `log-groups.ts`).
+   */
+  readonly logGroup: Promise<aws.cloudwatch.LogGroup>;
   readonly clusterRole: aws.iam.Role;
   readonly nodeRole: aws.iam.Role;
   readonly vpcCniRole: aws.iam.Role;
@@ -111,6 +118,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
   private readonly region: string | undefined;
   private controller?: LoadBalancerController;
   private readonly namespaces = new Map<string, k8s.core.v1.Namespace>();
+  private namespaceProvider?: k8s.Provider;
+  private readonly kubeconfigIdentity: AwsIdentity;
   readonly endpoint: pulumi.Output<string>;
   readonly eksName: pulumi.Output<string>;
 
@@ -134,7 +143,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     };
 
     // 1. Control plane: its role, secrets key, log group and the cluster.
-    const controlPlane = createControlPlane(scope, args.network.subnetIds);
+    const controlPlane = createControlPlane(scope, args.network.subnetIds, args.logGroups ?? new ExistingLogGroups());
     this.clusterRole = controlPlane.clusterRole;
     if (controlPlane.secretsKey) this.secretsKey = controlPlane.secretsKey;
     this.logGroup = controlPlane.logGroup;
@@ -159,7 +168,8 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
 
     // 5. API access from where pulumi up runs, and 6. the Kubernetes provider that needs it.
     this.apiAccessRules = apiAccessRules(prefix, this.cluster, args.network.apiAccess, scope.tags, this);
-    this.kubernetesProvider = clusterKubernetesProvider(prefix, this.cluster, this.region, args.kubeconfigIdentity ?? awsIdentityFromConfig(), this.apiAccessRules, this);
+    this.kubeconfigIdentity = args.kubeconfigIdentity ?? awsIdentityFromConfig();
+    this.kubernetesProvider = clusterKubernetesProvider(prefix, this.cluster, this.region, this.kubeconfigIdentity, this.apiAccessRules, this);
 
     this.registerOutputs({
       name: this.eksName,
@@ -196,6 +206,10 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
         region: this.region ?? aws.getRegionOutput({}, { parent: this }).region,
         partition: partitionOf(this.region),
         vpcId: this.vpcId,
+        eksName: prefix,
+        clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+        targetGroupTags: batonTags({ fleet: this.fleetName, cluster: this.clusterName }),
+        manageIngresses: this.spec.loadBalancerController.manageIngresses,
         roleName: loadBalancerControllerRoleName(this.fleetName, this.clusterName),
         ...(this.spec.loadBalancerController.chartVersion !== undefined ? { chartVersion: this.spec.loadBalancerController.chartVersion } : {}),
         provider: this.kubernetesProvider,
@@ -207,14 +221,22 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     return this.controller;
   }
 
-  /** The namespace, created once per cluster however many services live in it. Never deleted: it may hold the team's workloads. */
+  /**
+   * The namespace, created once per cluster however many services live in it, with the label that
+   * turns on the controller's pod readiness gate. Never deleted (`retainOnDelete`): it may hold the
+   * team's workloads. So that it can be created again after it left the stack (a decommission
+   * and re-add, a service unbound and bound again, a rollback), it goes through a provider of its
+   * own that adopts an existing namespace (`upsertExistingObjects`; Kubernetes provider 4.29 and
+   * later refuse to create an object that exists). The cluster's main provider keeps refusing.
+   */
   private namespace(name: string): k8s.core.v1.Namespace {
     let ns = this.namespaces.get(name);
     if (ns === undefined) {
       const prefix = eksClusterName(this.fleetName, this.clusterName);
+      this.namespaceProvider ??= clusterKubernetesProvider(`${prefix}-namespaces`, this.cluster, this.region, this.kubeconfigIdentity, this.apiAccessRules, this, { upsertExistingObjects: true });
       ns = new k8s.core.v1.Namespace(`${prefix}-ns-${name}`, {
-        metadata: { name, labels: { "app.kubernetes.io/managed-by": "baton" } },
-      }, { parent: this, provider: this.kubernetesProvider, retainOnDelete: true });
+        metadata: { name, labels: { "app.kubernetes.io/managed-by": "baton", [READINESS_GATE_LABEL.key]: READINESS_GATE_LABEL.value } },
+      }, { parent: this, provider: this.namespaceProvider, retainOnDelete: true });
       this.namespaces.set(name, ns);
     }
     return ns;

@@ -9,7 +9,7 @@ export {
   DEFAULT_LOAD_BALANCER_CONTROLLER_CHART_VERSION, EKS_CHARTS_REPOSITORY, LoadBalancerController, loadBalancerControllerValues,
   type LoadBalancerControllerArgs,
 } from "./load-balancer-controller.js";
-export { loadBalancerControllerPolicy } from "./load-balancer-controller-policy.js";
+export { publishedLoadBalancerControllerPolicy, targetGroupBindingPolicy, type TargetGroupBindingScope } from "./load-balancer-controller-policy.js";
 export {
   ManagedNodeGroup, NODE_ONLY_HOP_LIMIT, POD_REACHABLE_HOP_LIMIT, RETIRING_TAINT,
   type ManagedNodeGroupArgs, type NodeGroupHost, type NodeGroupInput,

@@ -84,7 +84,8 @@ export function kubeconfigDocument(cluster: { name: string; endpoint: string; ca
  * the deployer, so it waits for them.
  */
 export function clusterKubernetesProvider(
-  prefix: string, cluster: aws.eks.Cluster, region: string | undefined, identity: AwsIdentity, apiAccessRules: readonly pulumi.Resource[], parent: pulumi.Resource,
+  name: string, cluster: aws.eks.Cluster, region: string | undefined, identity: AwsIdentity, apiAccessRules: readonly pulumi.Resource[], parent: pulumi.Resource,
+  settings: Omit<k8s.ProviderArgs, "kubeconfig"> = {},
 ): k8s.Provider {
-  return new k8s.Provider(prefix, { kubeconfig: kubeconfig(cluster, region, identity) }, { parent, dependsOn: [...apiAccessRules] });
+  return new k8s.Provider(name, { kubeconfig: kubeconfig(cluster, region, identity), ...settings }, { parent, dependsOn: [...apiAccessRules] });
 }

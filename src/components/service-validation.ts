@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkService } from "../fleet/rules/service.js";
+import { checkPlaceholders } from "../fleet/rules/placeholders.js";
 import { derivedServiceNames } from "../fleet/names.js";
 import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../fleet/schema.js";
 import { checkApiReachable } from "../fleet/rules/api-access.js";
@@ -35,7 +36,7 @@ export function validateService<Schema extends z.ZodType<ServiceSpec>>(
     services: { [serviceName]: service },
   };
   const path = configPath(at);
-  const problems: Problem[] = [...checkService(fleet, serviceName, service, path)];
+  const problems: Problem[] = [...checkService(fleet, serviceName, service, path), ...checkPlaceholders(service, at)];
   if (service.routing === "alb") {
     for (const cluster of Object.keys(service.weights)) problems.push(...tooLong(derivedServiceNames(fleetName, serviceName, cluster), path, serviceName));
     for (const [name, cluster] of Object.entries(clusters)) {

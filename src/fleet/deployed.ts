@@ -7,6 +7,7 @@
  * introduces.
  */
 import type { Problem } from "./problems.js";
+import { PLACEHOLDER_RULE } from "./rules/placeholders.js";
 import { compareVersions, findEksVersion, VERSION_PATTERN } from "./versions.js";
 
 /** Whether `proposed` is no worse than `deployed`, the same rule at the same config path. */
@@ -36,6 +37,8 @@ const NOT_WORSE: Readonly<Record<string, NotWorse>> = {
   "nodegroup-version-skew": versionNotLower,
   // Traffic moving away from a cluster that cannot serve it only helps.
   "weighted-cluster-capacity": numberNotHigher,
+  // A placeholder was never applied (every path refuses it), so it is never "already deployed".
+  [PLACEHOLDER_RULE]: () => false,
 };
 
 const keyOf = (p: Problem) => `${p.rule}\u0000${p.path}`;

@@ -3,6 +3,7 @@
  * goes through here, so none can exhaust memory (`/dev/zero`), block forever (a FIFO) or be read as
  * the wrong encoding (UTF-16 read as "no baton:fleet key").
  */
+import { constants as bufferConstants } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 /** What one input read may take. */
@@ -17,7 +18,7 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: DEFAULT_MAX_INPUT_B
 /** A file that cannot be read as text within the limits; the message names the file, the cause and the fix. */
 export class InputFileError extends Error {
   override name = "InputFileError";
-  constructor(readonly file: string, message: string) {
+  constructor(readonly file: string, message: string, readonly reason: "missing" | "too-large" | "other" = "other") {
     super(message);
   }
 }
@@ -49,7 +50,7 @@ const KIND: ReadonlyArray<[string, (s: ReturnType<typeof fstatSync>) => boolean]
 
 function openError(file: string, error: NodeJS.ErrnoException): InputFileError {
   switch (error.code) {
-    case "ENOENT": return new InputFileError(file, `cannot read ${file}: no such file`);
+    case "ENOENT": return new InputFileError(file, `cannot read ${file}: no such file`, "missing");
     case "ELOOP": return new InputFileError(file, `cannot read ${file}: a symbolic link loop (a link that points back to itself)`);
     case "EACCES": return new InputFileError(file, `cannot read ${file}: permission denied`);
     case "EISDIR": return new InputFileError(file, `cannot read ${file}: it is a folder, not a file`);
@@ -58,13 +59,32 @@ function openError(file: string, error: NodeJS.ErrnoException): InputFileError {
 }
 
 const tooLarge = (file: string, limits: InputLimits) =>
-  new InputFileError(file, `${file} is larger than ${formatBytes(limits.maxBytes)}, the most baton reads from one file; if it really is that large, raise the limit with --max-input-size (e.g. --max-input-size 64MiB)`);
+  new InputFileError(file, `${file} is larger than ${formatBytes(limits.maxBytes)}, the most baton reads from one file; if it really is that large, raise the limit with --max-input-size (e.g. --max-input-size 64MiB)`, "too-large");
+
+/**
+ * The most text one Node.js string holds (V8's limit, about 512 MiB on 64-bit): a file larger than
+ * this cannot be read as text whatever `--max-input-size` allows.
+ */
+export const MAX_READABLE_BYTES = bufferConstants.MAX_STRING_LENGTH;
+const MAX_CHUNK_BYTES = 64 * 2 ** 20;
+
+const beyondNode = (file: string, bytes: number) =>
+  new InputFileError(file, `${file} is ${formatSize(bytes)}; baton reads at most ${formatSize(MAX_READABLE_BYTES)} from one file (the largest text Node.js can hold), whatever --max-input-size says`, "too-large");
+
+/** `5368709120` → `5 GiB`, `1048577` → `1.0 MiB`: a size for messages. */
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10]] as const) {
+    if (bytes >= size) return bytes % size === 0 ? `${bytes / size} ${unit}` : `${(bytes / size).toFixed(1)} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
 
 /** Reads from `fd` until end of file, refusing past `limits.maxBytes`. */
 function readBounded(fd: number, file: string, limits: InputLimits, sizeHint: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
-  const chunkSize = Math.min(Math.max(sizeHint + 1, 64 * 1024), limits.maxBytes + 1);
+  // One read of the whole file when its size is known; never a chunk larger than 64 MiB.
+  const chunkSize = Math.min(Math.max(sizeHint + 1, 64 * 1024), limits.maxBytes + 1, MAX_CHUNK_BYTES);
   for (;;) {
     const chunk = Buffer.allocUnsafe(chunkSize);
     let read: number;
@@ -76,21 +96,32 @@ function readBounded(fd: number, file: string, limits: InputLimits, sizeHint: nu
     if (read === 0) break;
     total += read;
     if (total > limits.maxBytes) throw tooLarge(file, limits);
+    if (total > MAX_READABLE_BYTES) throw beyondNode(file, total);
     chunks.push(chunk.subarray(0, read));
   }
   return Buffer.concat(chunks, total);
 }
 
+/** How `readInputBytes` treats a symbolic link as the last part of the path. */
+export interface OpenOptions {
+  /** @default true; false refuses a link instead of following it (a cache entry is never a link). */
+  readonly followLinks?: boolean;
+}
+
 /**
- * Reads a regular file as UTF-8 text. Folders, FIFOs, sockets and devices are refused without
- * reading (the descriptor is opened non-blocking and checked, so a FIFO cannot hang the read);
- * a file over `limits.maxBytes` is refused; UTF-16/32 and invalid UTF-8 are refused by name.
+ * Reads a regular file's bytes. Folders, FIFOs, sockets and devices are refused without reading
+ * (the descriptor is opened non-blocking and checked, so a FIFO cannot hang the read); a file over
+ * `limits.maxBytes` is refused; with `followLinks: false` a symbolic link is refused too.
  */
-export function readInputFile(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): string {
+export function readInputBytes(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS, options: OpenOptions = {}): Buffer {
+  const follow = options.followLinks ?? true;
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (follow ? 0 : constants.O_NOFOLLOW));
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // O_NOFOLLOW fails with ELOOP on a link (EMLINK on some BSDs): it is a link, not a loop.
+    if (!follow && (code === "ELOOP" || code === "EMLINK")) throw new InputFileError(file, `cannot read ${file}: it is a symbolic link, and baton does not follow links here`);
     throw openError(file, error as NodeJS.ErrnoException);
   }
   try {
@@ -98,10 +129,19 @@ export function readInputFile(file: string, limits: InputLimits = DEFAULT_INPUT_
     const kind = KIND.find(([, is]) => is(stat))?.[0];
     if (kind !== undefined) throw new InputFileError(file, `cannot read ${file}: it is ${kind}, not a regular file; baton reads only regular files`);
     if (stat.size > limits.maxBytes) throw tooLarge(file, limits);
-    return decodeText(readBounded(fd, file, limits, stat.size), file);
+    if (stat.size > MAX_READABLE_BYTES) throw beyondNode(file, stat.size);
+    return readBounded(fd, file, limits, stat.size);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads a regular file as UTF-8 text (see `readInputBytes` for what is refused); UTF-16/32 and
+ * invalid UTF-8 are refused by name.
+ */
+export function readInputFile(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): string {
+  return decodeText(readInputBytes(file, limits), file);
 }
 
 /** Reads standard input (for `-`) within the same size bound; a pipe is fine here, it is what `-` is for. */

@@ -145,7 +145,14 @@ export const Cluster = strictObject({
     install: z.boolean().default(true),
     /** The `aws-load-balancer-controller` chart version from the eks-charts repository. @default baton's pinned version */
     chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'a chart version looks like "3.4.2"' }).optional(),
-  }).default({ install: true }),
+    /**
+     * Opt-in: let the controller also manage Ingresses and Services of type LoadBalancer, with the
+     * chart's defaults and the controller's published IAM policy, which can create, change and
+     * delete every listener and rule in the account. @default false: TargetGroupBindings only,
+     * with a policy scoped to this cluster's target groups and security group
+     */
+    manageIngresses: z.boolean().default(false),
+  }).default({ install: true, manageIngresses: false }),
   /**
    * Days CloudWatch keeps the control-plane logs. EKS creates their log group with no retention
    * (kept, and billed, forever); baton creates it first with this retention. CloudWatch takes only

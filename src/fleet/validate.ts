@@ -7,6 +7,7 @@ import { checkSchedulableHome } from "./rules/schedulable-home.js";
 import { checkDerivedNames } from "./rules/names.js";
 import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
+import { checkPlaceholders } from "./rules/placeholders.js";
 import { checkListenerPriorities, checkService } from "./rules/service.js";
 import { Cluster, Fleet, NodeGroup, Service, type ClusterSpec, type FleetSpec, type ServiceSpec } from "./schema.js";
 import { schemaProblems, suggestedKey } from "./schema-messages.js";
@@ -35,7 +36,7 @@ export function checkFleet(fleet: FleetSpec, today: string): Problem[] {
   for (const [serviceName, service] of Object.entries(fleet.services)) {
     problems.push(...checkService(fleet, serviceName, service, configPath(["services", serviceName])));
   }
-  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet));
+  problems.push(...checkListenerPriorities(fleet), ...checkDerivedNames(fleet), ...checkApiAccess(fleet), ...checkPlaceholders(fleet));
   return problems;
 }
 

@@ -26,6 +26,8 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
+  getImportid(): string;
+  getRetainondelete(): boolean | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -137,6 +139,8 @@ function hookRegistrations(mocks: OfflineMocks, into: CapturedResource[]): void 
           ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
           ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
           ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+          ...(request.getImportid() ? { importId: request.getImportid() } : {}),
+          ...(request.getRetainondelete() ? { retainOnDelete: true } : {}),
         };
       }
       callback(error, response);

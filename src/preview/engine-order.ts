@@ -13,7 +13,7 @@
  */
 import { diffCaptures } from "./diff.js";
 import type { Capture, CapturedResource, ChangeOp } from "./model.js";
-import { PRECONDITIONS, preconditionsOf, runsSystemPods, type Preconditions, type Requirement } from "./preconditions.js";
+import { LEFT_IN_CLOUD, PRECONDITIONS, preconditionsOf, runsSystemPods, type GraphView, type LeftInCloud, type Preconditions, type Requirement } from "./preconditions.js";
 
 export type EngineOp = "create" | "update" | "replace" | "delete" | "delete-replaced";
 
@@ -33,10 +33,28 @@ export interface OrderViolation {
   readonly message: string;
 }
 
+/** An object a delete left in the cloud (`retainOnDelete`): the stack forgot it, the cloud did not. */
+export interface LeftBehind {
+  readonly type: string;
+  /** Its physical identity (see `LeftInCloud.identity`). */
+  readonly identity: string;
+  /** The logical name it had. */
+  readonly name: string;
+}
+
 export interface EngineOrder {
   /** One order the engine may follow (steps the dependencies do not order may also run in parallel). */
   readonly steps: readonly EngineStep[];
   readonly violations: readonly OrderViolation[];
+  /** What is in the cloud but not in the stack after this step: the next step's `leftBehind`. */
+  readonly leftBehind: readonly LeftBehind[];
+}
+
+export interface EngineOrderOptions {
+  readonly table?: Readonly<Record<string, readonly Preconditions[]>>;
+  /** What earlier steps left in the cloud (their `leftBehind`). @default nothing */
+  readonly leftBehind?: readonly LeftBehind[];
+  readonly leftInCloud?: Readonly<Record<string, LeftInCloud>>;
 }
 
 const EKS_CLUSTER = "baton:components:EksCluster";
@@ -46,7 +64,7 @@ const ALB_ROUTE = "baton:components:WeightedAlbRoute";
 const providerUrn = (ref: string) => ref.slice(0, ref.lastIndexOf("::"));
 
 /** One captured graph with the lookups the engine model needs. */
-class Graph {
+class Graph implements GraphView {
   readonly byUrn: Map<string, CapturedResource>;
   private readonly closure = new Map<string, Set<string>>();
 
@@ -89,6 +107,10 @@ class Graph {
     return provider ? this.nearest(provider, EKS_CLUSTER) : undefined;
   }
 
+  providerOf(r: CapturedResource): CapturedResource | undefined {
+    return r.provider ? this.byUrn.get(providerUrn(r.provider)) : undefined;
+  }
+
   routeOf(r: CapturedResource): string | undefined {
     return this.nearest(r, ALB_ROUTE);
   }
@@ -114,7 +136,9 @@ const metadata = (r: CapturedResource) => (r.inputs["metadata"] ?? {}) as Record
 const REPLACING: readonly ChangeOp[] = ["replace", "may-replace"];
 
 /** The engine's steps for moving from `before` to `after`, and every precondition they break. */
-export function engineOrder(before: Capture, after: Capture, table: Readonly<Record<string, readonly Preconditions[]>> = PRECONDITIONS): EngineOrder {
+export function engineOrder(before: Capture, after: Capture, options: EngineOrderOptions = {}): EngineOrder {
+  const table = options.table ?? PRECONDITIONS;
+  const leftInCloud = options.leftInCloud ?? LEFT_IN_CLOUD;
   const old = new Graph(before);
   const next = new Graph(after);
   const opOf = new Map<string, ChangeOp>();
@@ -173,7 +197,22 @@ export function engineOrder(before: Capture, after: Capture, table: Readonly<Rec
       }
     }
   }
-  return { steps, violations };
+  // A create over an object an earlier delete left in the cloud fails unless it adopts it.
+  const left = new Map((options.leftBehind ?? []).map((l) => [`${l.type}\u0000${l.identity}`, l]));
+  for (const r of forward.filter((x) => opOf.get(x.urn) === "create")) {
+    const kind = leftInCloud[r.type];
+    const identity = kind?.identity(r, next);
+    if (kind === undefined || identity === undefined) continue;
+    const key = `${r.type}\u0000${identity}`;
+    if (!left.has(key)) continue;
+    if (!kind.adopts(r, next)) fail(r, "create", r.type, `${identity} is still in the cloud (left by the delete of ${left.get(key)!.name}), and nothing adopts it: ${kind.why}.`);
+    left.delete(key);
+  }
+  for (const r of backward.filter((x) => opOf.get(x.urn) === "delete" && x.retainOnDelete)) {
+    const identity = leftInCloud[r.type]?.identity(r, old);
+    if (identity !== undefined) left.set(`${r.type}\u0000${identity}`, { type: r.type, identity, name: r.name });
+  }
+  return { steps, violations, leftBehind: [...left.values()] };
 }
 
 const step = (r: CapturedResource, op: EngineOp): EngineStep => ({ op, urn: r.urn, type: r.type, name: r.name });

@@ -30,6 +30,10 @@ export interface CapturedResource {
   readonly ignoreChanges?: readonly string[];
   /** The `deleteBeforeReplace` resource option: a replacement deletes the old resource first. */
   readonly deleteBeforeReplace?: boolean;
+  /** The `import` resource option: the engine adopts the existing cloud resource with this id instead of creating one. */
+  readonly importId?: string;
+  /** The `retainOnDelete` resource option: a delete only drops the resource from the stack; it stays in the cloud. */
+  readonly retainOnDelete?: boolean;
 }
 
 /** The resource graph one run of a program registered, in registration order. */

@@ -36,6 +36,11 @@ export interface OfflineMocksOptions {
   readonly stackOutputs?: Readonly<Record<string, unknown>>;
   /** The default add-on version EKS names (aws:eks/getAddonVersion). @default mockAddonVersion */
   readonly addonVersion?: (addonName: string, kubernetesVersion: string) => string;
+  /**
+   * CloudWatch log groups that exist in the account (aws:cloudwatch/getLogGroups), e.g. the
+   * control-plane group a decommission left behind. @default none: offline, nothing is known to exist
+   */
+  readonly logGroups?: readonly string[];
 }
 
 /** Hex digest of the parts, cut to `length`: the source of every "random" id. */
@@ -100,8 +105,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   readonly region: string;
   private readonly stackOutputs: Readonly<Record<string, unknown>>;
   private readonly addonVersion: (addonName: string, kubernetesVersion: string) => string;
+  private readonly logGroups: readonly string[];
 
   constructor(options: OfflineMocksOptions = {}) {
+    this.logGroups = options.logGroups ?? [];
     this.accountId = options.accountId ?? "123456789012";
     this.region = options.region ?? "us-east-1";
     this.stackOutputs = options.stackOutputs ?? {};
@@ -125,6 +132,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const addonName = stringOr(inputs["addonName"], "");
         const kubernetesVersion = stringOr(inputs["kubernetesVersion"], "");
         return { ...inputs, id: addonName, region: this.region, version: this.addonVersion(addonName, kubernetesVersion) };
+      }
+      case "aws:cloudwatch/getLogGroups:getLogGroups": {
+        const prefix = stringOr(inputs["logGroupNamePrefix"], "");
+        const names = this.logGroups.filter((n) => n.startsWith(prefix));
+        return { ...inputs, id: this.region, region: this.region, logGroupNames: names, arns: names.map((n) => `arn:aws:logs:${this.region}:${this.accountId}:log-group:${n}`) };
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: this.accountId, arn: `arn:aws:iam::${this.accountId}:user/offline`, userId: "AIDAOFFLINE", id: this.accountId };

@@ -21,6 +21,7 @@ export const TYPES = {
   apiAccessRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   listenerRule: "aws:lb/listenerRule:ListenerRule",
   targetGroup: "aws:lb/targetGroup:TargetGroup",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
 } as const;
 
 /** Which resources of the required type count for a given resource. */
@@ -109,6 +110,47 @@ export const PRECONDITIONS: Readonly<Record<string, readonly Preconditions[]>> =
     delete: [],
   }],
   [TYPES.targetGroup]: [{ create: [], delete: [], unreferencedBy: [TYPES.listenerRule] }],
+};
+
+/** How the order check sees the graph around one resource. */
+export interface GraphView {
+  /** The URN of the EksCluster the resource belongs to (above it, or above its provider). */
+  clusterOf(r: CapturedResource): string | undefined;
+  /** The provider resource the resource names explicitly. */
+  providerOf(r: CapturedResource): CapturedResource | undefined;
+}
+
+/**
+ * A resource type whose delete can leave the object in the cloud (`retainOnDelete`), and what a
+ * later create of the same object then needs. The engine forgets a retained resource; the cloud
+ * does not, and a create under the same physical identity fails unless the new resource adopts it.
+ */
+export interface LeftInCloud {
+  /** The object's physical identity: equal values are the same object in the cloud. */
+  readonly identity: (r: CapturedResource, graph: GraphView) => string | undefined;
+  /** Whether the new resource adopts an existing object instead of failing on it. */
+  readonly adopts: (r: CapturedResource, graph: GraphView) => boolean;
+  /** What fails otherwise. */
+  readonly why: string;
+}
+
+const isTrue = (value: unknown) => value === true || value === "true";
+
+export const LEFT_IN_CLOUD: Readonly<Record<string, LeftInCloud>> = {
+  [TYPES.logGroup]: {
+    identity: (r) => (typeof r.inputs["name"] === "string" ? r.inputs["name"] : undefined),
+    adopts: (r) => r.importId !== undefined && r.importId === r.inputs["name"],
+    why: "CloudWatch's CreateLogGroup fails with ResourceAlreadyExistsException for a group that exists, and the AWS provider does not adopt it; the import resource option does",
+  },
+  [TYPES.namespace]: {
+    identity: (r, graph) => {
+      const name = (r.inputs["metadata"] as Record<string, unknown> | undefined)?.["name"];
+      const cluster = graph.clusterOf(r);
+      return typeof name === "string" && cluster !== undefined ? `${cluster}/${name}` : undefined;
+    },
+    adopts: (r, graph) => isTrue(graph.providerOf(r)?.inputs["upsertExistingObjects"]),
+    why: "the Kubernetes provider (4.29 and later) refuses to create an object that already exists (AlreadyExists) unless its provider sets upsertExistingObjects",
+  },
 };
 
 /** Whether a node group can run system pods, from its registered inputs (desired above 0, no repelling taint). */

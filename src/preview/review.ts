@@ -8,6 +8,7 @@ import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js"
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { emptiedFleet, planRemoval } from "../fleet/stack-set.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
@@ -119,19 +120,21 @@ export function buildReview(input: ReviewInput): Review {
   const planned = input.before !== undefined && input.after !== undefined ? plan(input.before, input.after, input.validate) : undefined;
   const beforeFleet = planned && input.before !== undefined ? validateFleet(input.before, input.validate).fleet : undefined;
 
+  // Namespaces baton does not create carry no readiness-gate label of baton's: said once, when a binding into one is new.
+  const gateWarnings = afterFleet ? checkReadinessGateOnExistingNamespaces(afterFleet, beforeFleet) : [];
   let verdict: Verdict | undefined;
   if (planned) {
     verdict = {
       allowed: planned.allowed, refusedRules: planned.refusedRules,
       blocking: [...errorsOf(planned.problems), ...planned.changes.flatMap((c) => c.refusals)],
-      warnings: planned.problems.filter((p) => p.severity === "warning"),
+      warnings: [...planned.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton plan (base → head)",
     };
   } else if (afterValidation) {
     const errors = errorsOf(afterValidation.problems);
     verdict = {
       allowed: afterValidation.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
-      warnings: afterValidation.problems.filter((p) => p.severity === "warning"),
+      warnings: [...afterValidation.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton validate (no base config: only the proposed config is checked)",
     };
   }

@@ -4,7 +4,7 @@ import { formatWeights } from "../fleet/traffic.js";
 import { fenced, stepsGantt } from "../preview/mermaid.js";
 import { GITHUB_COMMENT_LIMIT } from "../preview/render-markdown.js";
 import { formatMinutes, METHOD_NAMES } from "./render-text.js";
-import type { MethodPlan, UpgradeTotals } from "./upgrade-plan.js";
+import { notReadyReasons, type MethodPlan, type UpgradeTotals } from "./upgrade-plan.js";
 
 function totalsTable(t: UpgradeTotals): string[] {
   return [
@@ -38,6 +38,7 @@ export function renderPlanMarkdown(plan: MethodPlan, maxLength = GITHUB_COMMENT_
 function renderPlan(plan: MethodPlan, pictures: boolean): string {
   const lines = [`## Upgrade to Kubernetes ${plan.to}: ${METHOD_NAMES[plan.method]}`, ""];
   if (!plan.ok) lines.push(`> ⛔ Not reachable by this method: ${plan.ruledOut}`, "");
+  for (const reason of plan.ok ? notReadyReasons(plan) : []) lines.push(`> ✏️ Not ready: ${reason}`, "");
   lines.push(...totalsTable(plan.totals), "");
   for (const note of plan.notes) lines.push(`> ${note}`);
   if (plan.notes.length > 0) lines.push("");
@@ -71,5 +72,7 @@ export function renderCompareMarkdown(plans: readonly MethodPlan[]): string {
   }
   const notes = [...new Set(plans.flatMap((p) => p.notes))];
   if (notes.length > 0) lines.push("", ...notes.map((n) => `> ${n}`));
+  const notReady = plans.flatMap((p) => (p.ok ? notReadyReasons(p) : []).map((r) => `> ✏️ ${METHOD_NAMES[p.method]} ${r}`));
+  if (notReady.length > 0) lines.push("", ...notReady);
   return lines.join("\n");
 }

@@ -2,7 +2,7 @@
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { formatProblem } from "../fleet/problems.js";
 import { formatWeights } from "../fleet/traffic.js";
-import type { MethodPlan, UpgradeStep, UpgradeTotals } from "./upgrade-plan.js";
+import { notReadyReasons, type MethodPlan, type UpgradeStep, type UpgradeTotals } from "./upgrade-plan.js";
 
 const same = (s: string) => s;
 const plain: Paint = { red: same, green: same, yellow: same, dim: same, bold: same };
@@ -57,7 +57,8 @@ function formatStep(step: UpgradeStep, c: Paint): string[] {
 
 export function renderPlanText(plan: MethodPlan, c: Paint = plain): string {
   const lines: string[] = [];
-  const status = plan.ok ? c.green("ready") : c.red("incomplete");
+  const reasons = notReadyReasons(plan);
+  const status = !plan.ok ? c.red("incomplete") : reasons.length > 0 ? c.yellow(reasons.join("; ")) : c.green("ready");
   lines.push(`${c.bold(`upgrade plan: ${METHOD_NAMES[plan.method]} to ${plan.to}`)} (${status}; starting ${plan.today})`);
   for (const note of plan.notes) lines.push(c.dim(`note: ${note}`));
   if (plan.steps.length === 0 && plan.ok) lines.push("", `nothing to do: every cluster runs ${plan.to} or newer.`);
@@ -84,6 +85,7 @@ export function renderCompareText(plans: readonly MethodPlan[], c: Paint = plain
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
   const lines = [c.bold(`upgrade to ${plans[0]?.to ?? "?"}: the methods compared (starting ${plans[0]?.today ?? "?"})`), "", line(header), ...rows.map(line)];
   for (const p of plans) if (!p.ok) lines.push("", c.red(`${METHOD_NAMES[p.method]} is ruled out: ${p.ruledOut}`));
+  for (const p of plans) for (const reason of p.ok ? notReadyReasons(p) : []) lines.push("", c.yellow(`${METHOD_NAMES[p.method]} ${reason}`));
   const notes = [...new Set(plans.flatMap((p) => p.notes))];
   if (notes.length > 0) lines.push("", ...notes.map((n) => c.dim(`note: ${n}`)));
   return lines.join("\n");

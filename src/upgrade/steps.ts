@@ -1,13 +1,16 @@
 /**
  * Building an upgrade as a sequence of stack files: each step is an edit of the previous file,
  * asked of the spec's `plan` before it is kept. A step the spec refuses ends the sequence with
- * the refusal, so no plan ever contains a step `baton plan` would refuse.
+ * the refusal, so no plan ever contains a step `baton plan` would refuse, but for the placeholders
+ * it lists as input the user must give.
  */
 import { plan, type Plan } from "../fleet/plan.js";
+import { errorsOf } from "../fleet/problems.js";
+import { PLACEHOLDER_RULE } from "../fleet/rules/placeholders.js";
 import { Fleet, type FleetSpec } from "../fleet/schema.js";
 import type { StackDocument } from "./stack-document.js";
 
-/** A value the plan cannot know and wrote as a placeholder the user must replace before applying. */
+/** A value the plan cannot know and wrote as a placeholder the user must replace before applying (the spec refuses it until then). */
 export interface InputNeeded {
   readonly path: string;
   readonly placeholder: string;
@@ -62,14 +65,30 @@ export class StepBuilder {
    */
   step(slug: string, title: string, edit: (doc: StackDocument) => readonly InputNeeded[] | void): boolean {
     const next = this.current.clone();
-    const inputs = edit(next) ?? [];
+    const written = edit(next) ?? [];
     if (JSON.stringify(next.fleet()) === JSON.stringify(this.current.fleet())) return false;
     const verdict = plan(this.current.fleet(), next.fleet(), { today: this.today });
-    if (!verdict.allowed) throw new StepRefusedError(slug, title, verdict, this.steps);
+    // The spec refuses a placeholder like any other problem; the plan keeps the step when the
+    // placeholders it wrote (in this step or an earlier one) are all that stand in the way, and
+    // lists them as input the user gives before applying the file.
+    const inputs = [...this.pending(), ...written].filter((input) => verdict.problems.some((p) => p.rule === PLACEHOLDER_RULE && p.path === input.path));
+    if (!verdict.allowed && !onlyPlaceholders(verdict, inputs)) throw new StepRefusedError(slug, title, verdict, this.steps);
     const afterSpec = specOf(next);
     this.steps.push({ slug, title, before: this.current, after: next, beforeSpec: this.currentSpec, afterSpec, plan: verdict, inputs });
     this.current = next;
     this.currentSpec = afterSpec;
     return true;
   }
+
+  /** The placeholders the last step's file still holds, each once. */
+  private pending(): InputNeeded[] {
+    return this.steps.at(-1)?.inputs.slice() ?? [];
+  }
+}
+
+/** True when every problem that refuses `verdict` is one of the placeholders in `inputs`. */
+function onlyPlaceholders(verdict: Plan, inputs: readonly InputNeeded[]): boolean {
+  const waiting = new Set(inputs.map((i) => i.path));
+  const blocking = [...errorsOf(verdict.problems), ...verdict.changes.flatMap((c) => c.refusals)];
+  return blocking.length > 0 && blocking.every((p) => p.rule === PLACEHOLDER_RULE && waiting.has(p.path));
 }

@@ -5,6 +5,7 @@
  * moves to; and the totals a team compares methods by.
  */
 import { checkTexts } from "../checks/check.js";
+import { boundServices } from "../checks/rules/service-target-port.js";
 import type { InputText } from "../checks/inputs.js";
 import type { ConfigEdit, Plan } from "../fleet/plan.js";
 import { Fleet, type FleetSpec } from "../fleet/schema.js";
@@ -101,12 +102,20 @@ export interface UpgradeTotals {
   readonly extraNodeHours: number;
 }
 
+/**
+ * Whether the files can be applied as written: `ready`; `needs-attention` when `--manifests` found
+ * errors for a version a step moves to; `needs-input` when a step's file holds a placeholder the
+ * spec refuses until it is filled in; `unreachable` when the method cannot reach the target.
+ */
+export type PlanStatus = "ready" | "needs-attention" | "needs-input" | "unreachable";
+
 export interface MethodPlan {
   readonly method: UpgradeMethod;
   readonly to: string;
   readonly today: string;
   /** False when the spec refuses a step on the way or the fleet's shape rules the method out. */
   readonly ok: boolean;
+  readonly status: PlanStatus;
   readonly steps: readonly UpgradeStep[];
   readonly totals: UpgradeTotals;
   /** Why the method cannot reach the target, when `ok` is false. */
@@ -163,8 +172,9 @@ function versionMovedTo(draft: DraftStep): string | undefined {
   return moved.sort(compareVersions).at(-1);
 }
 
-function runChecks(manifests: readonly InputText[], target: string): StepChecks {
-  const report = checkTexts(manifests, target);
+/** `baton check --fleet` of the manifests, for the version a step moves to and the Services its fleet binds. */
+function runChecks(manifests: readonly InputText[], target: string, fleet: FleetSpec): StepChecks {
+  const report = checkTexts(manifests, target, boundServices(fleet));
   return {
     target, objects: report.objects,
     errors: report.findings.filter((f) => f.severity === "error").length,
@@ -227,7 +237,9 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     extraNodeHours += Math.max(0, sum(nodes.values()) - originalNodes) * hours;
 
     const target = options.manifests && options.manifests.length > 0 ? versionMovedTo(draft) : undefined;
-    if (target !== undefined && !checks.has(target)) checks.set(target, runChecks(options.manifests!, target));
+    // The bindings a step's fleet makes are part of what is checked, so a step's key is its version and its fleet's bindings.
+    const checksKey = target === undefined ? undefined : `${target} ${JSON.stringify(boundServices(draft.afterSpec))}`;
+    if (checksKey !== undefined && !checks.has(checksKey)) checks.set(checksKey, runChecks(options.manifests!, target!, draft.afterSpec));
     const irreversible = draft.plan.changes.some((c) => c.irreversible);
     const escape = draft.plan.changes.filter((c) => c.irreversible).map((c) => c.rollback);
     // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
@@ -245,7 +257,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
       changes: draft.plan.changes.map((c) => ({ kind: c.kind, subject: c.subject, summary: c.summary, irreversible: c.irreversible })),
       irreversible, rollback, estimate,
       traffic: trafficMoves(draft, estimate.bakeMinutes),
-      ...(target !== undefined ? { checks: checks.get(target)! } : {}),
+      ...(checksKey !== undefined ? { checks: checks.get(checksKey)! } : {}),
       inputs: draft.inputs,
       warnings: [...new Set(draft.plan.problems.filter((p) => p.severity === "warning").map((p) => `${p.rule} at ${p.path}: ${p.message}`))],
       starts: new Date(begins).toISOString(), ends: new Date(ends).toISOString(),
@@ -299,7 +311,7 @@ export function planUpgrade(doc: StackDocument, method: UpgradeMethod, options: 
   const original = schemaSpec(doc);
   const base = { method, to: options.to, today: options.today, notes: notesFor(method, original, options.to), assumptions: a };
   const ruledOut = shapeRulesOut(method, original);
-  if (ruledOut) return { ...base, ok: false, ruledOut, ...buildSteps([], original, options, a) };
+  if (ruledOut) return { ...base, ok: false, status: "unreachable", ruledOut, ...buildSteps([], original, options, a) };
   const builder = new StepBuilder(doc, options.today);
   try {
     if (method === "in-place") planInPlace(builder, options.to);
@@ -308,9 +320,29 @@ export function planUpgrade(doc: StackDocument, method: UpgradeMethod, options: 
   } catch (error) {
     if (!(error instanceof StepRefusedError)) throw error;
     const refused = `the spec refuses step ${error.done.length + 1}, "${error.title}" (${error.refusal.refusedRules.join(", ")})`;
-    return { ...base, ok: false, ruledOut: refused, refusal: { step: error.title, plan: error.refusal }, ...buildSteps(error.done, original, options, a) };
+    return { ...base, ok: false, status: "unreachable", ruledOut: refused, refusal: { step: error.title, plan: error.refusal }, ...buildSteps(error.done, original, options, a) };
   }
-  return { ...base, ok: true, ...buildSteps(builder.steps, original, options, a) };
+  const built = buildSteps(builder.steps, original, options, a);
+  return { ...base, ok: true, status: statusOf(built.steps), ...built };
+}
+
+/** A plan that reaches the target: ready, unless a step's checks found errors or its file needs input. */
+function statusOf(steps: readonly UpgradeStep[]): PlanStatus {
+  if (steps.some((s) => (s.checks?.errors ?? 0) > 0)) return "needs-attention";
+  if (steps.some((s) => s.inputs.length > 0)) return "needs-input";
+  return "ready";
+}
+
+/** Why a plan that reaches the target is not ready, one phrase each (empty when it is ready). */
+export function notReadyReasons(plan: MethodPlan): string[] {
+  const reasons: string[] = [];
+  const checked = new Map<string, StepChecks>();
+  for (const step of plan.steps) if (step.checks && step.checks.errors > 0) checked.set(step.checks.target, step.checks);
+  if (checked.size > 0) reasons.push(`needs attention: ${[...checked.values()].map((k) => `${k.errors} manifest error(s) for ${k.target}`).join(", ")}`);
+  const placeholders = new Set(plan.steps.flatMap((s) => s.inputs.map((i) => i.path)));
+  const files = plan.steps.filter((s) => s.inputs.length > 0).length;
+  if (placeholders.size > 0) reasons.push(`needs input: ${placeholders.size} placeholder(s) to fill in, in ${files} step file(s)`);
+  return reasons;
 }
 
 /** Every method's plan, side by side. */

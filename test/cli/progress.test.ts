@@ -80,8 +80,9 @@ describe.runIf(hasScript)("baton preview's progress", () => {
 
 describe.runIf(hasScript)("baton upgrade-plan's progress while it checks manifests", () => {
   it("shows on a terminal's stderr only; stdout as on a pipe", () => {
-    const manifest = path.join(dir, "flow.yaml");
-    writeFileSync(manifest, "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: f\n");
+    // A manifest with no finding: the plan is ready, so the command exits 0 under the pseudo-terminal too.
+    const manifest = path.join(dir, "config.yaml");
+    writeFileSync(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: f\n");
     const args = ["upgrade-plan", "stacks/Pulumi.migration.yaml", "--to", "1.35", "--today", "2026-11-23", "--manifests", manifest, "--format", "json"];
     const out = path.join(dir, "plan.json");
     const terminal = underTerminal(args, out);

@@ -1,13 +1,13 @@
 /**
  * What the first real `pulumi up` needs inside and around each cluster: the API access rules and
  * the provider after them, a kubeconfig signed as the stack's AWS identity, the AWS Load Balancer
- * Controller (release, Pod Identity role, published policy), the services' namespaces, and
+ * Controller (release, Pod Identity role, TargetGroupBinding-only policy), the services' namespaces, and
  * bindings that depend on all of it.
  */
 import { BlueGreenFleet } from "../../src/components/blue-green-fleet.js";
 import { EksCluster } from "../../src/components/eks-cluster.js";
 import { awsIdentityFromConfig, kubeconfigDocument } from "../../src/components/kubeconfig.js";
-import { loadBalancerControllerPolicy } from "../../src/components/load-balancer-controller-policy.js";
+import { publishedLoadBalancerControllerPolicy, type PolicyDocument } from "../../src/components/load-balancer-controller-policy.js";
 import { DEFAULT_LOAD_BALANCER_CONTROLLER_CHART_VERSION } from "../../src/components/load-balancer-controller.js";
 import { captureProgram } from "../../src/preview/capture.js";
 import type { Capture, CapturedResource } from "../../src/preview/model.js";
@@ -58,6 +58,10 @@ describe("a fleet's first pulumi up", () => {
       clusterName: "shop-blue", region: "eu-west-1", vpcId: "vpc-0a1b2c3d4e5f67890", replicaCount: 2,
       podDisruptionBudget: { maxUnavailable: 1 }, serviceAccount: { create: true, name: "aws-load-balancer-controller" },
       enableServiceMutatorWebhook: false,
+      // TargetGroupBindings only: no Service controller, no IngressClass for Ingresses to name, no Ingress add-ons.
+      controllerConfig: { featureGates: { EnableServiceController: false } },
+      createIngressClassResource: false, ingressClassParams: { create: false }, disableIngressClassAnnotation: true,
+      enableShield: false, enableWaf: false, enableWafv2: false,
     });
     expect(release.provider).toContain("pulumi:providers:kubernetes::shop-blue::");
     // Installed after its credentials, CoreDNS and the nodes its pods run on.
@@ -69,16 +73,47 @@ describe("a fleet's first pulumi up", () => {
     ]));
   });
 
-  it("gives the controller a Pod Identity role with the published policy, and nothing else", () => {
+  it("gives the controller a Pod Identity role only its own service account in this cluster can assume", () => {
     const role = find(capture, "aws:iam/role:Role", "shop-blue-lbc");
     expect(role.inputs["name"]).toBe("shop-blue-lbc");
-    expect(JSON.parse(role.inputs["assumeRolePolicy"] as string).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
-    ]);
-    expect(JSON.parse(find(capture, "aws:iam/rolePolicy:RolePolicy", "shop-blue-lbc").inputs["policy"] as string)).toEqual(loadBalancerControllerPolicy("aws"));
+    expect(JSON.parse(role.inputs["assumeRolePolicy"] as string).Statement).toEqual([{
+      Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: {
+        "aws:RequestTag/eks-cluster-name": "shop-blue", "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "aws-load-balancer-controller",
+      } },
+    }]);
     expect(find(capture, TYPES.podIdentityAssociation, "shop-blue-lbc").inputs).toMatchObject({
       clusterName: "shop-blue", namespace: "kube-system", serviceAccount: "aws-load-balancer-controller",
     });
+  });
+
+  it("lets the controller register pods in its own cluster's target groups and open its cluster's security group, and write nothing else", () => {
+    const policy = JSON.parse(find(capture, "aws:iam/rolePolicy:RolePolicy", "shop-blue-lbc").inputs["policy"] as string) as PolicyDocument;
+    const writes = policy.Statement.filter((s) => s.Action.some((a) => !/^(ec2|elasticloadbalancing):(Describe|Get)/.test(a)));
+    // No write on *: not on listeners, rules, load balancers, web ACLs or any security group.
+    for (const statement of writes) expect(statement.Resource, statement.Sid).not.toBe("*");
+    const allWrites = writes.flatMap((s) => s.Action);
+    for (const action of ["CreateListener", "DeleteListener", "ModifyListener", "CreateRule", "DeleteRule", "ModifyRule", "SetRulePriorities", "SetWebAcl", "CreateLoadBalancer", "DeleteLoadBalancer"]) {
+      expect(allWrites).not.toContain(`elasticloadbalancing:${action}`);
+    }
+    expect(writes).toEqual([
+      {
+        Sid: "RegisterPodsInOwnTargetGroups", Effect: "Allow",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
+        Condition: { StringEquals: { "aws:ResourceTag/baton:fleet": "shop", "aws:ResourceTag/baton:cluster": "blue" } },
+      },
+      {
+        Sid: "OpenPodPortsToLoadBalancer", Effect: "Allow",
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+        Resource: [expect.stringMatching(/^arn:aws:ec2:\*:\*:security-group\/sg-[0-9a-f]{17}$/), "arn:aws:ec2:*:*:security-group-rule/*"],
+      },
+    ]);
+    // The target groups it may write are the ones baton tags for this cluster.
+    for (const group of capture.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup" && r.name.endsWith("-blue"))) {
+      expect(group.inputs["tags"]).toMatchObject({ "baton:fleet": "shop", "baton:cluster": "blue" });
+    }
   });
 
   it("creates a service's namespace once per cluster, one for all the services in it, and keeps it on delete", () => {
@@ -102,6 +137,22 @@ describe("a fleet's first pulumi up", () => {
     const nodes = find(capture, TYPES.nodeGroup, "shop-blue-general");
     for (const addon of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) expect(nodes.dependencies).toContain(urnOf(capture, TYPES.addon, `shop-blue-${addon}`));
     expect(find(capture, TYPES.addon, "shop-blue-coredns").dependencies).toContain(nodes.urn);
+  });
+});
+
+describe("loadBalancerController.manageIngresses (opt-in)", () => {
+  it("gives the controller the published policy exactly and the chart's own Ingress and Service handling", async () => {
+    const capture = await fleetCapture(edit(migrationFleet(), (f) => { f.clusters.blue.loadBalancerController = { manageIngresses: true }; }));
+    const policy = JSON.parse(find(capture, "aws:iam/rolePolicy:RolePolicy", "shop-blue-lbc").inputs["policy"] as string) as PolicyDocument;
+    expect(policy).toEqual(publishedLoadBalancerControllerPolicy("aws"));
+    // The four actions the published policy added since v2.13.
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    for (const action of ["ec2:DescribeIpamPools", "ec2:DescribeRouteTables", "elasticloadbalancing:ModifyIpPools", "elasticloadbalancing:SetRulePriorities"]) expect(actions).toContain(action);
+    const values = find(capture, TYPES.helmRelease, "shop-blue-lbc").inputs["values"] as Json;
+    expect(values).not.toHaveProperty("controllerConfig");
+    expect(values).not.toHaveProperty("createIngressClassResource");
+    // green keeps the default.
+    expect(find(capture, TYPES.helmRelease, "shop-green-lbc").inputs["values"]).toMatchObject({ createIngressClassResource: false });
   });
 });
 

@@ -4,7 +4,7 @@
  * aliases limited, and names JavaScript objects already use are refused.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
@@ -43,6 +43,17 @@ describe("reading files with bounds", () => {
     expect((await baton("--max-input-size", "lots", "validate", file)).err).toContain('--max-input-size: "lots" is not a size');
     expect(parseByteSize("8MiB")).toBe(8 * 2 ** 20);
     expect(parseByteSize("0")).toBeUndefined();
+  });
+
+  it("a file larger than Node.js can hold as text is refused by name and bound, whatever --max-input-size allows", async () => {
+    // A sparse 5 GiB file: nothing is written to disk, and nothing may be read from it.
+    const file = path.join(dir, "Pulumi.huge.yaml");
+    writeFileSync(file, "");
+    truncateSync(file, 5 * 2 ** 30);
+    const r = await baton("--max-input-size", "8G", "validate", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^baton: ${file} is 5 GiB; baton reads at most \\d+(\\.\\d)? MiB from one file \\(the largest text Node\\.js can hold\\), whatever --max-input-size says`));
+    rmSync(file);
   });
 
   it("names UTF-16 and UTF-32 instead of reading them as an empty config", async () => {

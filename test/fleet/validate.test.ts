@@ -286,3 +286,30 @@ describe("reaching the clusters' API from where pulumi up runs", () => {
     expect(validate(dnsOnly).ok).toBe(true);
   });
 });
+
+describe("placeholders left to fill in", () => {
+  const withPlaceholder = (dnsName: string) => edit(migrationFleet(), (f) => { f.services.api.route53.targets.green.dnsName = dnsName; });
+
+  it("refuses the Route53 target upgrade-plan writes, with the path and what to fill in", () => {
+    const result = validate(withPlaceholder("replace-with-green-load-balancer.invalid"));
+    expect(result.ok).toBe(false);
+    const problem = result.problems.find((p) => p.rule === "placeholder-value")!;
+    expect(problem).toMatchObject({ severity: "error", path: "baton:fleet.services.api.route53.targets.green.dnsName", value: "replace-with-green-load-balancer.invalid" });
+    expect(problem.fix).toContain("DNS name of cluster green's load balancer for service api");
+  });
+
+  it("refuses any name under .invalid or starting replace-with-, wherever it is written, and nothing else", () => {
+    expect(errorRules(withPlaceholder("web.example.invalid"))).toEqual(["placeholder-value"]);
+    expect(errorRules(withPlaceholder("web.example.INVALID."))).toEqual(["placeholder-value"]);
+    expect(errorRules(edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.labels = { owner: "replace-with-team" }; }))).toEqual(["placeholder-value"]);
+    // Near misses: real names that merely contain the words.
+    expect(errorRules(withPlaceholder("invalid.example.com"))).toEqual([]);
+    expect(errorRules(withPlaceholder("k8s-invalidation-0123456789.us-east-1.elb.amazonaws.com"))).toEqual([]);
+  });
+
+  it("is refused by plan even when the deployed config has the same placeholder: a placeholder is never the current state", () => {
+    const deployed = withPlaceholder("replace-with-green-load-balancer.invalid");
+    const result = validateFleet(deployed, { today: TODAY, deployed });
+    expect(result.problems.filter((p) => p.rule === "placeholder-value")).toEqual([expect.objectContaining({ severity: "error" })]);
+  });
+});

@@ -46,6 +46,30 @@ describe("baton preview", () => {
     expect(second.err).toMatch(/baton: (\d+) part\(s\): \1 from the cache \(.*\), 0 captured/);
   });
 
+  it("without a cache key to trust, reads and writes no cache and gives the review --no-cache gives", async () => {
+    const args = ["preview", stack("Pulumi.migration-next.yaml"), "--from", stack("Pulumi.migration.yaml"), "--format", "markdown", "--cache-stats"];
+    const saved = { key: process.env["BATON_CACHE_KEY"], state: process.env["XDG_STATE_HOME"] };
+    // No BATON_CACHE_KEY, and a state folder under a file, where no key can be made.
+    const blocked = path.join(mkdtempSync(path.join(tmpdir(), "baton-no-key-")), "file");
+    writeFileSync(blocked, "");
+    delete process.env["BATON_CACHE_KEY"];
+    process.env["XDG_STATE_HOME"] = blocked;
+    let keyless;
+    try {
+      keyless = await run(...args);
+    } finally {
+      process.env["BATON_CACHE_KEY"] = saved.key;
+      if (saved.state === undefined) delete process.env["XDG_STATE_HOME"];
+      else process.env["XDG_STATE_HOME"] = saved.state;
+    }
+    const io = captureIo();
+    expect(await main(["node", "baton", ...args, "--no-cache", "--today", "2026-11-23"], io)).toBe(0);
+    expect(keyless.code).toBe(0);
+    expect(keyless.out).toBe(io.stdout());
+    expect(keyless.err).toContain(`baton: not using the preview cache: cannot make ${path.join(blocked, "baton")} for the cache key`);
+    expect(keyless.err).toMatch(/baton: (\d+) part\(s\): 0 from the cache \(not used: no cache key\), \1 captured/);
+  });
+
   it("without --from, everything is a create", async () => {
     const { code, out } = await run("preview", stack("Pulumi.dev.yaml"), "--format", "markdown");
     expect(code).toBe(0);

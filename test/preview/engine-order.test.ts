@@ -117,3 +117,61 @@ describe("the order check catches a missing dependency", () => {
     ]);
   }, 120_000);
 });
+
+describe("what a delete leaves in the cloud, and adding it back", () => {
+  const LOG_GROUP = TYPES.logGroup;
+  // Blue comes back under the same name, at weight 0, after its decommission.
+  const readdBlue = edit(decommission, (f) => {
+    f.clusters.blue = structuredClone(nodeGroupDone.clusters!["blue"]!) as typeof f.clusters.blue;
+    f.services.web.weights = { blue: 0, green: 100 };
+  });
+  const captureIn = (fleet: FleetInput, logGroups: readonly string[]) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }), { logGroups });
+  let before: Capture;
+  let gone: Capture;
+  beforeAll(async () => {
+    before = await capture(nodeGroupDone);
+    gone = await capture(decommission);
+  }, 120_000);
+
+  it("decommission then re-add blue: its log group and namespace were kept, and the re-add adopts both", async () => {
+    const removal = engineOrder(before, gone);
+    expect(removal.violations).toEqual([]);
+    expect(removal.leftBehind).toEqual([
+      { type: LOG_GROUP, identity: "/aws/eks/shop-blue/cluster", name: "shop-blue-control-plane" },
+      { type: TYPES.namespace, identity: expect.stringMatching(/EksCluster::shop-blue\/shop$/), name: "shop-blue-ns-shop" },
+    ]);
+    // Under pulumi up the program finds the kept group in the account (the mocks answer what the delete left).
+    const back = await captureIn(readdBlue, ["/aws/eks/shop-blue/cluster", "/aws/eks/shop-green/cluster"]);
+    const group = back.resources.find((r) => r.type === LOG_GROUP && r.name === "shop-blue-control-plane")!;
+    expect(group).toMatchObject({ importId: "/aws/eks/shop-blue/cluster", retainOnDelete: true, inputs: { retentionInDays: 90 } });
+    // green's group is in the stack already: the import option is a no-op for it (same id), and nothing changes.
+    const readd = engineOrder(gone, back, { leftBehind: removal.leftBehind });
+    expect(readd.violations).toEqual([]);
+    expect(readd.leftBehind).toEqual([]);
+  }, 120_000);
+
+  it("refuses a re-add that would create the kept log group again, or the kept namespace through a provider that does not upsert", async () => {
+    const removal = engineOrder(before, gone);
+    // A program that does not look the group up (or an account where the lookup saw nothing) creates it.
+    const back = await captureIn(readdBlue, []);
+    const strict = { resources: back.resources.map((r) => (r.type === "pulumi:providers:kubernetes" ? { ...r, inputs: { kubeconfig: r.inputs["kubeconfig"] } } : r)) };
+    const readd = engineOrder(gone, strict, { leftBehind: removal.leftBehind });
+    expect(readd.violations.map((v) => [v.op, v.type, v.name])).toEqual([
+      ["create", LOG_GROUP, "shop-blue-control-plane"],
+      ["create", TYPES.namespace, "shop-blue-ns-shop"],
+    ]);
+    expect(readd.violations[0]!.message).toContain("ResourceAlreadyExistsException");
+    expect(readd.violations[1]!.message).toContain("upsertExistingObjects");
+  }, 120_000);
+
+  it("unbind then rebind a namespace: the kept namespace is created again through the upserting provider", async () => {
+    const bound = await capture(shift100);
+    const unbound = await capture(edit(shift100, (f) => { f.services.web.weights = { green: 100 }; }));
+    const unbind = engineOrder(bound, unbound);
+    expect(unbind.violations).toEqual([]);
+    expect(unbind.leftBehind.map((l) => l.name)).toEqual(["shop-blue-ns-shop"]);
+    const rebind = engineOrder(unbound, bound, { leftBehind: unbind.leftBehind });
+    expect(rebind.violations).toEqual([]);
+    expect(rebind.steps.filter((s) => s.type === TYPES.namespace).map((s) => [s.op, s.name])).toEqual([["create", "shop-blue-ns-shop"]]);
+  }, 120_000);
+});

@@ -3,7 +3,9 @@
  * same review, same head graph, for generated fleets and the edits users make to them. And the
  * cache is never trusted blindly: a damaged, foreign or misfiled entry is captured again.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
@@ -11,7 +13,8 @@ import { capturePart, captureProgram, inProcessPartCapturer } from "../../src/pr
 import { codeFingerprint } from "../../src/preview/fingerprint.js";
 import type { Capture } from "../../src/preview/model.js";
 import { offlinePreview } from "../../src/preview/offline-preview.js";
-import { PartCache } from "../../src/preview/part-cache.js";
+import { loadCacheKey } from "../../src/preview/cache-key.js";
+import { MAX_ENTRY_BYTES, PartCache } from "../../src/preview/part-cache.js";
 import { workerPartCapturer } from "../../src/preview/part-worker.js";
 import { captureByParts, type PartCapturer, type PartsStats } from "../../src/preview/parts.js";
 import type { FleetInput, FleetSpec } from "../../src/fleet/schema.js";
@@ -133,7 +136,7 @@ const scratch: string[] = [];
 const tempCache = () => {
   const dir = mkdtempSync(path.join(tmpdir(), "baton-parts-"));
   scratch.push(dir);
-  return new PartCache(dir, fingerprint.batonVersion);
+  return new PartCache(dir, fingerprint.batonVersion, loadCacheKey());
 };
 afterAll(() => { for (const dir of scratch) rmSync(dir, { recursive: true, force: true }); });
 
@@ -186,17 +189,18 @@ describe("a preview captured by parts", () => {
     const base = migrationFleet();
     const head = edit(base, (f) => { f.services.web.weights = { blue: 50, green: 50 }; });
 
-    async function withDamagedEntry(damage: (file: string, cache: PartCache) => void, reason: RegExp) {
+    async function withDamagedEntry(damage: (file: string, cache: PartCache) => void, reason: RegExp, part = "cluster:blue", holding = "") {
       const cache = tempCache();
       const whole = await previewWhole(base, head);
       await previewByParts(base, head, inProcess, cache);
       const files = entryFiles(cache);
-      const target = files.find((f) => readFileSync(f, "utf8").includes('"part":"cluster:blue"'))!;
+      const target = files.find((f) => readFileSync(f, "utf8").includes(`"part":"${part}"`) && readFileSync(f, "utf8").includes(holding))!;
       damage(target, cache);
       const again = counting(inProcess);
       const result = await previewByParts(base, head, again.capturer, cache);
-      expect(again.asked).toEqual(["cluster:blue"]);
+      expect(again.asked).toEqual([part]);
       expect(result.stats?.discarded.map((d) => d.reason)).toEqual([expect.stringMatching(reason)]);
+      // The review is the one a capture without the cache gives.
       expect(result.review).toEqual(whole.review);
       // The recaptured entry replaced the bad one: the next run reads it.
       const third = counting(inProcess);
@@ -209,7 +213,54 @@ describe("a preview captured by parts", () => {
       await withDamagedEntry((file) => {
         const text = readFileSync(file, "utf8");
         writeFileSync(file, text.replace("shop-blue-cluster", "shop-blue-clustex"));
-      }, /checksum/);
+      }, /signature/);
+    }, 120_000);
+
+    it("recaptures an entry whose weights were forged with its checksums recomputed: an entry counts only when signed with the cache key", async () => {
+      await withDamagedEntry((file) => {
+        const text = readFileSync(file, "utf8");
+        const newline = text.indexOf("\n");
+        const header = JSON.parse(text.slice(0, newline)) as Record<string, unknown>;
+        const body = text.slice(newline + 1).replace('"weight":50', '"weight":90').replace('"weight":50', '"weight":10');
+        expect(body).not.toContain('"weight":50');
+        // What a forger can compute: the body's length and sha256.
+        const forged = { ...header, bodyBytes: Buffer.byteLength(body), bodySha256: createHash("sha256").update(body).digest("hex") };
+        writeFileSync(file, `${JSON.stringify(forged)}\n${body}`);
+      }, /signature/, "service:web", '"weight":50');
+    }, 120_000);
+
+    it("recaptures an entry signed with another cache key (another user, machine or BATON_CACHE_KEY)", async () => {
+      await withDamagedEntry((file, cache) => {
+        const text = readFileSync(file, "utf8");
+        const header = JSON.parse(text.slice(0, text.indexOf("\n"))) as { key: string; part: string };
+        const theirs = new PartCache(cache.dir, fingerprint.batonVersion, loadCacheKey({ BATON_CACHE_KEY: "someone-elses-key-0123456789abcdef0123456789" }));
+        theirs.write(header.key, header.part, JSON.parse(text.slice(text.indexOf("\n") + 1)));
+      }, /another cache key/);
+    }, 120_000);
+
+    it("never reads through a link, a FIFO or an oversized file: each is reported and captured again", async () => {
+      const fifo = (file: string) => execFileSync("mkfifo", [file]);
+      // A link to /dev/zero would read without end; a FIFO with no writer would block for ever.
+      await withDamagedEntry((file) => { rmSync(file); symlinkSync("/dev/zero", file); }, /symbolic link/);
+      await withDamagedEntry((file) => { rmSync(file); fifo(file); }, /FIFO/);
+      await withDamagedEntry((file, cache) => {
+        const pipe = path.join(path.dirname(cache.dir), `${path.basename(cache.dir)}-pipe`);
+        scratch.push(pipe);
+        fifo(pipe);
+        rmSync(file);
+        symlinkSync(pipe, file);
+      }, /symbolic link/);
+      await withDamagedEntry((file) => truncateSync(file, MAX_ENTRY_BYTES + 1), /larger than/);
+    }, 240_000);
+
+    it("reads entries only inside the cache folder: a shard folder that is a link is not followed", async () => {
+      await withDamagedEntry((file, cache) => {
+        const shard = path.dirname(file);
+        const outside = `${cache.dir}-elsewhere`;
+        scratch.push(outside);
+        renameSync(shard, outside);
+        symlinkSync(outside, shard);
+      }, /symbolic link, not a folder of the cache/);
     }, 120_000);
 
     it("recaptures an entry written by another baton version, a truncated one and one filed under another key", async () => {

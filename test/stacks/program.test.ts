@@ -53,6 +53,16 @@ describe("a bad config", () => {
     expect(mocks.resources).toEqual([]);
   });
 
+  it("refuses a placeholder left in the file (pulumi up of an unfilled upgrade-plan step), even judged against a deployed config that has it", async () => {
+    const placeholder = edit(migrationFleet(), (f) => { f.services.api.route53.targets.green.dnsName = "replace-with-green-load-balancer.invalid"; });
+    let thrown: unknown;
+    const { mocks } = await runMocked(() => { try { runFleetProgram(placeholder, { today: TODAY, deployed: placeholder }); } catch (error) { thrown = error; } });
+    expect(thrown).toBeInstanceOf(FleetSpecError);
+    expect((thrown as Error).message).toContain("baton:fleet.services.api.route53.targets.green.dnsName = \"replace-with-green-load-balancer.invalid\"");
+    expect((thrown as Error).message).toContain("[placeholder-value]");
+    expect(mocks.resources).toEqual([]);
+  });
+
   it("reports a missing baton:fleet key with its fix", () => {
     expect(() => runFleetProgram(undefined, { today: TODAY })).toThrow(/no baton:fleet key[\s\S]*fix: Add a baton:fleet block/);
   });

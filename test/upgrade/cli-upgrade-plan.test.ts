@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
-import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 import { runBaton as run } from "../support/cli.js";
 
@@ -73,8 +73,49 @@ describe("baton upgrade-plan", () => {
     const file = path.join(dir, "old.yaml");
     writeFileSync(file, stringify({ config: { "baton:fleet": edit(migrationFleet(), (f) => { f.clusters.blue.version = "1.31"; }) } }));
     const result = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--format", "markdown", "--manifests", manifest);
-    expect(result.code).toBe(0);
+    // The method reaches 1.32, but a manifest would break there: not ready, exit 1.
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("> ✏️ Not ready: needs attention: 1 manifest error(s) for 1.32");
     expect(result.out).toContain("- [ ] **1.** Upgrade blue's control plane from 1.31 to 1.32");
     expect(result.out).toContain("`baton check` for 1.32: 1 error(s)");
+    const text = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--manifests", manifest);
+    expect(text.out.split("\n")[0]).toBe("upgrade plan: in place to 1.32 (needs attention: 1 manifest error(s) for 1.32; starting 2026-11-23)");
+    expect(text.code).toBe(1);
+  });
+
+  it("checks manifests as `baton check --fleet` does: a Service the fleet binds that sends its port elsewhere is an error", async () => {
+    const manifest = path.join(dir, "svc.yaml");
+    writeFileSync(manifest, stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ port: 8080, targetPort: 9090 }] } }));
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--manifests", manifest, "--format", "json");
+    expect(result.code).toBe(1);
+    const planned = JSON.parse(result.out) as { status: string; steps: { checks?: { errors: number; findings: { rule: string }[] } }[] };
+    expect(planned.status).toBe("needs-attention");
+    expect(planned.steps[0]!.checks!.findings.map((f) => f.rule)).toContain("service-target-port");
+  });
+
+  it("calls a plan with a placeholder to fill in \"needs input\", exits 1, and every command refuses the step file until it is filled in", async () => {
+    const file = path.join(dir, "no-green.yaml");
+    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", "baton:fleet": migrationWithoutGreen() } }));
+    const out = path.join(dir, "needs-input");
+    const result = await run("upgrade-plan", file, "--to", "1.35", "--today", TODAY, "--method", "blue-green", "--steps", "20,100", "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n")[0]).toBe("upgrade plan: cluster blue/green to 1.35 (needs input: 1 placeholder(s) to fill in, in 3 step file(s); starting 2026-11-23)");
+    expect(result.out).toContain("needs input: baton:fleet.services.api.route53.targets.green.dnsName = replace-with-green-load-balancer.invalid");
+    expect(result.err).toContain("fill in replace-with-green-load-balancer.invalid (marked TODO) in the step files before applying them");
+    // The files are written: the user fills the placeholder in, then applies them.
+    const [created, shifted] = [path.join(out, "01-create-green-1-35.yaml"), path.join(out, "02-shift-green-20.yaml")];
+    const validated = await run("validate", shifted, "--today", TODAY);
+    expect(validated.code).toBe(1);
+    expect(validated.err).toContain("error baton:fleet.services.api.route53.targets.green.dnsName = \"replace-with-green-load-balancer.invalid\"");
+    expect(validated.err).toContain("fix: Write the DNS name of cluster green's load balancer for service api");
+    const planned = await run("plan", shifted, "--from", created, "--today", TODAY);
+    expect(planned.code).toBe(1);
+    expect(planned.out).toContain("refused: placeholder-value");
+    writeFileSync(shifted, readFileSync(shifted, "utf8").replace("replace-with-green-load-balancer.invalid", "k8s-shop-api-0123456789.us-east-1.elb.amazonaws.com"));
+    expect((await run("plan", shifted, "--from", created, "--today", TODAY)).code).toBe(0);
+    // compare: in place is ready, so the comparison exits 0 and says what blue/green needs.
+    const compared = await run("upgrade-plan", file, "--to", "1.35", "--today", TODAY, "--method", "compare");
+    expect(compared.code).toBe(0);
+    expect(compared.out).toContain("cluster blue/green needs input: 1 placeholder(s) to fill in");
   });
 });

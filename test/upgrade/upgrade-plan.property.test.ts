@@ -14,6 +14,7 @@ import { compareVersions, minorOf } from "../../src/fleet/versions.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
 import { planUpgrade, UPGRADE_METHODS } from "../../src/upgrade/upgrade-plan.js";
 import { TODAY } from "../support/fleets.js";
+import { fillPlaceholders } from "../support/placeholders.js";
 
 const CLUSTERS = ["blue", "green", "teal"] as const;
 const MINORS = [32, 33, 34, 35] as const;
@@ -96,11 +97,12 @@ describe("upgrade-plan over generated fleets", () => {
           const planned = planUpgrade(StackDocument.parse(text, "gen.yaml"), method, { to, today: TODAY });
           expect(planned.ruledOut, method).toBeUndefined();
           let previous = fleetOf(text);
-          for (const file of planned.files) {
-            const next = fleetOf(file.text);
+          planned.files.forEach((file, i) => {
+            // A placeholder the plan lists is refused until the user fills it in; then the step is allowed.
+            const next = fleetOf(fillPlaceholders(file.text, planned.steps[i]!.inputs));
             expect(plan(previous, next, { today: TODAY }).refusedRules, `${method} ${file.name}`).toEqual([]);
             previous = next;
-          }
+          });
           const last = Fleet.parse(previous);
           for (const name of servingClusters(last)) {
             const cluster = last.clusters[name]!;

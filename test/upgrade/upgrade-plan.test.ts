@@ -8,21 +8,29 @@ import { estimateRoll } from "../../src/upgrade/estimate.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
 import { planUpgrade, UpgradePlanError, type MethodPlan, type UpgradeMethod } from "../../src/upgrade/upgrade-plan.js";
 import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
+import { fillPlaceholders } from "../support/placeholders.js";
 
 const stacks = (name: string) => path.resolve(__dirname, "../../stacks", name);
 const docOf = (fleet: FleetInput) => StackDocument.parse(stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }), "test.yaml");
 const fleetOf = (text: string) => (parseDocument(text).toJS() as { config: Record<string, unknown> }).config["baton:fleet"];
 
-/** Every transition of the plan — original → 01 → 02 → … — as `baton plan` judges it. */
+/**
+ * Every transition of the plan — original → 01 → 02 → … — as `baton plan` judges it: allowed once
+ * the placeholders a step lists are filled in, and refused for them (and nothing else) until then.
+ */
 function expectEveryStepAllowed(original: string, planned: MethodPlan): void {
   let previous = fleetOf(original);
-  for (const file of planned.files) {
-    const next = fleetOf(file.text);
+  planned.files.forEach((file, i) => {
+    const inputs = planned.steps[i]!.inputs;
+    const unfilled = plan(previous, fleetOf(file.text), { today: TODAY });
+    expect(unfilled.refusedRules, file.name).toEqual(inputs.length > 0 ? ["placeholder-value"] : []);
+    expect(unfilled.problems.filter((p) => p.severity === "error").map((p) => p.path), file.name).toEqual(inputs.map((input) => input.path));
+    const next = fleetOf(fillPlaceholders(file.text, inputs));
     const verdict = plan(previous, next, { today: TODAY });
     expect(verdict.refusedRules, file.name).toEqual([]);
     expect(verdict.allowed, file.name).toBe(true);
     previous = next;
-  }
+  });
 }
 
 const run = (fleet: FleetInput, method: UpgradeMethod, to = "1.35", extra = {}) => {
@@ -105,8 +113,10 @@ describe("upgrade-plan cluster blue/green", () => {
     const created = Fleet.parse(fleetOf(planned.files[0]!.text));
     expect(created.clusters.green).toMatchObject({ version: "1.35", nodeGroups: { general: { scaling: { desired: 6 } } } });
     expect(created.services.web!.weights).toEqual({ blue: 100, green: 0 });
-    expect(planned.steps[1]!.inputs).toEqual([expect.objectContaining({ path: "baton:fleet.services.api.route53.targets.green.dnsName" })]);
+    // The placeholder stays in every file from the first shift on: each needs it filled in.
+    expect(planned.steps.map((s) => s.inputs.map((i) => i.path))).toEqual([[], ...Array(3).fill(["baton:fleet.services.api.route53.targets.green.dnsName"])]);
     expect(planned.files[1]!.text).toContain("# TODO(baton upgrade-plan): green's load balancer for api");
+    expect(planned.status).toBe("needs-input");
     expect(planned.totals.extraClusterHours).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,6 @@
 import { describeObject, finding, type Finding } from "../finding.js";
 import type { ManifestObject } from "../manifest.js";
+import type { FleetSpec } from "../../fleet/schema.js";
 
 /** What the fleet binds for one ALB service: the Service, its port, and the pods' port the binding admits. */
 export interface BoundService {
@@ -11,6 +12,13 @@ export interface BoundService {
   readonly port: number;
   /** The port the binding admits on the pods: the spec's `targetPort`, or its `port`. */
   readonly podPort: number | string;
+}
+
+/** The Services a fleet's ALB services bind, and the pod port each binding admits. */
+export function boundServices(fleet: FleetSpec): BoundService[] {
+  return Object.entries(fleet.services).flatMap(([service, s]) => s.routing !== "alb" ? [] : [{
+    service, namespace: s.namespace, name: s.serviceName ?? service, port: s.port, podPort: s.targetPort ?? s.port,
+  }]);
 }
 
 type Plain = Record<string, unknown>;
