@@ -52,6 +52,8 @@ export interface PulumiCliOptions {
   readonly command?: string;
   /** Most output kept from one command (the preview and export JSON). @default 256 MiB */
   readonly maxOutputBytes?: number;
+  /** Variables set for the Pulumi CLI and the program it runs, beside baton's own environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 interface CommandResult {
@@ -70,7 +72,7 @@ function runPulumi(args: readonly string[], cwd: string, options: PulumiCliOptio
   const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn(options.command ?? "pulumi", [...args, "--non-interactive"], {
-      cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+      cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
     });
     const out: Buffer[] = [];
     let outBytes = 0;
@@ -161,6 +163,30 @@ export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, serv
     },
     async stackWeights() {
       return (await state()).weights;
+    },
+  };
+}
+
+/** The whole stack through the Pulumi CLI, for a plan's run: its preview as JSON, and `pulumi up` of everything. */
+export interface StackCli {
+  preview(env?: Readonly<Record<string, string>>): Promise<unknown>;
+  up(onLine: (line: string) => void, cancel?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export function pulumiCliStack(location: StackLocation, options: PulumiCliOptions = {}): StackCli {
+  const stackArgs = ["--stack", location.stackName];
+  const withEnv = (env?: Readonly<Record<string, string>>) => ({ ...options, env: { ...options.env, ...env } });
+  return {
+    async preview(env) {
+      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, withEnv(env));
+      if (result.code !== 0) throw failure("preview", result);
+      return parseJson("preview --json", result.stdout);
+    },
+    async up(onLine, cancel, env) {
+      if (cancel?.aborted) throw new Error("not started: updates were cancelled by a second signal");
+      // --skip-preview: the step's preview just ran and was judged; the update is the whole stack.
+      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...stackArgs], location.workDir, withEnv(env), onLine, cancel);
+      if (result.code !== 0) throw failure("up", result);
     },
   };
 }
