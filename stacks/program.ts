@@ -95,10 +95,10 @@ export interface PartUrns {
 export function runFleetPart(projection: unknown, part: FleetPart, options: FleetProgramOptions = {}): PartUrns {
   const today = options.today ?? isoDate(new Date());
   // The whole config was judged (against its base) before any part runs; a part builds what the whole
-  // program builds, so a problem the projection already has is no reason to stop here.
-  const validation = validateFleet(projection, { today, deployed: projection });
-  if (!validation.ok) throw new FleetSpecError(validation.problems);
-  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, part, deployed: projection as FleetInput });
+  // program builds, so a problem the projection already has is no reason to stop here. The component
+  // validates the projection itself (against itself as deployed): validating it here too only doubled
+  // a large part's cost.
+  const fleet = new BlueGreenFleet((projection as { name: string }).name, { fleet: projection as FleetInput, today, part, deployed: projection as FleetInput });
   const scope = fleet.partScope!;
   return { owned: scope.owned.map((r) => r.urn), borrowed: scope.borrowed.map((r) => r.urn) };
 }

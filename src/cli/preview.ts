@@ -48,30 +48,34 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
         return;
       }
       refuseFullReviewOptions(options);
-      const head = await readFleetInput(file);
-      const base = options.from === undefined ? undefined : await readFleetInput(options.from);
-      const today = options.today;
-      // Pulumi and the fleet program load only here, so `baton --help` stays fast.
-      const { offlinePreview } = await import("../preview/offline-preview.js");
-      // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
       if (options.parallel && !options.wholeProgram) throw new UsageError("--parallel applies to --whole-program only (parts are always captured on every core)");
-      const inWorkers = options.parallel === true && options.from !== undefined;
-      // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
-      const wholeCapture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
-        ? await workerCapturer(today)
-        : await inProcessCapturer(today);
+      const today = options.today;
       const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, file) : undefined;
       const progress = await startProgress(io);
+      // Part by part, a worker starts loading Pulumi now, while the configs are read and validated.
       const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress);
-      const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
-      const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
       let result;
+      let head: unknown;
+      let base: unknown;
       try {
+        head = await readFleetInput(file);
+        base = options.from === undefined ? undefined : await readFleetInput(options.from);
+        // Pulumi and the fleet program load only here, so `baton --help` stays fast.
+        const { offlinePreview } = await import("../preview/offline-preview.js");
+        // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
+        const inWorkers = options.parallel === true && options.from !== undefined;
+        // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
+        const wholeCapture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
+          ? await workerCapturer(today)
+          : await inProcessCapturer(today);
+        const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
+        const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
         });
       } finally {
         progress.stop();
+        captureAll?.close();
       }
       const { review, head: captured } = result;
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
@@ -159,15 +163,17 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
       io.err(`baton: not using the preview cache: ${error.message}; every part is captured`);
     }
   }
-  const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
+  // A worker starts loading Pulumi now, while the configs are read, validated and looked up in the cache.
+  const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} }, undefined, { prestart: true });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
+  const captureAll = async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
     for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);
     return captures;
   };
+  return Object.assign(captureAll, { close: workers.close });
 }
 
 /**
@@ -178,31 +184,35 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
 async function previewStackDirs(headDir: string, options: PreviewOptions, format: PreviewFormat, io: Io, setExit: SetExit): Promise<void> {
   if (!isDirectory(headDir)) throw new UsageError(`--from ${options.from} is a folder of stacks, so the head must be one too; ${headDir} is not a folder`);
   if (options.parallel) throw new UsageError("--parallel applies to one stack with --whole-program; folders of stacks are captured part by part on every core");
-  const pairs = await readStackDirs(headDir, options.from);
   const today = options.today;
-  const inputs: StackPreviewInput[] = pairs.map((pair) => ({
-    subject: pair.status === "added" ? `\`${pair.head!.file}\` (added: every resource is new)`
-      : pair.status === "removed" ? `\`${pair.base!.file}\` (removed from \`${headDir}\`: destroying the stack deletes every resource)`
-      : `\`${pair.head!.file}\` against \`${pair.base!.file}\``,
-    head: pair.head?.config.fleet,
-    ...(pair.base !== undefined ? { base: pair.base.config.fleet } : {}),
-    ...(pair.status === "removed" ? { removed: true } : {}),
-    ...(today ? { today } : {}),
-  }));
-  const { offlinePreview, offlinePreviews } = await import("../preview/offline-preview.js");
   const progress = await startProgress(io);
+  // Part by part, a worker starts loading Pulumi now, while every stack file is read and validated.
+  const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, path.join(headDir, "Pulumi.stack.yaml")) : undefined;
+  const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress);
+  let pairs: Awaited<ReturnType<typeof readStackDirs>>;
   let previews: OfflinePreview[];
   try {
-    if (options.wholeProgram) {
+    pairs = await readStackDirs(headDir, options.from);
+    const inputs: StackPreviewInput[] = pairs.map((pair) => ({
+      subject: pair.status === "added" ? `\`${pair.head!.file}\` (added: every resource is new)`
+        : pair.status === "removed" ? `\`${pair.base!.file}\` (removed from \`${headDir}\`: destroying the stack deletes every resource)`
+        : `\`${pair.head!.file}\` against \`${pair.base!.file}\``,
+      head: pair.head?.config.fleet,
+      ...(pair.base !== undefined ? { base: pair.base.config.fleet } : {}),
+      ...(pair.status === "removed" ? { removed: true } : {}),
+      ...(today ? { today } : {}),
+    }));
+    const { offlinePreview, offlinePreviews } = await import("../preview/offline-preview.js");
+    if (captureAll === undefined) {
       const capture = await inProcessCapturer(today);
       previews = [];
       for (const input of inputs) previews.push(await offlinePreview({ ...input, capture }));
     } else {
-      const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, path.join(headDir, "Pulumi.stack.yaml")) : undefined;
-      previews = await offlinePreviews(inputs, await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress));
+      previews = await offlinePreviews(inputs, captureAll);
     }
   } finally {
     progress.stop();
+    captureAll?.close();
   }
   const { changeOf, withStackProblems } = await import("../preview/stack-set-review.js");
   const stacks = pairs.map((pair, i) => {
