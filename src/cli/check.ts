@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import { errorsOf, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 
 interface CheckFlags {
   readonly target?: string;

@@ -3,7 +3,7 @@ import type { ParsedPreview } from "../preview/pulumi-preview.js";
 import type { StackReview } from "../preview/stack-set-review.js";
 import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import { parseFormat, type PreviewFormat } from "./preview.js";
 import { swappedFilesHint } from "./swapped.js";
 import { isDirectory, readStackDir, setSubject, type StackFile } from "./stack-dirs.js";
@@ -36,7 +36,9 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
       }
       refuseFullReviewOptions(options);
       const parsed = await readPreview(file, file === "-" ? io.stdin() : readTextFile(file));
-      const after = options.to !== undefined ? await readFleetInput(options.to) : parsed.fleet;
+      const proposed = options.to !== undefined ? await readProposedConfig(options.to) : undefined;
+      const after = proposed !== undefined ? proposed.fleet : parsed.fleet;
+      const overrides = proposed !== undefined ? proposed.overrides : parsed.overrides;
       const before = options.from !== undefined ? await readFleetInput(options.from) : undefined;
       if (before !== undefined && after === undefined) {
         throw new UsageError("--from needs the proposed fleet too: pass --to <head-config> (this preview's config has no baton:fleet)");
@@ -45,7 +47,7 @@ export function registerComment(program: Command, io: Io, setExit: SetExit): voi
       const review = buildReview({
         offline: false, subject: `\`${file}\`${options.from ? ` (base config \`${options.from}\`)` : ""}`, changes: parsed.changes,
         ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}),
-        ...(options.today ? { validate: { today: options.today } } : {}),
+        ...(options.today ? { validate: { today: options.today } } : {}), ...(overrides !== undefined ? { overrides } : {}),
       });
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review));
       else if (format === "text") io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
@@ -126,11 +128,13 @@ async function commentStackDirs(previewDir: string, options: CommentOptions, for
       return { stack: name, change: "removed", ...(base!.config.wave !== undefined ? { wave: base!.config.wave } : {}), baseFile: base!.file, review };
     }
     const after = headFile?.config.fleet ?? preview.fleet;
+    const overrides = headFile ? headFile.config.overrides : preview.overrides;
     const wave = headFile ? { wave: headFile.config.wave, problems: headFile.config.waveProblems } : checkWave(preview.wave);
     const subject = `\`${previewFiles.get(name)}\`${base ? ` (base config \`${base.file}\`)` : ""}`;
     const review = withStackProblems(buildReview({
       offline: false, subject, changes: preview.changes,
       ...(base !== undefined && after !== undefined ? { before: base.config.fleet } : {}), ...(after !== undefined ? { after } : {}), ...validate,
+      ...(overrides !== undefined ? { overrides } : {}),
     }), wave.problems);
     return {
       stack: name, change: changeOf(base !== undefined || options.from === undefined, true, review), review,

@@ -2,7 +2,7 @@
  * Reading a stack config file for a command. The spec (zod) and the YAML parser load only when a
  * command runs, never at start-up, so `baton --help` stays fast.
  */
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { StackConfig } from "../fleet/stack-config.js";
 import type { Validation } from "../fleet/validate.js";
 import { readTextFile, UsageError } from "./io.js";
@@ -15,16 +15,34 @@ export async function readStackConfig(path: string): Promise<StackConfig> {
 
 /** The raw `baton:fleet`, for commands that validate it themselves (plan, preview). Not YAML, or no fleet: UsageError. */
 export async function readFleetInput(path: string): Promise<unknown> {
+  return (await readProposedConfig(path)).fleet;
+}
+
+/** What a proposed stack config asks for: its raw `baton:fleet`, and its `baton:override` when set. */
+export interface ProposedConfig {
+  readonly fleet: unknown;
+  readonly overrides?: unknown;
+}
+
+/** The raw `baton:fleet` and `baton:override` of a proposed config (plan, preview). Not YAML, or no fleet: UsageError. */
+export async function readProposedConfig(path: string): Promise<ProposedConfig> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) throw new UsageError(`${path} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
-  if (config.fleet === undefined) throw new UsageError(`${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
-  return config.fleet;
+  if (config.fleet === undefined) {
+    const { misspeltFleetKeyProblem } = await import("../fleet/stack-config.js");
+    const typo = misspeltFleetKeyProblem(config);
+    throw new UsageError(typo ? `${path}: ${typo.message} ${typo.fix}` : `${path} has no baton:fleet under config:; see stacks/Pulumi.migration.yaml for an example`);
+  }
+  return { fleet: config.fleet, ...(config.overrides !== undefined ? { overrides: config.overrides } : {}) };
 }
 
 /** Reads a stack config file and validates its `baton:fleet`; YAML problems come back as problems. */
 export async function loadFleetFile(path: string, today?: string): Promise<Validation> {
   const config = await readStackConfig(path);
   if (config.problems.length > 0) return { ok: false, problems: config.problems };
+  const { misspeltFleetKeyProblem } = await import("../fleet/stack-config.js");
+  const typo = misspeltFleetKeyProblem(config);
+  if (typo !== undefined) return { ok: false, problems: [typo] };
   const { validateFleet } = await import("../fleet/validate.js");
   const validation = validateFleet(config.fleet, today === undefined ? {} : { today });
   // A wave that is not a wave is the file's problem too, reported with the fleet's.

@@ -3,7 +3,7 @@ import { formatPlan, type Paint } from "../fleet/format-plan.js";
 import type { Plan } from "../fleet/plan.js";
 import { formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { isDirectory, readStackDirs, waveOf } from "./stack-dirs.js";
 import { fromFix, swappedFilesHint } from "./swapped.js";
@@ -26,12 +26,13 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
         await planStackDirs(beforePath, afterPath, options, io, setExit);
         return;
       }
-      const [before, after] = [await readFleetInput(beforePath), await readFleetInput(afterPath)];
+      const [before, after] = [await readFleetInput(beforePath), await readProposedConfig(afterPath)];
       const { plan } = await import("../fleet/plan.js");
-      const planned = plan(before, after, todayOf(options));
+      // The proposed config's baton:override lets the refusals it names through, as pulumi up does.
+      const planned = plan(before, after.fleet, { ...todayOf(options), ...(after.overrides !== undefined ? { overrides: after.overrides } : {}) });
       if (options.json) io.out(JSON.stringify(planned, null, 2));
       else io.out(`plan of ${afterPath} against ${beforePath} (deployed)\n\n${formatPlan(planned, colors(io))}`);
-      const hint = await swappedFilesHint(planned, { after, before, ...todayOf(options) }, fromFix("plan", beforePath, afterPath));
+      const hint = await swappedFilesHint(planned, { after: after.fleet, before, ...todayOf(options) }, fromFix("plan", beforePath, afterPath));
       if (hint !== undefined) io.err(colors(io).yellow(hint));
       setExit(planned.allowed ? EXIT.ok : EXIT.failed);
     });

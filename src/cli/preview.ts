@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
-import { readFleetInput } from "./load-fleet.js";
+import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
@@ -57,8 +57,11 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
       let result;
       let head: unknown;
       let base: unknown;
+      let overrides: unknown;
       try {
-        head = await readFleetInput(file);
+        const proposed = await readProposedConfig(file);
+        head = proposed.fleet;
+        overrides = proposed.overrides;
         base = options.from === undefined ? undefined : await readFleetInput(options.from);
         // Pulumi and the fleet program load only here, so `baton --help` stays fast.
         const { offlinePreview } = await import("../preview/offline-preview.js");
@@ -72,13 +75,14 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
         const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
+          ...(overrides !== undefined ? { overrides } : {}),
         });
       } finally {
         progress.stop();
         captureAll?.close();
       }
-      const { review, head: captured } = result;
-      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured));
+      const { review, head: captured, stackOutputs } = result;
+      if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured, stackOutputs));
       else if (format === "markdown") io.out((await import("../preview/render-markdown.js")).renderMarkdown(review));
       else io.out((await import("../preview/render-text.js")).renderText(review, colors(io)));
       if (review.plan !== undefined && options.from !== undefined) {
@@ -166,8 +170,8 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
   // A worker starts loading Pulumi now, while the configs are read, validated and looked up in the cache.
   const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} }, undefined, { prestart: true });
   const capturer = withPartsProgress(workers, progress);
-  const captureAll = async (fleets: readonly import("../fleet/schema.js").FleetSpec[]) => {
-    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+  const captureAll = async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
+    const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
     for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);
@@ -200,6 +204,7 @@ async function previewStackDirs(headDir: string, options: PreviewOptions, format
       head: pair.head?.config.fleet,
       ...(pair.base !== undefined ? { base: pair.base.config.fleet } : {}),
       ...(pair.status === "removed" ? { removed: true } : {}),
+      ...(pair.head?.config.overrides !== undefined ? { overrides: pair.head.config.overrides } : {}),
       ...(today ? { today } : {}),
     }));
     const { offlinePreview, offlinePreviews } = await import("../preview/offline-preview.js");

@@ -18,6 +18,7 @@ interface RolloutOptions {
   poll: string;
   maxPause: string;
   onHalt: string;
+  pulumiTimeout: string;
   dryRun?: boolean;
   today?: string;
 }
@@ -47,6 +48,7 @@ async function prepare(file: string, service: string, options: RolloutOptions, i
   const config = await readStackConfig(file);
   if (config.problems.length > 0) throw new UsageError(`${file} is not valid YAML: ${config.problems.map((p) => p.message).join("; ")}`);
   let timing: RolloutTiming;
+  let pulumiTimeoutMs: number;
   let schedule: Schedule;
   let location: StackLocation;
   if (!(HALT_POLICIES as readonly string[]).includes(options.onHalt)) {
@@ -59,6 +61,7 @@ async function prepare(file: string, service: string, options: RolloutOptions, i
       pollMs: parseDuration(options.poll, "--poll", DURATION_BOUNDS["--poll"]),
       maxPauseMs: parseDuration(options.maxPause, "--max-pause", DURATION_BOUNDS["--max-pause"]),
     };
+    pulumiTimeoutMs = parseDuration(options.pulumiTimeout, "--pulumi-timeout", DURATION_BOUNDS["--pulumi-timeout"]);
     schedule = buildSchedule(config.fleet, service, options.to, parseSteps(options.steps), colors(io), todayOf(options));
     location = locateStack(file);
   } catch (error) {
@@ -66,7 +69,7 @@ async function prepare(file: string, service: string, options: RolloutOptions, i
     if (error instanceof ScheduleError || error instanceof StackLocationError) throw new UsageError(error.message);
     throw error;
   }
-  return { config, timing, schedule, location, onHalt: options.onHalt as HaltPolicy };
+  return { config, timing, pulumiTimeoutMs, schedule, location, onHalt: options.onHalt as HaltPolicy };
 }
 
 export function registerRollout(program: Command, io: Io, setExit: SetExit): void {
@@ -81,6 +84,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
     .option("--poll <duration>", "time between gate observations (1s to 1h)", "30s")
     .option("--max-pause <duration>", "how long missing data may pause a step before the rollout stops where it is (at most 24h)", "30m")
     .option("--on-halt <policy>", "where a halt or a signal takes traffic: last-passed (the last step whose gates passed, baked again; the origin if that fails) or origin (the weights before the rollout)", "last-passed")
+    .option("--pulumi-timeout <duration>", "how long one pulumi command (preview, up, stack export) may run before baton stops its process group: SIGINT, then SIGTERM, then SIGKILL, 10 s apart (10s to 24h)", "30m")
     .option("--dry-run", "print the schedule and the gates, change nothing")
     .addOption(todayOption())
     .action(async (file: string, service: string, options: RolloutOptions) => {
@@ -91,7 +95,7 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
         setExit(EXIT.failed);
         return;
       }
-      const { config, timing, schedule, location, onHalt } = prepared;
+      const { config, timing, pulumiTimeoutMs, schedule, location, onHalt } = prepared;
       io.out(formatSchedule(schedule, timing, c, onHalt));
       io.out(c.dim(`stack ${location.stackName} in ${location.workDir}`));
       if (options.dryRun || schedule.steps.length === 0) return;
@@ -100,24 +104,36 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       // The file holds the weights last applied: its own standing problems are the current state's.
       const validation = validateFleet(config.fleet, { ...todayOf(options), deployed: config.fleet });
       if (!validation.ok || !validation.fleet) throw new UsageError(validation.problems.map(formatProblem).join("\n\n"));
-      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }] = await Promise.all([
+      const [{ createAwsClients }, { awsLiveTraffic }, { runRollout }, { stackFileWeights }, { pulumiCliApplier }, { ChildProcesses, DEFAULT_CHILD_LIMITS }, { AwsCallError }] = await Promise.all([
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("../traffic/rollout.js"),
-        import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"),
+        import("../traffic/weights-file.js"), import("../traffic/pulumi-stack.js"), import("../traffic/child-processes.js"),
+        import("../traffic/aws/errors.js"),
       ]);
-      // First signal: stop at the next safe point and take the traffic back. Second: cancel a running update too.
+      const live = awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to);
+      // Before anything is written or applied: a rollout that cannot read AWS could not watch its
+      // gates, so missing credentials, an expired session, no region or a denied read stop it here.
+      try {
+        await live.appliedWeights();
+      } catch (error) {
+        if (error instanceof AwsCallError && (error.problem.everyCall || error.problem.kind === "denied")) throw new UsageError(`${error.message}; nothing was changed`);
+      }
+      // Every pulumi command runs in its own process group, bounded by --pulumi-timeout, and is stopped through this.
+      const pulumi = new ChildProcesses({ ...DEFAULT_CHILD_LIMITS, timeoutMs: pulumiTimeoutMs });
+      // First signal: stop at the next safe point (a running preview or export is interrupted, an update finishes).
+      // Second: cancel a running update too. Each later one: the next signal to pulumi's process group at once.
       const stop = new AbortController();
       const cancel = new AbortController();
-      let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
-        signals += 1;
-        if (signals === 1) {
-          io.err(c.yellow(`${signal}: stopping at the next safe point (a running pulumi up finishes), then taking the traffic back (--on-halt ${onHalt}); send it again to cancel the running update`));
-          stop.abort();
-        } else if (signals === 2) {
-          io.err(c.yellow(`${signal}: cancelling the running pulumi update; the file will hold what the stack has`));
-          cancel.abort();
+        const requests = pulumi.stopRequests + 1;
+        if (requests === 1) stop.abort();
+        if (requests === 2) cancel.abort();
+        const sent = pulumi.stop();
+        if (requests === 1) {
+          io.err(c.yellow(`${signal}: stopping at the next safe point (a running pulumi up finishes; a running preview or stack export is interrupted), then taking the traffic back (--on-halt ${onHalt}); send it again to cancel the running update`));
+        } else if (requests === 2) {
+          io.err(c.yellow(`${signal}: cancelling any running pulumi update (SIGINT to its process group); the file will hold what the stack has; send it again to force it (SIGTERM, then SIGKILL)`));
         } else {
-          io.err(c.yellow(`${signal}: still stopping; the report follows`));
+          io.err(c.yellow(`${signal}: ${sent ? `sent ${sent} to pulumi's process group` : "no pulumi command is running"}; still stopping, the report follows`));
         }
       };
       process.on("SIGINT", onSignal);
@@ -129,8 +145,8 @@ export function registerRollout(program: Command, io: Io, setExit: SetExit): voi
       try {
         const result = await runRollout(schedule, timing, {
           store: stackFileWeights(file, service, inputLimits()),
-          applier: pulumiCliApplier(location, validation.fleet, service),
-          live: awsLiveTraffic(createAwsClients(config.region), validation.fleet, service, schedule.to),
+          applier: pulumiCliApplier(location, validation.fleet, service, { processes: pulumi }),
+          live,
           clock: realClock,
           signal: stop.signal,
           cancel: cancel.signal,

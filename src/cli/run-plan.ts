@@ -8,6 +8,7 @@ interface RunPlanOptions {
   bake?: string;
   poll: string;
   maxPause: string;
+  pulumiTimeout: string;
   dryRun?: boolean;
   today?: string;
 }
@@ -36,6 +37,7 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
     .option("--bake <duration>", "how long each step must pass its gates (default: the plan's, 10m unless upgrade-plan --bake said otherwise)")
     .option("--poll <duration>", "time between gate observations (1s to 1h)", "30s")
     .option("--max-pause <duration>", "how long missing data may pause a step before the run stops where it is (at most 24h)", "30m")
+    .option("--pulumi-timeout <duration>", "the longest one pulumi command (preview, up) may run before it is stopped (10s to 24h)", "30m")
     .option("--dry-run", "print the steps, the stack and where a run would start; change nothing")
     .addOption(todayOption())
     .action(async (dir: string, options: RunPlanOptions) => {
@@ -46,6 +48,7 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
       let folder;
       let location;
       let timing: import("../upgrade/run-plan.js").RunTiming;
+      let pulumiTimeoutMs: number;
       try {
         folder = readPlanFolder(dir, inputLimits());
         location = locateStack(folder.stackFile);
@@ -55,6 +58,7 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
           maxPauseMs: parseDuration(options.maxPause, "--max-pause", DURATION_BOUNDS["--max-pause"]),
           readRetries: 5, retryBaseMs: 1000,
         };
+        pulumiTimeoutMs = parseDuration(options.pulumiTimeout, "--pulumi-timeout", DURATION_BOUNDS["--pulumi-timeout"]);
       } catch (error) {
         if (error instanceof RunPlanError || error instanceof StackLocationError || error instanceof ScheduleError) throw new UsageError(error.message);
         throw error;
@@ -77,6 +81,7 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
         import("../upgrade/run-plan.js"), import("../upgrade/live-gates.js"), import("../traffic/pulumi-stack.js"), import("../traffic/files.js"),
         import("../traffic/aws/clients.js"), import("../traffic/aws/live-traffic.js"), import("./load-fleet.js"),
       ]);
+      const { ChildProcesses, DEFAULT_CHILD_LIMITS } = await import("../traffic/child-processes.js");
       let held;
       try {
         held = await lockPlanFolder(dir);
@@ -88,22 +93,22 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
       const stop = new AbortController();
       const cancel = new AbortController();
       held.lost.addEventListener("abort", () => { io.err(c.red("the plan's lock was taken over by another process: stopping at the next safe point")); stop.abort(); });
-      let signals = 0;
+      // Every pulumi command runs in its own process group, bounded by --pulumi-timeout, and is stopped through this.
+      const children = new ChildProcesses({ ...DEFAULT_CHILD_LIMITS, timeoutMs: pulumiTimeoutMs });
       const onSignal = (signal: NodeJS.Signals) => {
-        signals += 1;
-        if (signals === 1) {
-          io.err(c.yellow(`${signal}: stopping at the next safe point (a running pulumi up finishes), then restoring the last passed step; send it again to cancel the running update`));
-          stop.abort();
-        } else if (signals === 2) {
-          io.err(c.yellow(`${signal}: cancelling the running pulumi update`));
-          cancel.abort();
-        }
+        const requests = children.stopRequests + 1;
+        if (requests === 1) stop.abort();
+        if (requests === 2) cancel.abort();
+        const sent = children.stop();
+        if (requests === 1) io.err(c.yellow(`${signal}: stopping at the next safe point (a running pulumi up finishes; a running preview is interrupted), then restoring the last passed step; send it again to cancel the running update`));
+        else if (requests === 2) io.err(c.yellow(`${signal}: cancelling any running pulumi update (SIGINT to its process group); send it again to force it (SIGTERM, then SIGKILL)`));
+        else io.err(c.yellow(`${signal}: ${sent ? `sent ${sent} to pulumi's process group` : "no pulumi command is running"}; still stopping, the report follows`));
       };
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       const region = (await readStackConfig(input.original.path)).region;
       const clients = createAwsClients(region);
-      const stack = pulumiCliStack(location);
+      const stack = pulumiCliStack(location, { processes: children });
       try {
         const result = await runPlan(input, timing, {
           stackFile: {
@@ -115,11 +120,7 @@ export function registerRunPlan(program: Command, io: Io, setExit: SetExit): voi
               }, { limits: inputLimits() });
             },
           },
-          // The program judges each step against the file deployed before it, as `plan` did.
-          pulumi: {
-            preview: (deployed) => stack.preview({ BATON_DEPLOYED_CONFIG: deployed }),
-            up: (deployed, onLine, cancelUp) => stack.up(onLine, cancelUp, { BATON_DEPLOYED_CONFIG: deployed }),
-          },
+          pulumi: { preview: () => stack.preview(), up: (onLine, cancelUp) => stack.up(onLine, cancelUp) },
           gates: liveStackGates((fleet, service, receiving) => awsLiveTraffic(clients, fleet, service, receiving), timing, realClock, stop.signal,
             (retry) => io.err(c.dim(`retrying ${retry.what} in ${formatDuration(retry.waitMs)}: ${retry.error}`)), todayOf(options).today ?? runnable.today),
           state,

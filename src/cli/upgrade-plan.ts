@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../fleet/problems.js";
@@ -12,7 +12,7 @@ interface UpgradePlanFlags {
   readonly to: string;
   readonly method: "in-place" | "node-group" | "blue-green" | "compare";
   readonly out?: string;
-  readonly manifests?: string[];
+  readonly manifests: string[];
   readonly today?: string;
   readonly format: "text" | "json" | "markdown";
   readonly steps: string;
@@ -35,9 +35,18 @@ function parseNewClusters(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** Refuses to mix a new plan's files with an earlier plan's in one folder. */
+/** Creates the `--out` folder; refuses a path that is a file, and to mix a new plan's files with an earlier plan's in one folder. */
 function prepareOut(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`--out ${dir} is a file: --out takes a folder to write the step files into, e.g. --out upgrade-1.35`);
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "a part of the path is a file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
+    throw new UsageError(`--out ${dir}: cannot create the folder (${why}); name a folder baton may create, e.g. --out upgrade-1.35`);
+  }
   const stale = readdirSync(dir).filter((f) => /^\d+-.+\.yaml$/.test(f));
   if (stale.length > 0) throw new UsageError(`--out ${dir} already holds step files (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); use an empty folder or remove them`);
 }
@@ -50,7 +59,8 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
-    .option("--manifests <paths...>", "Kubernetes manifests to check (baton check) for the version each step moves to")
+    // One path per --manifests, repeatable: a variadic option would swallow the stack config written after it.
+    .option("--manifests <path>", "a Kubernetes manifest file or folder to check (baton check --fleet) for the version each step moves to; repeat for more", (value: string, all: string[]) => [...all, value], [] as string[])
     .addOption(todayOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--steps <percents>", "cluster blue/green: the receiving cluster's share at each traffic step", "10,25,50,100")
@@ -76,7 +86,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
           newClusters: parseNewClusters(flags.newCluster),
           stepIntervalMinutes: parseDuration(flags.stepInterval, "--step-interval") / 60_000,
           assumptions: { bakeMinutes: parseDuration(flags.bake, "--bake") / 60_000, ...(rate !== undefined ? { extendedSupportUsdPerClusterHour: rate } : {}) },
-          ...(flags.manifests ? { manifests: await readManifests(flags.manifests) } : {}),
+          ...(flags.manifests.length > 0 ? { manifests: await readManifests(flags.manifests) } : {}),
         };
         upgrade.assertTargetVersion(flags.to, today);
       } catch (error) {

@@ -43,16 +43,17 @@ function merged(fromEks: readonly EksVersionSupport[]): EksVersionSupport[] {
 }
 
 async function refresh(options: VersionsOptions, io: Io): Promise<void> {
-  const [{ EKSClient }, { readEksVersionCalendar }, { describeAwsError }] = await Promise.all([
-    import("@aws-sdk/client-eks"), import("../traffic/aws/eks-versions.js"), import("../traffic/aws/errors.js"),
+  const [{ EKSClient }, { readEksVersionCalendar }, { describeAwsError }, { iamActionMiddleware, IAM_ACTION_STEP }] = await Promise.all([
+    import("@aws-sdk/client-eks"), import("../traffic/aws/eks-versions.js"), import("../traffic/aws/errors.js"), import("../traffic/aws/clients.js"),
   ]);
   // Bounded in time: each request gives up after 10 s, and throttling is retried a few times.
   const eks = new EKSClient({ ...(options.region ? { region: options.region } : {}), maxAttempts: 5, requestHandler: { requestTimeout: 10_000, connectionTimeout: 5_000 } });
+  eks.middlewareStack.add(iamActionMiddleware("eks"), IAM_ACTION_STEP);
   let calendar;
   try {
     calendar = await readEksVersionCalendar(eks);
   } catch (error) {
-    throw new UsageError(`${describeAwsError("reading EKS's version calendar (eks:DescribeClusterVersions)", error)}; the cache was left as it was`);
+    throw new UsageError(`${describeAwsError("reading EKS's version calendar (eks:DescribeClusterVersions)", error, { regionFix: "pass --region (e.g. --region us-east-1) or set AWS_REGION" })}; the cache was left as it was`);
   } finally {
     eks.destroy();
   }

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { chooseAddonVersion, readAddonVersionRecord } from "../fleet/addon-versions.js";
-import type { ClusterSpec } from "../fleet/schema.js";
+import { chooseAddonVersion, EKS_ADDON_NAMES, readAddonVersionRecord } from "../fleet/addon-versions.js";
+import type { ClusterSpec } from "../fleet/types.js";
 
 export type AddonKey = keyof ClusterSpec["addons"];
 
@@ -25,10 +25,10 @@ export interface AddonDefinition {
 }
 
 export const EKS_ADDONS: readonly AddonDefinition[] = [
-  { key: "podIdentityAgent", addonName: "eks-pod-identity-agent", phase: "before-nodes" },
-  { key: "kubeProxy", addonName: "kube-proxy", phase: "before-nodes" },
-  { key: "vpcCni", addonName: "vpc-cni", phase: "before-nodes" },
-  { key: "coreDns", addonName: "coredns", phase: "after-nodes" },
+  { key: "podIdentityAgent", addonName: EKS_ADDON_NAMES.podIdentityAgent, phase: "before-nodes" },
+  { key: "kubeProxy", addonName: EKS_ADDON_NAMES.kubeProxy, phase: "before-nodes" },
+  { key: "vpcCni", addonName: EKS_ADDON_NAMES.vpcCni, phase: "before-nodes" },
+  { key: "coreDns", addonName: EKS_ADDON_NAMES.coreDns, phase: "after-nodes" },
 ];
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ApiAccessSpec } from "../fleet/schema.js";
+import type { ApiAccessSpec } from "../fleet/types.js";
 
 /** The port of the EKS API server endpoint. */
 export const KUBERNETES_API_PORT = 443;

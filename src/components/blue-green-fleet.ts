@@ -8,7 +8,7 @@ import type { AddonVersionRecord } from "../fleet/addon-versions.js";
 import { eksClusterName } from "../fleet/names.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
-import type { FleetInput, FleetSpec } from "../fleet/schema.js";
+import type { FleetInput, FleetSpec } from "../fleet/types.js";
 import { clustersNamedBy, formatWeights, shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { validateFleet } from "../fleet/validate.js";
 import { isoDate } from "../fleet/versions.js";
@@ -29,6 +29,12 @@ export interface BlueGreenFleetArgs {
    * has that `fleet` does not make worse is a warning, so the change that fixes it can run.
    */
   readonly deployed?: FleetInput;
+  /**
+   * The fleet as last deployed, when it is not `deployed` (a part build judges against its own
+   * projection): what pulumi up sends for node group sizes depends on it. `false`: not known, so
+   * every node group sends its live size. @default deployed
+   */
+  readonly lastDeployed?: FleetInput | false;
   /** AWS region, for kubeconfigs and managed policy ARNs. @default the aws:region config */
   readonly region?: string;
   /**
@@ -114,6 +120,7 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
     const buildCluster = (clusterName: string, cluster: FleetSpec["clusters"][string]) => new EksCluster(eksClusterName(fleet.name, clusterName), {
       fleetName: fleet.name, clusterName, spec: cluster, network: fleet.network, today, addonVersions, logGroups,
       ...(args.deployed?.clusters?.[clusterName] !== undefined ? { deployed: args.deployed.clusters[clusterName] } : {}),
+      ...(args.lastDeployed !== undefined ? { lastDeployed: args.lastDeployed === false ? false : args.lastDeployed.clusters?.[clusterName] ?? false } : {}),
       ...(args.deployerArn !== undefined ? { deployerArn: args.deployerArn } : {}),
       ...(args.region !== undefined ? { region: args.region } : {}),
     }, { parent: this });

@@ -30,13 +30,16 @@ export function createNodeRole(scope: ClusterScope): NodeRole {
 }
 
 /** One component per spec node group, each judged against the deployed group when known. */
-export function createNodeGroups(scope: ClusterScope, host: NodeGroupHost, today: string, deployed: ClusterInput | undefined): Record<string, ManagedNodeGroup> {
+export function createNodeGroups(scope: ClusterScope, host: NodeGroupHost, today: string, deployed: ClusterInput | undefined, lastDeployed: ClusterInput | false | undefined): Record<string, ManagedNodeGroup> {
   const nodeGroups: Record<string, ManagedNodeGroup> = {};
   for (const [groupName, group] of Object.entries(scope.spec.nodeGroups)) {
     const was = deployed?.nodeGroups?.[groupName];
+    // A group the last deployment did not have is new: nothing runs to read a size from.
+    const last = lastDeployed === false ? false : lastDeployed?.nodeGroups?.[groupName];
     nodeGroups[groupName] = new ManagedNodeGroup(`${scope.prefix}-${groupName}`, {
       cluster: host, nodeGroupName: groupName, spec: group, today,
       ...(was !== undefined ? { deployed: was } : {}),
+      ...(lastDeployed !== undefined ? { lastDeployed: last ?? false } : {}),
     }, { parent: scope.parent });
   }
   return nodeGroups;

@@ -3,7 +3,7 @@
  * names and tags they derive, and the cluster's validated spec.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClusterSpec } from "../fleet/schema.js";
+import type { ClusterSpec } from "../fleet/types.js";
 
 export interface ClusterScope {
   /** The `EksCluster` component: every resource a step creates is its child. */

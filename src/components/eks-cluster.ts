@@ -8,7 +8,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { derivedClusterNames, eksClusterName, loadBalancerControllerRoleName } from "../fleet/names.js";
 import { canHostSystemPods } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError, type Problem } from "../fleet/problems.js";
@@ -18,9 +17,10 @@ import { checkAdminsAgainstDeployer } from "../fleet/rules/access.js";
 import { checkSchedulableHome } from "../fleet/rules/schedulable-home.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
-import { Cluster, type ApiAccessSpec, type ClusterSpec } from "../fleet/schema.js";
+import { Cluster } from "../fleet/schema.js";
+import type { ApiAccessSpec, ClusterInput, ClusterSpec } from "../fleet/types.js";
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { isoDate } from "../fleet/versions.js";
 import { AddonVersions, type AddonKey } from "./addons.js";
 import { apiAccessRules } from "./api-access.js";
@@ -37,8 +37,8 @@ import type { ManagedNodeGroup, NodeGroupHost } from "./managed-node-group.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
-/** A cluster as the fleet spec writes it (`baton:fleet.clusters.<name>`), before defaults. */
-export type ClusterInput = z.input<typeof Cluster>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { ClusterInput };
 
 export interface EksNetwork {
   /** The VPC the cluster, its nodes and its target groups live in. */
@@ -64,6 +64,11 @@ export interface EksClusterArgs {
    * (a version since past EKS support) is a warning, not an error, so the fix can be applied.
    */
   readonly deployed?: ClusterInput;
+  /**
+   * The cluster as last deployed, for what pulumi up sends (node group sizes: see
+   * `ManagedNodeGroupArgs.lastDeployed`); `false`: not known. @default deployed
+   */
+  readonly lastDeployed?: ClusterInput | false;
   /** Shared add-on version lookups (a fleet passes one for all its clusters). @default a new lookup per cluster */
   readonly addonVersions?: AddonVersions;
   /** Shared lookup of existing control-plane log groups (a fleet passes one for all its clusters). @default one lookup per cluster */
@@ -161,7 +166,7 @@ export class EksCluster extends pulumi.ComponentResource implements NodeGroupHos
     const nodeAddons = installNodeAddons(scope, this.cluster, versions);
     this.vpcCniRole = nodeAddons.vpcCniRole;
     this.nodePrerequisites = [...nodeRole.policies, nodeAddons.podIdentityAgent, nodeAddons.kubeProxy, nodeAddons.vpcCni];
-    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed);
+    this.nodeGroups = createNodeGroups(scope, this, today, args.deployed, args.lastDeployed);
     const coreDns = installCoreDns(scope, this.cluster, versions, Object.values(this.nodeGroups));
     this.addons = { podIdentityAgent: nodeAddons.podIdentityAgent, kubeProxy: nodeAddons.kubeProxy, vpcCni: nodeAddons.vpcCni, coreDns };
     this.systemNodeGroups = Object.values(this.nodeGroups).filter((group) => canHostSystemPods(group.spec));

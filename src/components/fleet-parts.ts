@@ -4,7 +4,7 @@
  * route). A part is built from its projection — the sub-fleet holding exactly the config its
  * resources may read — so a hash of the projection is a complete key for what the part registers.
  */
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { clustersNamedBy } from "../fleet/traffic.js";
 
 export type FleetPart =

@@ -5,21 +5,22 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { derivedNodeGroupNames, nodeGroupNamePrefix } from "../fleet/names.js";
-import { effectiveNodeGroupVersion, effectiveUpdateConfig } from "../fleet/nodegroups.js";
+import { effectiveNodeGroupVersion, effectiveUpdateConfig, scalingBoundsMove } from "../fleet/nodegroups.js";
 import { configPath, FleetSpecError } from "../fleet/problems.js";
 import { tooLong } from "../fleet/rules/names.js";
 import { checkNodeGroup } from "../fleet/rules/nodegroup.js";
-import { NodeGroup, type ClusterSpec, type NodeGroupSpec, type TaintSpec } from "../fleet/schema.js";
+import { NodeGroup } from "../fleet/schema.js";
+import type { ClusterSpec, NodeGroupInput, NodeGroupSpec, TaintSpec } from "../fleet/types.js";
 import { judgeAgainstDeployed } from "../fleet/deployed.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { isoDate } from "../fleet/versions.js";
+import { desiredSizeOutput } from "./node-group-size.js";
 import { batonTags } from "./tags.js";
 import { throwIfInvalid } from "./validation.js";
 
-/** A node group as the fleet spec writes it (`baton:fleet.clusters.<c>.nodeGroups.<g>`), before defaults. */
-export type NodeGroupInput = z.input<typeof NodeGroup>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { NodeGroupInput };
 
 /** What a node group needs from its cluster; `EksCluster` provides it. */
 export interface NodeGroupHost {
@@ -42,9 +43,14 @@ export interface ManagedNodeGroupArgs {
   readonly today?: string;
   /** The group as deployed, when known: problems it already has that `spec` does not make worse are warnings. */
   readonly deployed?: NodeGroupInput;
+  /**
+   * The group as last deployed, for what pulumi up sends: while its `min` and `max` stay, no
+   * desired size. `false`: not known, so the live size (clamped) is always sent. @default deployed
+   */
+  readonly lastDeployed?: NodeGroupInput | false;
 }
 
-/** Node group inputs pulumi up leaves at their deployed value. */
+/** Node group inputs pulumi up leaves at their deployed value while the scaling bounds stay (see `node-group-size.ts`). */
 export const NODE_GROUP_IGNORED_CHANGES = ["scalingConfig.desiredSize"] as const;
 
 /** The taint a retiring group carries, so that nothing new lands on it while it drains. */
@@ -80,6 +86,8 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     const host = args.cluster;
     const key = args.nodeGroupName ?? name;
     const spec = validateNodeGroup(host, key, args.spec, args.today ?? isoDate(new Date()), args.deployed);
+    const lastDeployed = args.lastDeployed === false ? undefined : args.lastDeployed ?? args.deployed;
+    const deployed = lastDeployed === undefined ? undefined : parsePart(NodeGroup, lastDeployed, []);
     super("baton:components:ManagedNodeGroup", name, {}, opts);
 
     this.nodeGroupKey = key;
@@ -113,6 +121,15 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     const taints = spec.taints.map((t) => ({ key: t.key, effect: TAINT_EFFECTS[t.effect], ...(t.value !== undefined ? { value: t.value } : {}) }));
     if (spec.retiring) taints.push({ ...RETIRING_TAINT });
 
+    // desired sets the size at creation; after that it is the cluster autoscaler's (or an operator's),
+    // and pulumi up must not scale the group back to the number in the stack file. While the bounds
+    // stay, nothing is sent for it. When min or max move (or the deployed group is not known), EKS
+    // gets the scaling config whole: the live size clamped into the new bounds goes with it.
+    const boundsStay = deployed?.ok === true && !scalingBoundsMove(deployed.value.scaling, spec.scaling);
+    const desiredSize = boundsStay
+      ? spec.scaling.desired
+      : host.cluster.name.apply((eksName) => desiredSizeOutput(eksName, logicalName, spec.scaling, deployed?.ok !== true, { parent: this }));
+
     // Autonamed (logical name + suffix): a change EKS cannot make in place creates the new group before deleting the old.
     this.nodeGroup = new aws.eks.NodeGroup(logicalName, {
       clusterName: host.cluster.name,
@@ -122,7 +139,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       amiType: spec.amiType,
       capacityType: spec.capacityType,
       instanceTypes: [...spec.instanceTypes],
-      scalingConfig: { minSize: spec.scaling.min, desiredSize: spec.scaling.desired, maxSize: spec.scaling.max },
+      scalingConfig: { minSize: spec.scaling.min, desiredSize, maxSize: spec.scaling.max },
       updateConfig: update.maxUnavailable !== undefined
         ? { maxUnavailable: update.maxUnavailable }
         : { maxUnavailablePercentage: update.maxUnavailablePercentage },
@@ -132,9 +149,7 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       tags,
     }, {
       parent: this, dependsOn: [...host.nodePrerequisites],
-      // desired sets the size at creation; after that it is the cluster autoscaler's (or an operator's),
-      // and pulumi up must not scale the group back to the number in the stack file.
-      ignoreChanges: [...NODE_GROUP_IGNORED_CHANGES],
+      ...(boundsStay ? { ignoreChanges: [...NODE_GROUP_IGNORED_CHANGES] } : {}),
     });
     this.nodeGroupName = this.nodeGroup.nodeGroupName;
 

@@ -4,9 +4,9 @@ import { tooLong } from "../fleet/rules/names.js";
 import { checkService } from "../fleet/rules/service.js";
 import { checkPlaceholders } from "../fleet/rules/placeholders.js";
 import { derivedServiceNames } from "../fleet/names.js";
-import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import type { ApiAccessSpec, ClusterSpec, FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { checkApiReachable } from "../fleet/rules/api-access.js";
-import { parsePart } from "../fleet/validate.js";
+import { parsePart } from "../fleet/parse-part.js";
 import { throwIfInvalid } from "./validation.js";
 
 /** What a route needs to know about the clusters it weights: their validated specs. */

@@ -7,17 +7,17 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { targetGroupName } from "../fleet/names.js";
 import { TARGET_GROUP_PROTOCOL, TARGET_TYPE } from "../fleet/serving-path.js";
-import { AlbService, type AlbServiceSpec, type ApiAccessSpec, type ClusterSpec } from "../fleet/schema.js";
+import { AlbService } from "../fleet/schema.js";
+import type { AlbServiceInput, AlbServiceSpec, ApiAccessSpec, ClusterSpec } from "../fleet/types.js";
 import { weightOf } from "../fleet/traffic.js";
 import { listedClusters, validateService } from "./service-validation.js";
 import { batonTags } from "./tags.js";
 import { TargetGroupBinding } from "./target-group-binding.js";
 
-/** An ALB service as the fleet spec writes it (`baton:fleet.services.<name>`, `routing: alb`), before defaults. */
-export type AlbServiceInput = z.input<typeof AlbService>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { AlbServiceInput };
 
 /** A cluster the route sends traffic to. `EksCluster` satisfies it. */
 export interface AlbRoutedCluster {

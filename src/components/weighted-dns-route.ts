@@ -5,14 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { setIdentifier } from "../fleet/names.js";
-import { DnsService, type ClusterSpec, type DnsServiceSpec } from "../fleet/schema.js";
+import { DnsService } from "../fleet/schema.js";
+import type { ClusterSpec, DnsServiceInput, DnsServiceSpec } from "../fleet/types.js";
 import { weightOf } from "../fleet/traffic.js";
 import { listedClusters, validateService } from "./service-validation.js";
 
-/** A Route53 service as the fleet spec writes it (`routing: route53`), before defaults. */
-export type DnsServiceInput = z.input<typeof DnsService>;
+/** The component's part of the fleet spec, as a user writes it (see fleet/types.ts). */
+export type { DnsServiceInput };
 
 export interface WeightedDnsRouteArgs {
   readonly fleetName: string;

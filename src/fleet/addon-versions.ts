@@ -6,6 +6,22 @@
  * change happens to run next (a weight shift included).
  */
 
+import type { ClusterSpec } from "./schema.js";
+
+/** The EKS add-on each key under a cluster's `addons:` pins. */
+export const EKS_ADDON_NAMES = {
+  podIdentityAgent: "eks-pod-identity-agent",
+  kubeProxy: "kube-proxy",
+  vpcCni: "vpc-cni",
+  coreDns: "coredns",
+} as const satisfies Readonly<Record<keyof ClusterSpec["addons"], string>>;
+
+/** The version a cluster pins for the EKS add-on `addonName`, if it pins one. */
+export function pinnedAddonVersion(cluster: ClusterSpec, addonName: string): string | undefined {
+  const key = (Object.keys(EKS_ADDON_NAMES) as (keyof typeof EKS_ADDON_NAMES)[]).find((k) => EKS_ADDON_NAMES[k] === addonName);
+  return key === undefined ? undefined : cluster.addons[key];
+}
+
 /** What the last deployment ran on one cluster: its Kubernetes version and each add-on's version (by EKS add-on name). */
 export interface DeployedAddons {
   readonly kubernetesVersion: string;

@@ -9,11 +9,11 @@
 import type { Problem } from "./problems.js";
 import { PLACEHOLDER_RULE } from "./rules/placeholders.js";
 import { compareVersions, findEksVersion, VERSION_PATTERN } from "./versions.js";
+import { sameValue as isEqual } from "./same-value.js";
 
 /** Whether `proposed` is no worse than `deployed`, the same rule at the same config path. */
 type NotWorse = (deployed: Problem, proposed: Problem) => boolean;
 
-const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A version moved up (or stayed): toward support is never worse, as long as it is a version EKS has. */
 const versionNotLower: NotWorse = (deployed, proposed) => {

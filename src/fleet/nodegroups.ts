@@ -1,4 +1,4 @@
-import { DEFAULT_UPDATE_CONFIG, type ClusterSpec, type NodeGroupSpec, type UpdateConfigSpec } from "./schema.js";
+import { DEFAULT_UPDATE_CONFIG, type ClusterSpec, type NodeGroupSpec, type UpdateConfigSpec } from "./types.js";
 
 /** The version a node group runs: its pin, or its cluster's version. */
 export function effectiveNodeGroupVersion(cluster: ClusterSpec, nodeGroup: NodeGroupSpec): string {
@@ -59,3 +59,29 @@ export const EKS_POD_EVICTION_TIMEOUT_MINUTES = 15;
 
 /** After draining a node EKS cordons it and waits this long, so load balancers stop sending to it, before terminating it. */
 export const EKS_POST_DRAIN_WAIT_SECONDS = 60;
+
+/** A node group's size bounds and its size at creation, as the spec writes them. */
+export type ScalingSpec = NodeGroupSpec["scaling"];
+
+/** Whether a scaling change moves the bounds (min or max), which makes pulumi up send a desired size. */
+export function scalingBoundsMove(before: ScalingSpec, after: ScalingSpec): boolean {
+  return before.min !== after.min || before.max !== after.max;
+}
+
+/**
+ * The desired size to send with the scaling config: on a group that runs, its live size (what the
+ * cluster autoscaler or an operator set) clamped into the new bounds, so a raised `min` lifts it
+ * and a lowered `max` caps it, and nothing else moves it; before the group exists (or when its live
+ * size cannot be read), the spec's `desired`, the size at creation.
+ */
+export function desiredSizeToSend(scaling: ScalingSpec, live: number | undefined): number {
+  if (live === undefined) return scaling.desired;
+  return Math.min(scaling.max, Math.max(scaling.min, live));
+}
+
+/**
+ * When EKS deletes a managed node group it scales the Auto Scaling group to zero and drains each
+ * node before terminating it, forcing the termination once a node has not drained after this many
+ * minutes (EKS user guide, "Delete a managed node group from your cluster", read 2026-12-02).
+ */
+export const EKS_NODEGROUP_DELETE_DRAIN_MINUTES = 5;

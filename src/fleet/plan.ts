@@ -5,11 +5,13 @@
  */
 import { effectiveNodeGroupVersion, rollBatches, effectiveUpdateConfig, isSchedulable } from "./nodegroups.js";
 import { configPath, errorsOf, type Problem } from "./problems.js";
-import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./schema.js";
+import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
+import { applyOverrides } from "./overrides.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
+import { sameValue as isEqual } from "./same-value.js";
 
 export type ChangeKind =
   | "traffic-shift"
@@ -65,7 +67,6 @@ export interface Plan {
   readonly refusedRules: readonly string[];
 }
 
-const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function changedFields<T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] {
   return keys.filter((key) => !isEqual(before[key], after[key])).map(String);
@@ -298,13 +299,26 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
           : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
       });
     }
-    const configFields = changedFields(bg, ag, NODE_GROUP_CONFIG_FIELDS);
+    // A desired-only edit changes nothing on a running group: it gets its own word and nothing to undo.
+    const sizeOnly = desiredOnly(bg, ag);
+    const configFields = changedFields(bg, ag, NODE_GROUP_CONFIG_FIELDS).filter((f) => !(sizeOnly && f === "scaling"));
     if (configFields.length > 0) {
+      const bounds = configFields.includes("scaling")
+        ? ` (scaling ${formatScaling(bg.scaling)} → ${formatScaling(ag.scaling)}: EKS gets min, max and a desired size, the group's live size clamped into [${ag.scaling.min}, ${ag.scaling.max}] as read at deploy time; scaling.desired counts at creation only)`
+        : "";
       changes.push({
         kind: "config-change", subject, path, fields: configFields, irreversible: false, refusals: [],
         before: pick(bg, configFields), after: pick(ag, configFields),
-        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}${desiredOnly(bg, ag) ? ` (scaling.desired ${bg.scaling.desired} → ${ag.scaling.desired} is not applied to a running group: after creation its size is the autoscaler's, and pulumi up ignores scalingConfig.desiredSize)` : ""}`,
+        summary: `update node group ${clusterName}/${name}: ${configFields.join(", ")}${ag.retiring && !bg.retiring ? " (retiring: tainted NoSchedule)" : ""}${bounds}`,
         rollback: { edits: revertFields(path, bg as Record<string, unknown>, configFields), takesEffect: "an in-place node group update (no nodes replaced)", note: "Revert these fields." },
+      });
+    }
+    if (sizeOnly) {
+      changes.push({
+        kind: "config-change", subject, path: `${path}.scaling.desired`, fields: ["scaling.desired"], irreversible: false, refusals: [],
+        before: bg.scaling.desired, after: ag.scaling.desired,
+        summary: `no change to node group ${clusterName}/${name}: scaling.desired ${bg.scaling.desired} → ${ag.scaling.desired} is the size at creation only; a running group's size belongs to the cluster autoscaler (or whoever scales it), and pulumi up sends nothing for it. To resize now, move min or max (the live size is clamped into them), or scale the group yourself`,
+        rollback: { edits: [], takesEffect: "not applicable", note: "Nothing to undo: pulumi up changes nothing in AWS for this edit." },
       });
     }
   }
@@ -319,6 +333,8 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
   }
   return changes;
 }
+
+const formatScaling = (s: NodeGroupSpec["scaling"]) => `{ min: ${s.min}, desired: ${s.desired}, max: ${s.max} }`;
 
 /** A scaling change that moves only `desired`, which the node group ignores after creation. */
 function desiredOnly(before: NodeGroupSpec, after: NodeGroupSpec): boolean {
@@ -379,14 +395,20 @@ export function planChanges(before: FleetSpec, after: FleetSpec): Change[] {
   return [...planServices(before, after), ...planClusters(before, after)];
 }
 
+export interface PlanOptions extends ValidateOptions {
+  /** The proposed stack config's `baton:override` (raw): refusals it names become warnings (see overrides.ts). */
+  readonly overrides?: unknown;
+}
+
 /**
  * Plans a transition between two raw specs (as read from stack files): validates both, classifies
  * every change, and refuses any that breaks a rule. The change is judged, not the calendar: a
  * problem the current spec already has and the proposed one does not make worse (a version that
  * has since left EKS support, a rule added since it was deployed) is a warning on the current
- * state, so the change that fixes it (the upgrade, moving traffic away) is allowed.
+ * state, so the change that fixes it (the upgrade, moving traffic away) is allowed. A refusal the
+ * proposed config's `baton:override` names is a warning that carries its reason.
  */
-export function plan(beforeInput: unknown, afterInput: unknown, options: ValidateOptions = {}): Plan {
+export function plan(beforeInput: unknown, afterInput: unknown, options: PlanOptions = {}): Plan {
   const today = options.today === undefined ? {} : { today: options.today };
   const before = validateFleet(beforeInput, today);
   const after = validateFleet(afterInput, { ...today, deployed: beforeInput });
@@ -394,12 +416,13 @@ export function plan(beforeInput: unknown, afterInput: unknown, options: Validat
   const unreadable = before.fleet === undefined
     ? before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` }))
     : [];
-  const problems = [...unreadable, ...after.problems];
-  const changes = before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [];
+  const judged = applyOverrides(before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [], options.overrides);
+  const changes = judged.items;
+  const problems = [...unreadable, ...after.problems, ...judged.problems, ...judged.overridden];
   const refusals = changes.flatMap((c) => c.refusals);
   const blocking = [...errorsOf(problems), ...refusals];
   return {
-    allowed: before.fleet !== undefined && after.ok && refusals.length === 0,
+    allowed: before.fleet !== undefined && after.ok && blocking.length === 0,
     changes,
     problems,
     refusedRules: [...new Set(blocking.map((p) => p.rule))],

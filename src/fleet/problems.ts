@@ -19,6 +19,8 @@ export interface Problem {
    * it worse: it is then a warning on the current state, not a reason to refuse the change.
    */
   readonly deployed?: boolean;
+  /** True when a refusal was let through by `baton:override` (see overrides.ts): a warning that carries the override's reason. */
+  readonly overridden?: boolean;
 }
 
 /** The stack config key the fleet lives under. */
@@ -41,18 +43,31 @@ export function warningsOf(problems: readonly Problem[]): Problem[] {
   return problems.filter((p) => p.severity === "warning");
 }
 
-/** Renders a value the way it would appear in YAML, for messages. */
+/** A run of text longer than this (no spaces or quotes: a name, an ARN) is cut in messages. AWS ARNs stay whole. */
+const MAX_SHOWN = 256;
+const SHOWN_PREFIX = 64;
+
+/** Renders a value the way it would appear in YAML, for messages; a long string is cut, saying how long it is. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "(missing)";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
+  if (typeof value === "string") return value.length > MAX_SHOWN ? `${JSON.stringify(value.slice(0, SHOWN_PREFIX))}…(${value.length} characters)` : JSON.stringify(value);
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/**
+ * Cuts every run of non-space text longer than 256 characters to its first 64 and its length, so a
+ * huge name (an 8 MB key) is never printed whole, in a path, a value or a message.
+ */
+export function clipLongRuns(text: string): string {
+  return text.replace(/[^\s"'`]{257,}/g, (run) => `${run.slice(0, SHOWN_PREFIX)}…(${run.length} characters)`);
 }
 
 /** One problem as a user reads it: two lines, path and value first, then the fix. */
 export function formatProblem(problem: Problem): string {
   const value = problem.value === undefined ? "" : ` = ${showValue(problem.value)}`;
-  return `${problem.severity} ${problem.path}${value}\n  ${problem.message} [${problem.rule}]\n  fix: ${problem.fix}`;
+  return clipLongRuns(`${problem.severity} ${problem.path}${value}\n  ${problem.message} [${problem.rule}]\n  fix: ${problem.fix}`);
 }
 
 /**
@@ -62,9 +77,10 @@ export function formatProblem(problem: Problem): string {
 export class FleetSpecError extends Error {
   readonly problems: readonly Problem[];
 
-  constructor(problems: readonly Problem[], context = "The fleet spec is invalid") {
+  /** `footer`, when given, ends the message (e.g. how to override a refused change). */
+  constructor(problems: readonly Problem[], context = "The fleet spec is invalid", footer?: string) {
     const errors = errorsOf(problems);
-    super(`${context}: ${errors.length} problem${errors.length === 1 ? "" : "s"}\n\n${errors.map(formatProblem).join("\n\n")}`);
+    super(`${context}: ${errors.length} problem${errors.length === 1 ? "" : "s"}\n\n${errors.map(formatProblem).join("\n\n")}${footer ? `\n\n${footer}` : ""}`);
     this.name = "FleetSpecError";
     this.problems = problems;
   }

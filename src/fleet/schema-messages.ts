@@ -56,6 +56,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `a list (${showValue(value)})`;
   if (typeof value === "object") return "a block of settings";
   if (typeof value === "string") return `the text ${showValue(value)}`;
+  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? ".nan, YAML's not-a-number" : `${showValue(value)}, YAML's infinity`;
   return `${typeof value === "number" ? "the number" : typeof value === "boolean" ? "the boolean" : typeof value} ${showValue(value)}`;
 }
 
@@ -134,9 +135,9 @@ function issueProblem(input: unknown, issue: Issue): Problem {
       return problem("invalid-value", `${name} must ${format}; got ${showValue(value)}`, `Correct ${name} so it does`);
     }
     case "invalid_key": {
-      const inner = issue.issues.map((i) => i.message).find((m) => !ZOD_DEFAULT.test(m)) ?? "that name is not allowed";
+      const [inner = "that name is not allowed", innerFix] = (issue.issues.map((i) => i.message).find((m) => !ZOD_DEFAULT.test(m)) ?? "").split(" | fix: ");
       const key = String(issue.path[issue.path.length - 1] ?? "");
-      return { severity: "error", rule: "invalid-value", path, value: key, message: sentence(`The name "${key}" is not allowed: ${inner}`), fix: sentence(`Rename "${key}"`) };
+      return { severity: "error", rule: "invalid-value", path, value: key, message: sentence(`The name "${key}" is not allowed: ${inner || "that name is not allowed"}`), fix: sentence(innerFix ? `Rename "${key}": ${innerFix}` : `Rename "${key}"`) };
     }
     case "not_multiple_of":
       return problem("invalid-value", `${name} must be a multiple of ${String(issue.divisor)}; got ${showValue(value)}`, `Use a multiple of ${String(issue.divisor)}`);

@@ -1,11 +1,19 @@
 /**
- * The fleet spec: what a user writes under `baton:fleet` in a stack config. Zod schemas are the
- * single source of its shape; the rules that need more than one field live in `rules/`.
+ * The fleet spec: what a user writes under `baton:fleet` in a stack config. Zod schemas check its
+ * shape; the rules that need more than one field live in `rules/`. The TypeScript types a user
+ * sees are written out in `types.ts`, and the end of this file asserts they are exactly these
+ * schemas' (so the library's declarations never load zod's).
  * Every object is strict: an unknown key is an error, with a "did you mean" when one is close.
  */
 import { z } from "zod";
 import { closest } from "./suggest.js";
 import { VERSION_PATTERN } from "./versions.js";
+import {
+  DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS,
+  type AlbServiceInput, type AlbServiceSpec, type ApiAccessSpec, type ClusterInput, type ClusterSpec, type DnsServiceInput,
+  type DnsServiceSpec, type FleetInput, type FleetSpec, type GatesSpec, type NodeGroupInput, type NodeGroupSpec,
+  type ServiceInput, type ServiceSpec, type TaintSpec, type UpdateConfigSpec,
+} from "./types.js";
 
 /** A strict object whose unknown-key error names the closest known key. */
 function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -23,21 +31,32 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** Names that every derived AWS and Kubernetes name can be built from (DNS-1123 labels). */
+/** Names that every derived AWS and Kubernetes name can be built from (DNS-1123 labels, at most 63 characters). */
 const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const MAX_NAME = 63;
 const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, {
-    message: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
-  });
+  z.string()
+    .max(MAX_NAME, { error: (issue) => `${what} has ${typeof issue.input === "string" ? issue.input.length : "too many"} characters; a name is a DNS label of at most ${MAX_NAME} | fix: shorten it to ${MAX_NAME} characters or fewer (the AWS names built from it are shorter still)` })
+    .regex(NAME_PATTERN, {
+      message: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
+    });
+
+/** Any name the fleet spec takes (a cluster, a service, the fleet), for rules that check a key on its own. */
+export const Name = name("a name");
 
 /**
  * YAML reads `version: 1.30` as the number 1.3, so the spec cannot know which minor was meant;
  * a one-digit minor most likely lost a trailing zero. Messages may carry their fix after " | fix: ".
  */
 function unquotedVersionMessage(input: number): string {
-  const minor = String(input).split(".")[1] ?? "";
+  const shown = Number.isNaN(input) ? ".nan" : Number.isFinite(input) ? String(input) : ".inf";
+  const minor = /^1\.(\d+)$/.exec(shown)?.[1];
+  // Only "1.N" can have lost a trailing zero; any other number is no Kubernetes version at all.
+  if (minor === undefined) {
+    return `YAML read this version as the number ${shown}, not a string; a Kubernetes version is written "1.NN" | fix: write the minor version in quotes, e.g. version: "1.33"`;
+  }
   const meant = minor.length === 1 ? `1.${minor}0` : `1.${minor}`;
-  return `YAML read this version as the number ${input}, not a string (an unquoted 1.30 becomes 1.3) | fix: quote it: version: "${meant}" (or the minor you meant)`;
+  return `YAML read this version as the number ${shown}, not a string (an unquoted 1.30 becomes 1.3) | fix: quote it: version: "${meant}" (or the minor you meant)`;
 }
 
 /** Kubernetes version as EKS writes it. A YAML number (1.30 reads as 1.3) gets its own message. */
@@ -64,13 +83,6 @@ export const UpdateConfig = strictObject({
   maxUnavailablePercentage: int(1, 100).optional(),
 });
 
-/**
- * baton's default: a quarter of the group at a time. A percentage keeps a roll at four batches
- * whatever the group's size, so roll time stays flat as the group grows; AWS's own default
- * (one node at a time) makes a 100-node roll a hundred sequential drains.
- */
-export const DEFAULT_UPDATE_CONFIG = { maxUnavailablePercentage: 25 } as const;
-
 export const Taint = strictObject({
   key: z.string().min(1).max(63),
   value: z.string().max(63).optional(),
@@ -89,7 +101,7 @@ export const NodeGroup = strictObject({
   /** Root volume size in GiB, set on the launch template. @default 50 */
   diskSizeGiB: int(20, 16384).default(50),
   scaling: strictObject({ min: int(0, 1000), desired: int(0, 1000), max: int(1, 1000) }),
-  /** @default { maxUnavailablePercentage: 25 } — see DEFAULT_UPDATE_CONFIG. */
+  /** @default { maxUnavailablePercentage: 25 } — see DEFAULT_UPDATE_CONFIG (types.ts). */
   updateConfig: UpdateConfig.optional(),
   /** Pin the node group's Kubernetes version; by default it follows its cluster. */
   version: KubernetesVersion.optional(),
@@ -104,11 +116,6 @@ export const NodeGroup = strictObject({
    */
   allowPodsToReachInstanceMetadata: z.boolean().default(false),
 });
-
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** baton's default: a quarter of a year of audit history, enough to look back across an upgrade cycle. */
-export const DEFAULT_LOG_RETENTION_DAYS = 90;
 
 export const Cluster = strictObject({
   version: KubernetesVersion,
@@ -131,9 +138,10 @@ export const Cluster = strictObject({
   /** IAM principal ARNs granted cluster admin through EKS access entries. */
   admins: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "an IAM principal ARN looks like arn:aws:iam::123456789012:role/platform-admin" })).default([]),
   /**
-   * Namespaces that already exist in this cluster. baton creates the namespace of every ALB
-   * service that binds pods in the cluster unless it is listed here (creating a namespace that
-   * exists fails: the Kubernetes provider does not adopt objects it did not create). @default []
+   * Namespaces another team owns in this cluster: baton leaves them alone (no label, no place in
+   * the stack). Any other namespace an ALB service binds pods in is baton's: created, or adopted
+   * when it exists (a namespace baton kept after an earlier decommission), labelled for the
+   * controller's pod readiness gate, and never deleted. @default []
    */
   existingNamespaces: z.array(name("a namespace")).default([]),
   /** The AWS Load Balancer Controller baton installs in a cluster that an ALB service weights. */
@@ -280,19 +288,39 @@ export const Fleet = strictObject({
   services: z.record(name("a service name"), Service).default({}),
 });
 
-export type FleetSpec = z.infer<typeof Fleet>;
-export type ClusterSpec = z.infer<typeof Cluster>;
-export type NodeGroupSpec = z.infer<typeof NodeGroup>;
-export type ServiceSpec = z.infer<typeof Service>;
-export type AlbServiceSpec = z.infer<typeof AlbService>;
-export type DnsServiceSpec = z.infer<typeof DnsService>;
-export type UpdateConfigSpec = z.infer<typeof UpdateConfig>;
-export type TaintSpec = z.infer<typeof Taint>;
-export type ApiAccessSpec = z.infer<typeof ApiAccess>;
-/** The fleet as a user writes it, before defaults. */
-export type FleetInput = z.input<typeof Fleet>;
+// For the fleet program and the tests, which import the types with the schemas; the library's own
+// modules import them from types.ts, so no declaration a user compiles against names this file.
+export type {
+  AlbServiceInput, AlbServiceSpec, ApiAccessSpec, ClusterInput, ClusterSpec, DnsServiceInput, DnsServiceSpec, FleetInput, FleetSpec,
+  GatesSpec, NodeGroupInput, NodeGroupSpec, ServiceInput, ServiceSpec, TaintSpec, UpdateConfigSpec,
+};
 
-export type GatesSpec = z.infer<typeof Gates>;
+/** True when A and B are the same type, not merely assignable to each other (an extra optional key counts). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Holds<T extends true> = T;
+
+/**
+ * The hand-written types in `types.ts` are exactly what these schemas accept and return. A
+ * "does not satisfy the constraint 'true'" error here means a schema changed: change its type too.
+ */
+export type TypesMatchSchemas = [
+  Holds<Same<FleetSpec, z.output<typeof Fleet>>>,
+  Holds<Same<FleetInput, z.input<typeof Fleet>>>,
+  Holds<Same<ClusterSpec, z.output<typeof Cluster>>>,
+  Holds<Same<ClusterInput, z.input<typeof Cluster>>>,
+  Holds<Same<NodeGroupSpec, z.output<typeof NodeGroup>>>,
+  Holds<Same<NodeGroupInput, z.input<typeof NodeGroup>>>,
+  Holds<Same<ServiceSpec, z.output<typeof Service>>>,
+  Holds<Same<ServiceInput, z.input<typeof Service>>>,
+  Holds<Same<AlbServiceSpec, z.output<typeof AlbService>>>,
+  Holds<Same<AlbServiceInput, z.input<typeof AlbService>>>,
+  Holds<Same<DnsServiceSpec, z.output<typeof DnsService>>>,
+  Holds<Same<DnsServiceInput, z.input<typeof DnsService>>>,
+  Holds<Same<UpdateConfigSpec, z.output<typeof UpdateConfig>>>,
+  Holds<Same<TaintSpec, z.output<typeof Taint>>>,
+  Holds<Same<ApiAccessSpec, z.output<typeof ApiAccess>>>,
+  Holds<Same<GatesSpec, z.output<typeof Gates>>>,
+];
 
 /** A service's health gates, with the schema's defaults when the service declares none. */
 export function gatesOf(service: ServiceSpec): GatesSpec {

@@ -5,10 +5,11 @@
  * `pulumi up` will send.
  */
 import { configPath } from "./problems.js";
+import { sameValue } from "./same-value.js";
 import {
   classifyUpdate, TARGET_GROUP_BINDING_IMMUTABLE_FIELDS, TARGET_GROUP_BINDING_TYPE, TARGET_GROUP_TYPE, type ReplacementVerdict,
 } from "./replacements.js";
-import type { AlbServiceSpec, FleetSpec } from "./schema.js";
+import type { AlbServiceSpec, FleetSpec } from "./types.js";
 
 /** One input baton sets on a serving-path resource, with the config path it comes from. */
 export interface DerivedInput {
@@ -52,7 +53,7 @@ export interface ServingReplacement {
 function changedInputs(before: readonly DerivedInput[], after: readonly DerivedInput[]) {
   return after.filter((a) => {
     const b = before.find((x) => x.input === a.input);
-    return b === undefined || JSON.stringify(b.value) !== JSON.stringify(a.value);
+    return b === undefined || !sameValue(b.value, a.value);
   }).map((a) => ({ input: a.input, path: a.from ?? a.input, before: before.find((x) => x.input === a.input)?.value, after: a.value }));
 }
 

@@ -1,16 +1,22 @@
+import { OVERRIDE_CONFIG_KEY } from "./overrides.js";
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
 import { checkWave, WAVE_CONFIG_KEY } from "./waves.js";
+import { closest } from "./suggest.js";
 import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
 export interface StackConfig {
   /** The raw value under `baton:fleet`, before validation (undefined when absent). */
   readonly fleet: unknown;
+  /** The raw value under `baton:override` (break-glass; see overrides.ts), when set. */
+  readonly overrides?: unknown;
   /** `aws:region`, when set. */
   readonly region?: string;
   /** `baton:wave`, when set and valid: the wave this stack is upgraded in (see waves.ts). */
   readonly wave?: number;
   /** Problems of `baton:wave` (path, value, rule, fix); the fleet is read either way. */
   readonly waveProblems: readonly Problem[];
+  /** With no `baton:fleet`, a config key that looks like it misspelt (`baton:flet`). */
+  readonly misspeltFleetKey?: string;
   /** YAML syntax problems; when non-empty, `fleet` is undefined. */
   readonly problems: readonly Problem[];
 }
@@ -48,9 +54,24 @@ export function parseStackConfig(text: string, fileName: string, limits: YamlLim
   }
   const values = config as Record<string, unknown>;
   const region = values["aws:region"];
+  const fleet = values[FLEET_CONFIG_KEY];
+  const overrides = values[OVERRIDE_CONFIG_KEY];
+  const misspelt = fleet === undefined ? Object.keys(values).find((key) => closest(key, [FLEET_CONFIG_KEY]) !== undefined) : undefined;
   const wave = checkWave(Object.hasOwn(values, WAVE_CONFIG_KEY) ? values[WAVE_CONFIG_KEY] : undefined);
   return {
-    fleet: values[FLEET_CONFIG_KEY], problems: [], waveProblems: wave.problems,
-    ...(wave.wave !== undefined ? { wave: wave.wave } : {}), ...(typeof region === "string" ? { region } : {}),
+    fleet, problems: [], waveProblems: wave.problems,
+    ...(wave.wave !== undefined ? { wave: wave.wave } : {}),
+    ...(overrides !== undefined ? { overrides } : {}), ...(typeof region === "string" ? { region } : {}),
+    ...(misspelt !== undefined ? { misspeltFleetKey: misspelt } : {}),
+  };
+}
+
+/** The problem of a stack config whose `baton:fleet` key is misspelt, with the fix; undefined otherwise. */
+export function misspeltFleetKeyProblem(config: StackConfig): Problem | undefined {
+  if (config.misspeltFleetKey === undefined) return undefined;
+  return {
+    severity: "error", rule: "unknown-key", path: `config.${config.misspeltFleetKey}`, value: config.misspeltFleetKey,
+    message: `The stack config has no ${FLEET_CONFIG_KEY} key, but it has "${config.misspeltFleetKey}".`,
+    fix: `Did you mean "${FLEET_CONFIG_KEY}"? Rename the key.`,
   };
 }

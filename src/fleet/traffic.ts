@@ -1,4 +1,4 @@
-import type { FleetSpec, ServiceSpec } from "./schema.js";
+import type { FleetSpec, ServiceSpec } from "./types.js";
 
 /** AWS limits on weights: ALB forward actions take 0–999 per target group, Route53 weighted records 0–255. */
 export const WEIGHT_LIMITS = { alb: 999, route53: 255 } as const;

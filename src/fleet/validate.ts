@@ -1,6 +1,5 @@
-import type { z } from "zod";
 import { judgeAgainstDeployed } from "./deployed.js";
-import { configPath, errorsOf, type Problem } from "./problems.js";
+import { clipLongRuns, configPath, errorsOf, type Problem } from "./problems.js";
 import { checkApiAccess } from "./rules/api-access.js";
 import { checkCluster } from "./rules/cluster.js";
 import { checkSchedulableHome } from "./rules/schedulable-home.js";
@@ -9,7 +8,8 @@ import { checkReservedNames } from "./rules/reserved-names.js";
 import { checkNodeGroup, checkNodeGroupSettings } from "./rules/nodegroup.js";
 import { checkPlaceholders } from "./rules/placeholders.js";
 import { checkListenerPriorities, checkService } from "./rules/service.js";
-import { Cluster, Fleet, NodeGroup, Service, type ClusterSpec, type FleetSpec, type ServiceSpec } from "./schema.js";
+import { Cluster, Fleet, NodeGroup, Service } from "./schema.js";
+import type { ClusterSpec, FleetSpec, ServiceSpec } from "./types.js";
 import { schemaProblems, suggestedKey } from "./schema-messages.js";
 import { isoDate } from "./versions.js";
 
@@ -193,24 +193,15 @@ function validateAlone(input: unknown, today: string): Validation {
  */
 export function validateFleet(input: unknown, options: ValidateOptions = {}): Validation {
   const today = options.today ?? isoDate(new Date());
-  const alone = validateAlone(input, today);
+  const alone = clipped(validateAlone(input, today));
   if (options.deployed === undefined) return alone;
-  const problems = judgeAgainstDeployed(alone.problems, validateAlone(options.deployed, today).problems);
+  const problems = judgeAgainstDeployed(alone.problems, clipped(validateAlone(options.deployed, today)).problems);
   const ok = alone.fleet !== undefined && errorsOf(problems).length === 0;
   return ok ? { ok: true, fleet: alone.fleet!, problems } : { ok: false, ...(alone.fleet ? { fleet: alone.fleet } : {}), problems };
 }
 
-export type PartParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
-
-/**
- * Parses one part of a fleet on its own (a cluster, a node group, a service) against its schema,
- * for components that take that part directly; problems carry the part's full config path `at`.
- */
-export function parsePart<Schema extends z.ZodType>(schema: Schema, input: unknown, at: ReadonlyArray<string | number>): PartParse<z.output<Schema>> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  // Nest the part where it sits in a fleet, so paths and values read as they do for a whole fleet.
-  const root = at.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), input);
-  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
-  return { ok: false, problems: schemaProblems(root, issues) };
+/** Messages never carry a huge name whole (an 8 MB key would be printed in every message naming it). */
+function clipped(validation: Validation): Validation {
+  return { ...validation, problems: validation.problems.map((p) => ({ ...p, message: clipLongRuns(p.message), fix: clipLongRuns(p.fix) })) };
 }
+

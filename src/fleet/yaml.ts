@@ -30,19 +30,48 @@ export class YamlLimitError extends Error {
 
 const OPTIONS = { uniqueKeys: false, prettyErrors: true } as const;
 
+const TOO_DEEP = "the YAML is nested too deeply to read (thousands of levels); this is not a stack config or a manifest";
+
 function guarded<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof RangeError) throw new YamlLimitError("the YAML is nested too deeply to read (thousands of levels); this is not a stack config or a manifest");
+    if (error instanceof RangeError) throw new YamlLimitError(TOO_DEEP);
     throw error;
   }
+}
+
+/**
+ * The library catches its own stack overflow while composing a deeply nested document and reports
+ * it as a RESOURCE_EXHAUSTION error ("Maximum call stack size exceeded"), the code it also uses for
+ * alias limits: named here for what it is, nesting.
+ */
+function refuseDeepNesting(doc: Document.Parsed): void {
+  const overflow = doc.errors.find((e) => e.message.startsWith("Maximum call stack size exceeded"));
+  if (overflow) throw new YamlLimitError(`${TOO_DEEP} (at line ${overflow.linePos?.[0].line ?? "?"})`);
+}
+
+/**
+ * YAML (1.2, section 5.4) and Pulumi's own reader take a lone CR as a line break, as classic Mac
+ * OS wrote them; the `yaml` library does not, and would read such a file as one line. Each lone CR
+ * becomes an LF for parsing: one character for one, so every node's offsets still point into the
+ * file as written, and edits spliced there keep its line endings.
+ */
+export function withLineFeeds(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
+/** The line ending a file uses, for lines an edit adds. */
+export function lineEndingOf(text: string): "\r\n" | "\r" | "\n" {
+  if (text.includes("\r\n")) return "\r\n";
+  return /\r(?!\n)/.test(text) && !text.includes("\n") ? "\r" : "\n";
 }
 
 /** Parses one YAML document; its `errors` include duplicate keys and alias limits. */
 export function parseYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = guarded(() => parseDocument(text, { ...OPTIONS, lineCounter }));
+  const doc = guarded(() => parseDocument(withLineFeeds(text), { ...OPTIONS, lineCounter }));
+  refuseDeepNesting(doc);
   guarded(() => checkDocument(doc, lineCounter, limits));
   return { doc, lineCounter };
 }
@@ -50,10 +79,13 @@ export function parseYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS
 /** Parses a `---`-separated stream; each document's `errors` include duplicate keys and alias limits. */
 export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): { documents: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const parsed = guarded(() => parseAllDocuments(text, { ...OPTIONS, lineCounter }));
+  const parsed = guarded(() => parseAllDocuments(withLineFeeds(text), { ...OPTIONS, lineCounter }));
   // An empty stream (only comments or whitespace) comes back as an EmptyStream, not an array.
   const documents = Array.isArray(parsed) ? parsed : [];
-  for (const doc of documents) guarded(() => checkDocument(doc, lineCounter, limits));
+  for (const doc of documents) {
+    refuseDeepNesting(doc);
+    guarded(() => checkDocument(doc, lineCounter, limits));
+  }
   return { documents, lineCounter };
 }
 

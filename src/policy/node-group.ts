@@ -8,7 +8,8 @@ import { validateResourceOfType, type PolicyResource, type ResourceValidationPol
 import type { Unwrap } from "@pulumi/pulumi";
 import type { Problem } from "../fleet/problems.js";
 import { checkUpdateConfig, checkVersionSkew, MAX_NODE_SKEW } from "../fleet/rules/nodegroup.js";
-import { DEFAULT_UPDATE_CONFIG, UpdateConfig } from "../fleet/schema.js";
+import { UpdateConfig } from "../fleet/schema.js";
+import { DEFAULT_UPDATE_CONFIG } from "../fleet/types.js";
 import { VERSION_PATTERN } from "../fleet/versions.js";
 import { policyToday, VERSION_POLICY_CONFIG_SCHEMA, type VersionPolicyConfig } from "./config.js";
 import { launchTemplateImdsProblems } from "./launch-template.js";

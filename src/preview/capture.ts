@@ -69,9 +69,9 @@ export function capturePart(program: () => PartScopeUrns | Promise<PartScopeUrns
 }
 
 /** Captures parts one after another in this process (tests, and machines where threads do not pay). */
-export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
+export function inProcessPartCapturer(run: (projection: unknown, part: PartJobPart, lastDeployed?: unknown) => PartScopeUrns, options: CaptureOptions = {}): PartCapturer {
   return async (jobs, done) => {
-    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part), options)).resources]);
+    for (const job of jobs) done(job, [...(await capturePart(() => run(job.projection, job.part, job.lastDeployed), options)).resources]);
   };
 }
 type PartJobPart = Parameters<PartCapturer>[0][number]["part"];

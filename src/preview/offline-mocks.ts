@@ -41,6 +41,18 @@ export interface OfflineMocksOptions {
    * control-plane group a decommission left behind. @default none: offline, nothing is known to exist
    */
   readonly logGroups?: readonly string[];
+  /**
+   * Managed node groups that run, per EKS cluster name and node group name, with their live
+   * scaling (aws:eks/getNodeGroups, aws:eks/getNodeGroup). @default none: offline, no live size is known
+   */
+  readonly nodeGroups?: Readonly<Record<string, Readonly<Record<string, LiveScaling>>>>;
+}
+
+/** A node group's scaling as EKS reports it. */
+export interface LiveScaling {
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
 }
 
 /** Hex digest of the parts, cut to `length`: the source of every "random" id. */
@@ -106,8 +118,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   private readonly stackOutputs: Readonly<Record<string, unknown>>;
   private readonly addonVersion: (addonName: string, kubernetesVersion: string) => string;
   private readonly logGroups: readonly string[];
+  private readonly nodeGroups: Readonly<Record<string, Readonly<Record<string, LiveScaling>>>>;
 
   constructor(options: OfflineMocksOptions = {}) {
+    this.nodeGroups = options.nodeGroups ?? {};
     this.logGroups = options.logGroups ?? [];
     this.accountId = options.accountId ?? "123456789012";
     this.region = options.region ?? "us-east-1";
@@ -137,6 +151,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const prefix = stringOr(inputs["logGroupNamePrefix"], "");
         const names = this.logGroups.filter((n) => n.startsWith(prefix));
         return { ...inputs, id: this.region, region: this.region, logGroupNames: names, arns: names.map((n) => `arn:aws:logs:${this.region}:${this.accountId}:log-group:${n}`) };
+      }
+      case "aws:eks/getNodeGroups:getNodeGroups": {
+        const clusterName = stringOr(inputs["clusterName"], "");
+        return { clusterName, id: clusterName, region: this.region, names: Object.keys(this.nodeGroups[clusterName] ?? {}) };
+      }
+      case "aws:eks/getNodeGroup:getNodeGroup": {
+        const clusterName = stringOr(inputs["clusterName"], "");
+        const nodeGroupName = stringOr(inputs["nodeGroupName"], "");
+        const scaling = this.nodeGroups[clusterName]?.[nodeGroupName];
+        if (scaling === undefined) throw new Error(`ResourceNotFoundException: No node group found for name: ${nodeGroupName}.`);
+        return { clusterName, nodeGroupName, id: `${clusterName}:${nodeGroupName}`, status: "ACTIVE", scalingConfigs: [{ ...scaling }] };
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: this.accountId, arn: `arn:aws:iam::${this.accountId}:user/offline`, userId: "AIDAOFFLINE", id: this.accountId };

@@ -3,9 +3,10 @@
  * is given) under the mock runtime, diff the graphs, and build the review with the spec's plan.
  */
 import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions.js";
+import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../fleet/deployment-record.js";
 import { validateFleet } from "../fleet/validate.js";
 import { errorsOf, FleetSpecError } from "../fleet/problems.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { createAll, diffCaptures } from "./diff.js";
 import type { Capture } from "./model.js";
 import { buildReview, type Review } from "./review.js";
@@ -40,7 +41,8 @@ export function addonVersionsOf(capture: Capture): AddonVersionRecord {
 }
 
 /** Captures several validated fleets at once (part by part, sharing what they have in common). */
-export type FleetsCapturer = (fleets: readonly FleetSpec[]) => Promise<readonly Capture[]>;
+/** Captures fleets; `lastDeployed[i]`, when given, is what was deployed before `fleets[i]` (node group sizes depend on it). */
+export type FleetsCapturer = (fleets: readonly FleetSpec[], lastDeployed?: readonly (FleetSpec | undefined)[]) => Promise<readonly Capture[]>;
 
 export interface OfflinePreviewInput {
   /** The raw `baton:fleet` proposed. */
@@ -55,6 +57,8 @@ export interface OfflinePreviewInput {
   readonly today?: string;
   /** Capture base and head at the same time (when the capturer runs each in its own worker). */
   readonly parallel?: boolean;
+  /** The proposed config's `baton:override` (raw): refusals it names are warnings in the review. */
+  readonly overrides?: unknown;
   /** The stack's file is gone from the head: `head` is ignored and the base is judged as removed. */
   readonly removed?: boolean;
 }
@@ -63,6 +67,11 @@ export interface OfflinePreview {
   readonly review: Review;
   /** The head's graph; undefined when a config was invalid and nothing ran. */
   readonly head?: Capture;
+  /**
+   * The stack outputs the head's deployment would leave for the next one to be judged against
+   * (its deploymentRecord, as the stack program writes it); absent when the change is refused.
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -71,9 +80,9 @@ export interface OfflinePreview {
  */
 export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
   const prepared = prepare(input);
-  if ("review" in prepared) return prepared;
+  if (!("finish" in prepared)) return prepared;
   try {
-    if (input.captureAll !== undefined) return prepared.finish(await input.captureAll(prepared.fleets));
+    if (input.captureAll !== undefined) return prepared.finish(await input.captureAll(prepared.fleets, prepared.lastDeployed));
     if (input.removed) return prepared.finish([await input.capture(input.base, input.base)]);
     if (input.base === undefined) return prepared.finish([await input.capture(input.head)]);
     // Sequential, the head run reads the base's add-on versions as pulumi up reads the stack's last
@@ -102,16 +111,16 @@ export type StackPreviewInput = Omit<OfflinePreviewInput, "capture" | "captureAl
  */
 export async function offlinePreviews(inputs: readonly StackPreviewInput[], captureAll: FleetsCapturer): Promise<OfflinePreview[]> {
   const prepared = inputs.map((input) => prepare({ ...input, capture: () => Promise.reject(new Error("unused")), captureAll }));
-  const pending = prepared.flatMap((p) => ("review" in p ? [] : [p]));
+  const pending = prepared.flatMap((p) => ("finish" in p ? [p] : []));
   let captures: readonly Capture[];
   try {
-    captures = await captureAll(pending.flatMap((p) => p.fleets));
+    captures = await captureAll(pending.flatMap((p) => p.fleets), pending.flatMap((p) => p.lastDeployed));
   } catch (error) {
     if (!(error instanceof FleetSpecError)) throw error;
     return Promise.all(prepared.map(async (p) => {
-      if ("review" in p) return p;
+      if (!("finish" in p)) return p;
       try {
-        return p.finish(await captureAll(p.fleets));
+        return p.finish(await captureAll(p.fleets, p.lastDeployed));
       } catch (stackError) {
         return p.refused(stackError);
       }
@@ -119,7 +128,7 @@ export async function offlinePreviews(inputs: readonly StackPreviewInput[], capt
   }
   let at = 0;
   return prepared.map((p) => {
-    if ("review" in p) return p;
+    if (!("finish" in p)) return p;
     const own = captures.slice(at, at + p.fleets.length);
     at += p.fleets.length;
     return p.finish(own);
@@ -129,6 +138,8 @@ export async function offlinePreviews(inputs: readonly StackPreviewInput[], capt
 interface ToCapture {
   /** The validated fleets to capture: the head then the base (or the base alone for a removed stack). */
   readonly fleets: readonly FleetSpec[];
+  /** What was deployed before each of `fleets` (the base, when there is one). */
+  readonly lastDeployed: readonly (FleetSpec | undefined)[];
   /** The preview from the captures of `fleets`, in the same order. */
   readonly finish: (captures: readonly Capture[]) => OfflinePreview;
   /** The preview when capturing failed: the fleet program's refusal, or the error thrown on. */
@@ -140,7 +151,8 @@ function prepare(input: OfflinePreviewInput): OfflinePreview | ToCapture {
   const options = input.today === undefined ? {} : { today: input.today };
   const common = {
     offline: true, subject: input.subject, validate: options,
-    ...(input.removed ? { removed: true } : { after: input.head }), ...(input.base !== undefined ? { before: input.base } : {}),
+    ...(input.removed ? { removed: true } : { after: input.head }),
+    ...(input.base !== undefined ? { before: input.base } : {}), ...(input.overrides !== undefined && !input.removed ? { overrides: input.overrides } : {}),
   };
   const refused = (error: unknown): OfflinePreview => {
     // The program validates too; its problems are the spec's, so report them the same way.
@@ -152,16 +164,23 @@ function prepare(input: OfflinePreviewInput): OfflinePreview | ToCapture {
   if (input.removed) {
     // Nothing is proposed: what the base deploys is what destroying the stack deletes.
     if (baseFleet === undefined) return { review: buildReview({ ...common, changes: [] }) };
-    return { fleets: [baseFleet], refused, finish: ([base]) => ({ review: buildReview({ ...common, changes: diffCaptures(base!, { resources: [] }).map((c) => ({ ...c, reason: "deleted with the stack (its file is removed)" })) }) }) };
+    const deleted = (base: Capture) => diffCaptures(base, { resources: [] }).map((c) => ({ ...c, reason: "deleted with the stack (its file is removed)" }));
+    return { fleets: [baseFleet], lastDeployed: [baseFleet], refused, finish: ([base]) => ({ review: buildReview({ ...common, changes: deleted(base!) }) }) };
   }
   // The head is judged against the base (a problem the base already has is not the change's); the
   // base only has to parse, since it is what is deployed.
   const headSpec = validateFleet(input.head, { ...options, ...(input.base === undefined ? {} : { deployed: input.base }) });
   if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
+  // What the stack program records once it has applied the head: the same function, on the same spec.
+  const previewed = (review: Review, head: Capture): OfflinePreview => ({
+    review, head, ...(review.verdict?.allowed === false ? {} : { stackOutputs: { [DEPLOYMENT_RECORD_OUTPUT]: recordOf(headSpec.fleet) } }),
+  });
   return {
+    // Both are judged against the base, which is what is deployed (and so its own last deployment).
     fleets: baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet],
+    lastDeployed: baseFleet ? [baseFleet, baseFleet] : [undefined],
     refused,
-    finish: ([head, base]) => ({ review: buildReview({ ...common, changes: base === undefined ? createAll(head!) : diffCaptures(base, head!) }), head: head! }),
+    finish: ([head, base]) => previewed(buildReview({ ...common, changes: base === undefined ? createAll(head!) : diffCaptures(base, head!) }), head!),
   };
 }
 

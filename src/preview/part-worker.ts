@@ -134,7 +134,8 @@ function serveParts(program: PartProgramRef): void {
     void (async (): Promise<Reply> => {
       try {
         if (run === undefined) load();
-        const capture = await capturePart(() => run!(request.job.projection, request.job.part, program.options));
+        const options = request.job.lastDeployed === undefined ? program.options : { ...(program.options as object), lastDeployed: request.job.lastDeployed };
+        const capture = await capturePart(() => run!(request.job.projection, request.job.part, options));
         return { index: request.index, ok: true, resources: [...capture.resources] };
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { fleetParts, partId, partProjection, type FleetPart } from "../components/fleet-parts.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { inTreeOrder } from "./tree-order.js";
 import type { CodeFingerprint } from "./fingerprint.js";
 import type { Capture, CapturedResource } from "./model.js";
@@ -18,6 +18,8 @@ export interface PartJob {
   readonly key: string;
   readonly part: FleetPart;
   readonly projection: FleetSpec;
+  /** The same part's projection of the fleet as last deployed, when it had the part (node group sizes depend on it). */
+  readonly lastDeployed?: FleetSpec;
 }
 
 /** Captures every job, calling `done` with each part's resources as it finishes. */
@@ -49,19 +51,26 @@ export function canonicalJson(value: unknown): string {
     : v));
 }
 
-export function partKey(fingerprint: CodeFingerprint, settings: Readonly<Record<string, string>>, part: FleetPart, projection: FleetSpec): string {
-  return createHash("sha256").update(canonicalJson({ fingerprint, settings, part, projection })).digest("hex");
+export function partKey(fingerprint: CodeFingerprint, settings: Readonly<Record<string, string>>, part: FleetPart, projection: FleetSpec, lastDeployed?: FleetSpec): string {
+  return createHash("sha256").update(canonicalJson({ fingerprint, settings, part, projection, ...(lastDeployed ? { lastDeployed } : {}) })).digest("hex");
+}
+
+/** `part`'s projection of `deployed`, when the deployed fleet has that part. */
+function deployedProjection(deployed: FleetSpec | undefined, part: FleetPart): FleetSpec | undefined {
+  if (deployed === undefined || !fleetParts(deployed).some((p) => partId(p) === partId(part))) return undefined;
+  return partProjection(deployed, part);
 }
 
 /**
  * Each fleet's graph, assembled from its parts. `fleets` are validated specs (the caller validated
  * the configs); the captures come back in the same order.
  */
-export async function captureByParts(fleets: readonly FleetSpec[], options: PartsOptions): Promise<{ captures: Capture[]; stats: PartsStats }> {
+export async function captureByParts(fleets: readonly FleetSpec[], options: PartsOptions, lastDeployed: readonly (FleetSpec | undefined)[] = []): Promise<{ captures: Capture[]; stats: PartsStats }> {
   const settings = options.settings ?? {};
-  const plans = fleets.map((fleet) => fleetParts(fleet).map((part): PartJob => {
+  const plans = fleets.map((fleet, i) => fleetParts(fleet).map((part): PartJob => {
     const projection = partProjection(fleet, part);
-    return { key: partKey(options.fingerprint, settings, part, projection), part, projection };
+    const last = deployedProjection(lastDeployed[i], part);
+    return { key: partKey(options.fingerprint, settings, part, projection, last), part, projection, ...(last ? { lastDeployed: last } : {}) };
   }));
   const unique = new Map<string, PartJob>();
   for (const job of plans.flat()) if (!unique.has(job.key)) unique.set(job.key, job);

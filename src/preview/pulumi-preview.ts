@@ -33,6 +33,8 @@ export interface ParsedPreview {
   readonly fleet?: unknown;
   /** The stack's `baton:wave` config as written, when the preview carries it (checked by the spec's `checkWave`). */
   readonly wave?: unknown;
+  /** The stack's `baton:override` config (break-glass), when the preview carries it. */
+  readonly overrides?: unknown;
 }
 
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "import-replacement", "read-replacement"]);
@@ -109,9 +111,15 @@ export function parsePulumiPreview(json: unknown): ParsedPreview {
     changes.push(change);
   }
   const config = root["config"];
-  const rawFleet = config && typeof config === "object" ? (config as Record<string, unknown>)["baton:fleet"] : undefined;
-  const rawWave = config && typeof config === "object" ? (config as Record<string, unknown>)["baton:wave"] : undefined;
-  return { changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}), ...(rawWave !== undefined ? { wave: rawWave } : {}) };
+  const configValue = (key: string) => (config && typeof config === "object" ? (config as Record<string, unknown>)[key] : undefined);
+  const rawFleet = configValue("baton:fleet");
+  const rawOverrides = configValue("baton:override");
+  const rawWave = configValue("baton:wave");
+  return {
+    changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}),
+    ...(rawOverrides !== undefined ? { overrides: parseConfigValue(rawOverrides) } : {}),
+    ...(rawWave !== undefined ? { wave: rawWave } : {}),
+  };
 }
 
 /** Pulumi writes structured config values as JSON strings. */

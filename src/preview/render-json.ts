@@ -1,9 +1,16 @@
 /** The review for tools and tests: resources as registered, per-resource changes, and the spec's plan. */
 import type { Capture } from "./model.js";
 import type { Review } from "./review.js";
+import { OFFLINE_LIMITS } from "./wording.js";
 
 export interface PreviewJson {
   readonly offline: boolean;
+  /**
+   * Offline, what the preview cannot know, the made-up values among them: the ids, ARNs and
+   * endpoints in `resources[].inputs`, and add-on versions no pin names (`addons[].fromStandIn`,
+   * `toStandIn`). Absent for a real preview.
+   */
+  readonly offlineLimits?: readonly string[];
   readonly subject: string;
   /** What the head config registers, with inputs exactly as passed to the provider (offline preview only). */
   readonly resources: readonly {
@@ -20,11 +27,14 @@ export interface PreviewJson {
   readonly rolls: Review["rolls"];
   readonly addons: Review["addons"];
   readonly rollback: Review["rollback"];
+  /** The stack outputs the head's deployment leaves for the next one (offline preview of an allowed change only). */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
-export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
+export function toPreviewJson(review: Review, head?: Capture, stackOutputs?: Readonly<Record<string, unknown>>): PreviewJson {
   return {
     offline: review.offline,
+    ...(review.offline ? { offlineLimits: OFFLINE_LIMITS } : {}),
     subject: review.subject,
     resources: (head?.resources ?? []).map((r) => ({
       urn: r.urn, type: r.type, name: r.name, ...(r.parent ? { parent: r.parent } : {}), ...(r.provider ? { provider: r.provider } : {}),
@@ -41,9 +51,10 @@ export function toPreviewJson(review: Review, head?: Capture): PreviewJson {
     rolls: review.rolls,
     addons: review.addons,
     rollback: review.rollback,
+    ...(stackOutputs !== undefined ? { stackOutputs } : {}),
   };
 }
 
-export function renderJson(review: Review, head?: Capture): string {
-  return JSON.stringify(toPreviewJson(review, head), null, 2);
+export function renderJson(review: Review, head?: Capture, stackOutputs?: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(toPreviewJson(review, head, stackOutputs), null, 2);
 }

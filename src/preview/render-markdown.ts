@@ -6,11 +6,11 @@
  * details first, then the pictures, then long lists, never the summary.
  */
 import { formatEdit } from "../fleet/format-plan.js";
-import { formatProblem } from "../fleet/problems.js";
+import { clipLongRuns, formatProblem } from "../fleet/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import { fenced, weightsFlowchart } from "./mermaid.js";
 import type { Review, ServiceTraffic } from "./review.js";
-import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, shareMove, verdictLine, weight } from "./wording.js";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -41,9 +41,9 @@ function verdict(review: Review): string[] {
   const icon = !v ? "ℹ️" : v.allowed ? "✅" : "⛔";
   const lines = [`### ${icon} baton: ${verdictLine(review)}`];
   if (v && v.blocking.length > 0) {
-    lines.push("", ...v.blocking.map((p) => `- **${p.rule}** at ${code(p.path)}: ${p.message}<br>fix: ${p.fix}`));
+    lines.push("", ...v.blocking.map((p) => clipLongRuns(`- **${p.rule}** at ${code(p.path)}: ${p.message}<br>fix: ${p.fix}`)));
   }
-  if (v && v.warnings.length > 0) lines.push("", ...v.warnings.map((p) => `- ⚠️ ${p.rule} at ${code(p.path)}: ${p.message}`));
+  if (v && v.warnings.length > 0) lines.push("", ...v.warnings.map((p) => clipLongRuns(`- ⚠️ ${p.rule} at ${code(p.path)}: ${p.message}`)));
   return lines;
 }
 
@@ -71,7 +71,7 @@ function traffic(review: Review, limits: Limits): string[] {
 function addons(review: Review): string[] {
   if (review.addons.length === 0) return [];
   return ["", "#### Add-ons", "", "| cluster | add-on | from | to |", "|---|---|---|---|",
-    ...review.addons.map((a) => `| ${cell(a.cluster)} | ${cell(a.addon)} | ${cell(a.from)} | **${cell(a.to)}** |`)];
+    ...review.addons.map((a) => `| ${cell(a.cluster)} | ${cell(a.addon)} | ${cell(addonVersionText(a.from, a.fromStandIn))} | **${cell(addonVersionText(a.to, a.toStandIn))}** |`)];
 }
 
 /** The picture's left-hand node: what holds the weights. */

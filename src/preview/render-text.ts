@@ -1,8 +1,9 @@
 /** The review for a terminal: the comment's sections, coloured, readable at 100 columns. */
+import { clipLongRuns } from "../fleet/problems.js";
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
-import { andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
 const WIDTH = 100;
 
@@ -62,7 +63,7 @@ export function renderText(review: Review, paint: Paint): string {
   }
   if (review.addons.length > 0) {
     out.push("", paint.bold("add-ons"));
-    for (const a of review.addons) out.push(...wrap(`  ${a.cluster} ${a.addon}: ${a.from} → ${a.to}`, "    "));
+    for (const a of review.addons) out.push(...wrap(`  ${a.cluster} ${a.addon}: ${addonVersionText(a.from, a.fromStandIn)} → ${addonVersionText(a.to, a.toStandIn)}`, "    "));
   }
   const serious = cloudChanges(review.changes).filter((c) => c.op === "replace" || c.op === "delete" || c.op === "may-replace");
   if (serious.length > 0) {
@@ -105,5 +106,5 @@ export function renderText(review: Review, paint: Paint): string {
 }
 
 function formatProblem2(p: { rule: string; path: string; message: string; fix: string }, colour: (s: string) => string): string[] {
-  return [...wrap(`  ${colour(p.rule)} ${p.path}: ${p.message}`, "    "), ...wrap(`    fix: ${p.fix}`, "      ")];
+  return [...wrap(clipLongRuns(`  ${colour(p.rule)} ${p.path}: ${p.message}`), "    "), ...wrap(`    fix: ${p.fix}`, "      ")];
 }

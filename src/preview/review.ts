@@ -3,12 +3,16 @@
  * (an offline capture diff or a real preview) and, when known, the fleet specs before and after.
  * The verdict, rollbacks and roll sizes come from the fleet model layer; nothing here re-decides a rule.
  */
+import { pinnedAddonVersion } from "../fleet/addon-versions.js";
+import { eksClusterName } from "../fleet/names.js";
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
-import { plan, type Change, type ConfigEdit, type Plan } from "../fleet/plan.js";
+import { judgeChange } from "../fleet/judge.js";
+import type { Change, ConfigEdit, Plan } from "../fleet/plan.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
-import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
+import { sameValue } from "../fleet/same-value.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { emptiedFleet, planRemoval } from "../fleet/stack-set.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
@@ -45,14 +49,29 @@ export interface NodeGroupRoll {
   readonly surge: number;
 }
 
+/**
+ * Offline, what an add-on version the mock runtime made up stands in for: the version the stack
+ * runs (`as-deployed`, unknown offline), the version EKS names as default for `kubernetes`
+ * (`eks-default`, looked up at `pulumi up`), or `unknown` when there is no fleet config to tell.
+ */
+export type AddonStandIn =
+  | { readonly kind: "as-deployed" }
+  | { readonly kind: "eks-default"; readonly kubernetes: string }
+  | { readonly kind: "unknown" };
+
 /** An EKS add-on whose version changes. */
 export interface AddonMove {
   /** The EKS cluster name. */
   readonly cluster: string;
   /** The EKS add-on name, e.g. `vpc-cni`. */
   readonly addon: string;
+  /** As captured. Offline, a version no pin names is a stand-in: see `fromStandIn` and `toStandIn`. */
   readonly from: string;
   readonly to: string;
+  /** Set when `from` is the offline mocks' stand-in, not a real version. */
+  readonly fromStandIn?: AddonStandIn;
+  /** Set when `to` is the offline mocks' stand-in, not a real version. */
+  readonly toStandIn?: AddonStandIn;
 }
 
 export interface IrreversibleStep {
@@ -110,14 +129,20 @@ export interface ReviewInput {
    * judged as the removal of everything in it (see the spec's `planRemoval`).
    */
   readonly removed?: boolean;
+  /** The proposed config's `baton:override` (raw): refusals it names are warnings, as under `pulumi up`. */
+  readonly overrides?: unknown;
 }
 
 export function buildReview(input: ReviewInput): Review {
   if (input.removed) return buildRemovalReview(input);
   const { offline, subject, changes } = input;
-  const afterValidation = input.after === undefined ? undefined : validateFleet(input.after, input.validate);
-  const afterFleet = afterValidation?.fleet;
-  const planned = input.before !== undefined && input.after !== undefined ? plan(input.before, input.after, input.validate) : undefined;
+  // The verdict `pulumi up` reaches on the same configs: the change from the base, or the head alone.
+  const judgement = input.after === undefined ? undefined : judgeChange(
+    input.before !== undefined ? { fleet: input.before, source: "the base config" } : undefined, input.after,
+    { ...input.validate, ...(input.overrides !== undefined ? { overrides: input.overrides } : {}) },
+  );
+  const afterFleet = judgement?.fleet;
+  const planned = judgement?.plan;
   const beforeFleet = planned && input.before !== undefined ? validateFleet(input.before, input.validate).fleet : undefined;
 
   // Namespaces baton does not create carry no readiness-gate label of baton's: said once, when a binding into one is new.
@@ -130,11 +155,11 @@ export function buildReview(input: ReviewInput): Review {
       warnings: [...planned.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton plan (base → head)",
     };
-  } else if (afterValidation) {
-    const errors = errorsOf(afterValidation.problems);
+  } else if (judgement) {
+    const errors = errorsOf(judgement.problems);
     verdict = {
-      allowed: afterValidation.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
-      warnings: [...afterValidation.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
+      allowed: judgement.ok, refusedRules: [...new Set(errors.map((p) => p.rule))], blocking: errors,
+      warnings: [...judgement.problems.filter((p) => p.severity === "warning"), ...gateWarnings],
       basis: "baton validate (no base config: only the proposed config is checked)",
     };
   }
@@ -151,7 +176,7 @@ export function buildReview(input: ReviewInput): Review {
     traffic,
     irreversible: planned ? irreversibleFromPlan(planned) : irreversibleFromChanges(changes),
     rolls: planned && afterFleet ? rollsFromPlan(planned, afterFleet) : rollsFromChanges(changes),
-    addons: addonMoves(changes),
+    addons: offline ? markStandIns(addonMoves(changes), beforeFleet, afterFleet) : addonMoves(changes),
     changes, rollback,
   };
 }
@@ -175,7 +200,7 @@ function trafficFromSpecs(before: FleetSpec | undefined, after: FleetSpec): Serv
     const routing = (a ?? b)!.routing;
     return {
       service, routing,
-      changed: JSON.stringify(a?.weights) !== JSON.stringify(b?.weights),
+      changed: !sameValue(a?.weights, b?.weights),
       rows: trafficRows(b?.weights, a?.weights),
       takesEffect: weightChangeSpeed((a ?? b)!),
     };
@@ -218,6 +243,25 @@ function addonMoves(changes: readonly ResourceChange[]): AddonMove[] {
     from: String(c.before?.["addonVersion"] ?? "?"),
     to: String(c.after?.["addonVersion"] ?? "?"),
   }));
+}
+
+/**
+ * Offline, the add-on versions no pin names come from the mock runtime's formula, not from EKS:
+ * each such side is marked with what it stands for, so no output shows it as a fact.
+ */
+function markStandIns(moves: readonly AddonMove[], before: FleetSpec | undefined, after: FleetSpec | undefined): AddonMove[] {
+  const clusterOf = (fleet: FleetSpec | undefined, eksName: string) =>
+    fleet === undefined ? undefined : Object.entries(fleet.clusters).find(([name]) => eksClusterName(fleet.name, name) === eksName)?.[1];
+  return moves.map((move) => {
+    if (after === undefined) return { ...move, fromStandIn: { kind: "unknown" }, toStandIn: { kind: "unknown" } };
+    const was = clusterOf(before, move.cluster);
+    const is = clusterOf(after, move.cluster);
+    const fromPinned = was !== undefined && pinnedAddonVersion(was, move.addon) === move.from;
+    const toPinned = is !== undefined && pinnedAddonVersion(is, move.addon) === move.to;
+    // Unpinned, an add-on keeps what it runs until its cluster's version moves, then takes EKS's default for the new one.
+    const toStandIn: AddonStandIn = is !== undefined && is.version !== was?.version ? { kind: "eks-default", kubernetes: is.version } : { kind: "as-deployed" };
+    return { ...move, ...(fromPinned ? {} : { fromStandIn: { kind: "as-deployed" } }), ...(toPinned ? {} : { toStandIn }) };
+  });
 }
 
 function rollOf(subject: string, cause: string, nodes: number, updateConfig: { maxUnavailable?: number; maxUnavailablePercentage?: number }, zones: number): NodeGroupRoll {

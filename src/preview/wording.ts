@@ -2,7 +2,7 @@
 import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../fleet/nodegroups.js";
 import type { ChangeOp } from "./model.js";
 import type { Escape } from "../fleet/rollback.js";
-import type { NodeGroupRoll, Review, TrafficRow } from "./review.js";
+import type { AddonStandIn, NodeGroupRoll, Review, TrafficRow } from "./review.js";
 
 /** What an offline preview cannot know: said plainly in every output. */
 export const OFFLINE_LIMITS = [
@@ -10,7 +10,16 @@ export const OFFLINE_LIMITS = [
   "AWS-side validation (quotas, permissions, names already taken)",
   "provider defaults and computed values the real providers fill in",
   "real IDs and ARNs (the offline run makes up deterministic ones)",
+  "the add-on versions EKS would pick (an add-on no pin names is shown as EKS's default or as deployed, not as a version)",
 ] as const;
+
+/** One side of an add-on move as a reader sees it: the version, or, offline, what the made-up one stands for. */
+export function addonVersionText(version: string, standIn: AddonStandIn | undefined): string {
+  if (standIn === undefined) return version;
+  if (standIn.kind === "eks-default") return `EKS's default for ${standIn.kubernetes}`;
+  if (standIn.kind === "as-deployed") return "as deployed";
+  return "not known offline";
+}
 
 export const OFFLINE_NOTE = `This is an offline preview: baton ran the fleet program under Pulumi's mock runtime, without cloud credentials. It cannot know ${OFFLINE_LIMITS.join("; ")}. Run \`pulumi preview\` with credentials for the provider's own word.`;
 

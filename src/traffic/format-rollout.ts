@@ -78,12 +78,16 @@ export function formatEvent(event: RolloutEvent, paint: Paint): string | undefin
   }
 }
 
+/** The file's weights come from the file; when they are not what baton wrote, the report says so. */
+const noted = (result: RolloutResult) => (result.fileNote === undefined ? "" : ` (${result.fileNote})`);
+
 export function formatResult(result: RolloutResult, schedule: Schedule, file: string, paint: Paint): string {
   const lines: string[] = [];
   const f = result.failure;
   switch (result.outcome) {
     case "completed":
       lines.push(paint.green(`completed: ${schedule.service} is at ${formatWeights(result.weights)}`));
+      if (result.fileNote !== undefined) lines.push(paint.yellow(`  ${file} holds ${formatWeights(result.weights)}, ${result.fileNote}`));
       break;
     case "halted":
       lines.push(paint.red(`halted at step ${f?.percent ?? "?"}% at ${f?.at.toISOString()}: ${f?.reason}`));
@@ -102,10 +106,12 @@ export function formatResult(result: RolloutResult, schedule: Schedule, file: st
   for (const c of f?.checks ?? []) if (c.state !== "pass") lines.push(`  ${checkLine(c, paint)}`);
   if (result.restored === false) {
     lines.push(paint.red(`  restoring the last good weights failed too: ${result.restoreError}`),
-      paint.red(`  ${file} holds ${formatWeights(result.weights)}; AWS may not. Run pulumi up for this stack, then baton status ${file}.`));
+      paint.red(`  ${file} holds ${formatWeights(result.weights)}${noted(result)}; AWS may not. Run pulumi up for this stack, then baton status ${file}.`));
   } else if (result.outcome !== "completed") {
     const applied = result.outcome === "halted" || result.outcome === "interrupted";
-    lines.push(`  ${file} holds ${formatWeights(result.weights)}${applied ? ", applied; fix the cause, then" : ";"} rerun the same command to resume from there`);
+    lines.push(result.fileNote !== undefined
+      ? `  ${file} holds ${formatWeights(result.weights)}${noted(result)}; look at it and at baton status ${file} before a rerun`
+      : `  ${file} holds ${formatWeights(result.weights)}${applied ? ", applied; fix the cause, then" : ";"} rerun the same command to resume from there`);
   }
   return lines.join("\n");
 }

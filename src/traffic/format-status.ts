@@ -43,5 +43,7 @@ export function formatStatus(status: FleetStatus, paint: Paint): string {
       }
     }
   }
+  // What the failed reads above have in common, once each, with the fix.
+  if (status.awsProblems.length > 0) lines.push("", ...status.awsProblems.map((p) => paint.red(`AWS: ${p}`)));
   return lines.join("\n");
 }

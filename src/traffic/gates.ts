@@ -2,7 +2,7 @@
  * Health gates: what a rollout observes while a step bakes, and the verdict on one observation.
  * Pure: the observation is gathered elsewhere (live from AWS, or scripted in tests).
  */
-import type { GatesSpec } from "../fleet/schema.js";
+import type { GatesSpec } from "../fleet/types.js";
 
 /** A CloudWatch alarm's state, or MISSING when no alarm has that name. */
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA" | "MISSING";

@@ -1,12 +1,12 @@
 /**
  * The Pulumi stack a config file belongs to, and the rollout's updates of it through the Pulumi CLI.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readInputFile } from "../fleet/input-file.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { parseYaml, yamlToJs } from "../fleet/yaml.js";
+import { ChildProcesses, type ChildResult, type ChildRole } from "./child-processes.js";
 import type { StackApplier } from "./rollout.js";
 import { otherChangesIn, serviceState } from "./stack-state.js";
 
@@ -52,79 +52,49 @@ export interface PulumiCliOptions {
   readonly command?: string;
   /** Most output kept from one command (the preview and export JSON). @default 256 MiB */
   readonly maxOutputBytes?: number;
-  /** Variables set for the Pulumi CLI and the program it runs, beside baton's own environment. */
-  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Runs each command in a process group of its own, bounded in time, and stops it on request
+   * (child-processes.ts); share one with the signal handler that asks it to stop.
+   * @default a ChildProcesses with the default limits (30 min a command, 10 s a rung)
+   */
+  readonly processes?: ChildProcesses;
 }
 
-interface CommandResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderrTail: string;
+const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/** Runs one Pulumi CLI command (see child-processes.ts for how it is bounded and stopped). */
+async function runPulumi(args: readonly string[], cwd: string, options: PulumiCliOptions, processes: ChildProcesses, role: ChildRole, onLine?: (line: string) => void, abort?: AbortSignal): Promise<ChildResult> {
+  const command = options.command ?? "pulumi";
+  try {
+    return await processes.run(command, [...args, "--non-interactive"], {
+      cwd, role, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      ...(onLine ? { onLine } : {}), ...(abort ? { abort } : {}),
+    });
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === "ENOENT" ? new Error(`the Pulumi CLI (${command}) is not installed or not on PATH`) : error;
+  }
 }
 
-/**
- * Runs the Pulumi CLI in its own process group (`detached`), so a Ctrl-C or a SIGTERM sent to
- * baton's group does not reach it mid-update: baton decides when to stop, and cancels an update
- * only deliberately (`cancel`: SIGINT to the child's group, Pulumi's own graceful cancel).
- */
-function runPulumi(args: readonly string[], cwd: string, options: PulumiCliOptions, onLine?: (line: string) => void, cancel?: AbortSignal): Promise<CommandResult> {
-  const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.command ?? "pulumi", [...args, "--non-interactive"], {
-      cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-    });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let stderrTail = "";
-    let pending = "";
-    let overflow = false;
-    const onCancel = () => {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGINT");
-        } catch {
-          // Already gone.
-        }
-      }
-    };
-    cancel?.addEventListener("abort", onCancel, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => {
-      outBytes += chunk.length;
-      if (outBytes > maxOutputBytes) {
-        if (!overflow) onCancel();
-        overflow = true;
-        return;
-      }
-      out.push(chunk);
-      if (onLine) {
-        pending += chunk.toString("utf8");
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) onLine(line.trimEnd());
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4000);
-      if (onLine) for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") onLine(line.trimEnd());
-    });
-    child.on("error", (error) => {
-      cancel?.removeEventListener("abort", onCancel);
-      reject((error as NodeJS.ErrnoException).code === "ENOENT"
-        ? new Error(`the Pulumi CLI (${options.command ?? "pulumi"}) is not installed or not on PATH`)
-        : error);
-    });
-    child.on("close", (code, signal) => {
-      cancel?.removeEventListener("abort", onCancel);
-      if (onLine && pending.trim() !== "") onLine(pending.trimEnd());
-      if (overflow) return reject(new Error(`pulumi ${args[0]} wrote more than ${maxOutputBytes} bytes; stopped reading it`));
-      resolve({ code, signal, stdout: Buffer.concat(out).toString("utf8"), stderrTail });
-    });
-  });
+const STOPPED_WHY = { timeout: "did not finish within", stop: "was stopped on request", output: "wrote more than" } as const;
+
+function failure(what: string, result: ChildResult, options: PulumiCliOptions, processes: ChildProcesses): Error {
+  const tail = result.stderrTail.trim() ? `: ${result.stderrTail.trim().split("\n").slice(-3).join(" / ")}` : "";
+  const stopped = result.stopped;
+  if (stopped !== undefined) {
+    const bound = stopped.why === "timeout" ? ` ${formatMs(processes.limits.timeoutMs)}` : stopped.why === "output" ? ` ${options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES} bytes` : "";
+    return new Error(`pulumi ${what} ${STOPPED_WHY[stopped.why]}${bound}; baton sent ${stopped.signals.join(", then ")} to its process group${tail}`);
+  }
+  return new Error(`pulumi ${what} ${result.signal ? `was stopped by ${result.signal}` : `exited ${result.code}`}${tail}`);
 }
 
-const failure = (what: string, result: CommandResult) =>
-  new Error(`pulumi ${what} ${result.signal ? `was stopped by ${result.signal}` : `exited ${result.code}`}${result.stderrTail.trim() ? `: ${result.stderrTail.trim().split("\n").slice(-3).join(" / ")}` : ""}`);
+/** `1800000` → `30m`, `90000` → `1m30s`. */
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const sec = Math.round((ms % 60_000) / 1000);
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${sec || (!h && !m) ? `${sec}s` : ""}`;
+}
 
 function parseJson(what: string, text: string): unknown {
   try {
@@ -141,16 +111,17 @@ function parseJson(what: string, text: string): unknown {
  */
 export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, service: string, options: PulumiCliOptions = {}): StackApplier {
   const stackArgs = ["--stack", location.stackName];
+  const processes = options.processes ?? new ChildProcesses();
   async function state() {
-    const result = await runPulumi(["stack", "export", ...stackArgs], location.workDir, options);
-    if (result.code !== 0) throw failure("stack export", result);
+    const result = await runPulumi(["stack", "export", ...stackArgs], location.workDir, options, processes, "read");
+    if (result.code !== 0 || result.stopped) throw failure("stack export", result, options, processes);
     return serviceState(parseJson("stack export", result.stdout), fleet, service);
   }
   return {
     async otherChanges() {
       const { urns } = await state();
-      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, options);
-      if (result.code !== 0) throw failure("preview", result);
+      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, options, processes, "read");
+      if (result.code !== 0 || result.stopped) throw failure("preview", result, options, processes);
       return otherChangesIn(parseJson("preview --json", result.stdout), urns);
     },
     async up(onOutput, cancel) {
@@ -158,8 +129,8 @@ export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, serv
       const { urns } = await state();
       const targets = urns.flatMap((urn) => ["--target", urn]);
       // --skip-preview: the preview just ran (otherChanges); the update touches only the targets anyway.
-      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...targets, ...stackArgs], location.workDir, options, onOutput, cancel);
-      if (result.code !== 0) throw failure("up", result);
+      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...targets, ...stackArgs], location.workDir, options, processes, "update", onOutput, cancel);
+      if (result.code !== 0 || result.stopped) throw failure("up", result, options, processes);
     },
     async stackWeights() {
       return (await state()).weights;
@@ -169,24 +140,30 @@ export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, serv
 
 /** The whole stack through the Pulumi CLI, for a plan's run: its preview as JSON, and `pulumi up` of everything. */
 export interface StackCli {
-  preview(env?: Readonly<Record<string, string>>): Promise<unknown>;
-  up(onLine: (line: string) => void, cancel?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<void>;
+  /** `pulumi preview --json`; aborting `abort` stops it at once (it changes nothing). */
+  preview(abort?: AbortSignal): Promise<unknown>;
+  /** `pulumi up` of the whole stack; aborting `cancel` cancels a running update. */
+  up(onLine: (line: string) => void, cancel?: AbortSignal): Promise<void>;
 }
 
+/**
+ * A plan's run of the whole stack: each step's file is previewed (and judged by the run) and then
+ * applied whole; the program judges it against the stack's last deployment, as under any `pulumi up`.
+ */
 export function pulumiCliStack(location: StackLocation, options: PulumiCliOptions = {}): StackCli {
   const stackArgs = ["--stack", location.stackName];
-  const withEnv = (env?: Readonly<Record<string, string>>) => ({ ...options, env: { ...options.env, ...env } });
+  const processes = options.processes ?? new ChildProcesses();
   return {
-    async preview(env) {
-      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, withEnv(env));
-      if (result.code !== 0) throw failure("preview", result);
+    async preview(abort) {
+      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, options, processes, "read", undefined, abort);
+      if (result.code !== 0 || result.stopped) throw failure("preview", result, options, processes);
       return parseJson("preview --json", result.stdout);
     },
-    async up(onLine, cancel, env) {
+    async up(onLine, cancel) {
       if (cancel?.aborted) throw new Error("not started: updates were cancelled by a second signal");
       // --skip-preview: the step's preview just ran and was judged; the update is the whole stack.
-      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...stackArgs], location.workDir, withEnv(env), onLine, cancel);
-      if (result.code !== 0) throw failure("up", result);
+      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...stackArgs], location.workDir, options, processes, "update", onLine, cancel);
+      if (result.code !== 0 || result.stopped) throw failure("up", result, options, processes);
     },
   };
 }

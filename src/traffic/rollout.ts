@@ -94,8 +94,10 @@ export interface RolloutFailure {
 
 export interface RolloutResult {
   readonly outcome: RolloutOutcome;
-  /** The weights the stack file holds at the end. */
+  /** The weights the stack file holds at the end, read from the file. */
   readonly weights: Weights;
+  /** Set when the file's weights are not what baton last wrote there (edited meanwhile), or could not be read back. */
+  readonly fileNote?: string;
   readonly failure?: RolloutFailure;
   /** False when restoring the last good weights itself failed: AWS may not match the file. */
   readonly restored?: boolean;
@@ -273,34 +275,49 @@ export async function runRollout(schedule: Schedule, timing: RolloutTiming, port
     return { outcome: "interrupted", weights: fileWeights, failure: report, ...back };
   }
 
-  // Before the first weight moves, the gates must already pass (a single observation, no bake).
-  if (schedule.steps[0] && !schedule.steps[0].resumed) {
-    const pre = await watch(schedule.current, 0);
-    if (pre.state === "interrupted") return interrupted(undefined);
-    if (pre.state !== "pass") {
-      const failure = { at: new Date(clock.now()), reason: pre.state === "fail" ? "the gates fail before any traffic moves" : "the gates have no data", checks: pre.verdict.checks };
-      return { outcome: pre.state === "fail" ? "refused" : "paused", weights: fileWeights, failure };
+  /** The schedule, step by step, to its outcome. */
+  async function drive(): Promise<RolloutResult> {
+    // Before the first weight moves, the gates must already pass (a single observation, no bake).
+    if (schedule.steps[0] && !schedule.steps[0].resumed) {
+      const pre = await watch(schedule.current, 0);
+      if (pre.state === "interrupted") return interrupted(undefined);
+      if (pre.state !== "pass") {
+        const failure = { at: new Date(clock.now()), reason: pre.state === "fail" ? "the gates fail before any traffic moves" : "the gates have no data", checks: pre.verdict.checks };
+        return { outcome: pre.state === "fail" ? "refused" : "paused", weights: fileWeights, failure };
+      }
     }
+
+    for (const [index, step] of schedule.steps.entries()) {
+      if (aborted()) return interrupted(schedule.steps[index - 1]?.percent);
+      emit({ type: "step", index, count: schedule.steps.length, step });
+      // A resumed step was applied by an earlier run: traffic is already off the origin.
+      if (step.resumed) moved = true;
+      const failure = await apply(step.weights, "step");
+      if (failure === undefined || failure.kind !== "others") moved = moved || !sameWeights(step.weights, schedule.fallback);
+      // A preview interrupted by the signal wrote nothing: this is the stop, not a refusal.
+      if (failure?.kind === "others" && aborted()) return interrupted(schedule.steps[index - 1]?.percent);
+      if (failure) return halt(step.percent, failure.reason, [], failure);
+      if (aborted()) return interrupted(step.percent);
+      const watched = await watch(step.weights, timing.bakeMs);
+      if (watched.state === "interrupted") return interrupted(step.percent);
+      if (watched.state === "fail") return halt(step.percent, "a health gate failed", watched.verdict.checks);
+      if (watched.state === "paused") {
+        const failure = { percent: step.percent, at: new Date(clock.now()), reason: `the gates had no data for ${Math.round(timing.maxPauseMs / 60_000)} min`, checks: watched.verdict.checks };
+        return { outcome: "paused", weights: fileWeights, failure };
+      }
+      emit({ type: "passed", step });
+      lastGood = step.weights;
+    }
+    return { outcome: "completed", weights: fileWeights };
   }
 
-  for (const [index, step] of schedule.steps.entries()) {
-    if (aborted()) return interrupted(schedule.steps[index - 1]?.percent);
-    emit({ type: "step", index, count: schedule.steps.length, step });
-    // A resumed step was applied by an earlier run: traffic is already off the origin.
-    if (step.resumed) moved = true;
-    const failure = await apply(step.weights, "step");
-    if (failure === undefined || failure.kind !== "others") moved = moved || !sameWeights(step.weights, schedule.fallback);
-    if (failure) return halt(step.percent, failure.reason, [], failure);
-    if (aborted()) return interrupted(step.percent);
-    const watched = await watch(step.weights, timing.bakeMs);
-    if (watched.state === "interrupted") return interrupted(step.percent);
-    if (watched.state === "fail") return halt(step.percent, "a health gate failed", watched.verdict.checks);
-    if (watched.state === "paused") {
-      const failure = { percent: step.percent, at: new Date(clock.now()), reason: `the gates had no data for ${Math.round(timing.maxPauseMs / 60_000)} min`, checks: watched.verdict.checks };
-      return { outcome: "paused", weights: fileWeights, failure };
-    }
-    emit({ type: "passed", step });
-    lastGood = step.weights;
+  const result = await drive();
+  // The report states what the file holds now, read from it: someone may have edited it meanwhile.
+  let now: Weights;
+  try {
+    now = store.read();
+  } catch (error) {
+    return { ...result, weights: fileWeights, fileNote: `could not be read back (${errorText(error)}); baton last wrote or read ${formatWeights(fileWeights)} there` };
   }
-  return { outcome: "completed", weights: fileWeights };
+  return { ...result, weights: now, ...(sameWeights(now, fileWeights) ? {} : { fileNote: `changed by someone else since baton last wrote or read ${formatWeights(fileWeights)} there` }) };
 }

@@ -4,7 +4,8 @@
  */
 import { formatPlan, type Paint } from "../fleet/format-plan.js";
 import { plan, type Plan } from "../fleet/plan.js";
-import { gatesOf, type GatesSpec, type ServiceSpec } from "../fleet/schema.js";
+import { gatesOf } from "../fleet/schema.js";
+import type { GatesSpec, ServiceSpec } from "../fleet/types.js";
 import { closest } from "../fleet/suggest.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import { weightsForPercentages, percentOf } from "./weights.js";
@@ -66,6 +67,8 @@ export const DURATION_BOUNDS = {
   "--bake": [0, 24 * HOUR],
   "--poll": [1000, HOUR],
   "--max-pause": [0, 24 * HOUR],
+  // One pulumi command (preview, up, stack export): long enough for a large stack's preview, never unbounded.
+  "--pulumi-timeout": [10_000, 24 * HOUR],
 } as const satisfies Record<string, DurationBounds>;
 
 /** Parses a duration like `10m`, `90s`, `1h30m` or `0` into milliseconds, within `bounds`. */

@@ -6,7 +6,7 @@
  */
 import { isAlias, isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../fleet/problems.js";
-import { isSharedNode, parseYaml, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
+import { isSharedNode, lineEndingOf, parseYaml, withLineFeeds, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
 import { closest } from "../fleet/suggest.js";
 import type { Weights } from "../fleet/traffic.js";
 
@@ -144,13 +144,15 @@ function insertion(text: string, node: YAMLMap, entries: readonly string[]): Spl
     return { at: lastEnd, end: lastEnd, text: `, ${entries.join(", ")}` };
   }
   // Block map: new lines at the first key's indentation, after the last entry's line, with the file's line ending.
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const eol = lineEndingOf(text);
+  // Line breaks found in the text as parsed (a lone CR read as LF, offsets unchanged).
+  const lines = withLineFeeds(text);
   const first = node.items[0]!;
   const keyStart = isScalar(first.key) && first.key.range ? first.key.range[0] : range[0];
-  const indent = " ".repeat(keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1));
+  const indent = " ".repeat(keyStart - (lines.lastIndexOf("\n", keyStart - 1) + 1));
   const last = node.items.at(-1)!;
   const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1];
-  const lineEnd = text.indexOf("\n", lastEnd);
+  const lineEnd = lines.indexOf("\n", lastEnd);
   const at = lineEnd === -1 ? text.length : lineEnd + 1;
   const prefix = lineEnd === -1 ? eol : "";
   return { at, end: at, text: `${prefix}${entries.map((e) => `${indent}${e}${eol}`).join("")}` };

@@ -4,24 +4,45 @@
  */
 import { eksClusterName, nodeGroupNamePrefix } from "../fleet/names.js";
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
-import type { FleetSpec } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import { targetHealth, type TargetCounts } from "./aws/alb.js";
 import type { AwsClients } from "./aws/clients.js";
-import { awsErrorKind, describeAwsError } from "./aws/errors.js";
+import { awsProblem, STACK_REGION_FIX } from "./aws/errors.js";
 import { isAutoNamed, listNodeGroupNames, readCluster, readNodeGroup, type LiveCluster, type LiveNodeGroup } from "./aws/eks.js";
 import { clusterTargetGroups, readServiceWeights } from "./aws/service-traffic.js";
 import { sameWeights } from "./weights.js";
 
-/** A value read from AWS, or why it could not be (`throttled` when AWS rate-limited it past the SDK's retries). */
-export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly throttled?: true };
+/**
+ * A value read from AWS, or why it could not be: `error` for where the read is shown, `fix` the one
+ * line that names the fix when there is one (shared by every read that failed the same way), and
+ * `throttled` when AWS rate-limited it past the SDK's retries.
+ */
+export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly fix?: string; readonly throttled?: true };
 
-async function read<T>(what: string, fn: () => Promise<T>): Promise<Read<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (error) {
-    return { ok: false, error: describeAwsError(what, error), ...(awsErrorKind(error) === "throttled" ? { throttled: true as const } : {}) };
-  }
+/**
+ * Reads for one status: each failure worded by errors.ts. Once a failure every call would share
+ * (no credentials, an expired session, no region) is seen, the remaining reads report it without
+ * asking AWS again.
+ */
+function reader() {
+  let everyCall: Read<never> | undefined;
+  return async function read<T>(what: string, fn: () => Promise<T>): Promise<Read<T>> {
+    if (everyCall) return everyCall;
+    try {
+      return { ok: true, value: await fn() };
+    } catch (error) {
+      const problem = awsProblem(error, { regionFix: STACK_REGION_FIX });
+      const failed: Read<never> = {
+        ok: false, error: problem.everyCall ? problem.short : `${what}: ${problem.short}`,
+        ...(problem.fix !== undefined ? { fix: problem.fix } : {}), ...(problem.kind === "throttled" ? { throttled: true as const } : {}),
+      };
+      if (problem.everyCall) everyCall = failed;
+      return failed;
+    }
+  };
 }
+
+type Reader = ReturnType<typeof reader>;
 
 export interface NodeGroupStatus {
   readonly name: string;
@@ -54,9 +75,11 @@ export interface FleetStatus {
   readonly readAt: string;
   readonly clusters: readonly ClusterStatus[];
   readonly services: readonly ServiceStatus[];
+  /** Each distinct fix the failed reads name, once (no credentials, access denied to an action, …). */
+  readonly awsProblems: readonly string[];
 }
 
-async function clusterStatus(clients: AwsClients, fleet: FleetSpec, name: string): Promise<ClusterStatus> {
+async function clusterStatus(read: Reader, clients: AwsClients, fleet: FleetSpec, name: string): Promise<ClusterStatus> {
   const spec = fleet.clusters[name]!;
   const eksName = eksClusterName(fleet.name, name);
   const live = await read(`EKS cluster ${eksName}`, () => readCluster(clients.eks, eksName));
@@ -77,7 +100,7 @@ async function clusterStatus(clients: AwsClients, fleet: FleetSpec, name: string
   return { name, eksName, configVersion: spec.version, live, nodeGroups };
 }
 
-async function serviceStatus(clients: AwsClients, fleet: FleetSpec, name: string): Promise<ServiceStatus> {
+async function serviceStatus(read: Reader, clients: AwsClients, fleet: FleetSpec, name: string): Promise<ServiceStatus> {
   const spec = fleet.services[name]!;
   const where = spec.routing === "alb" ? `listener rule ${spec.alb.priority} on ${spec.alb.listenerArn}` : `Route53 records ${spec.route53.name} in ${spec.route53.zoneId}`;
   const live = await read(where, () => readServiceWeights(clients, fleet, spec));
@@ -103,34 +126,49 @@ async function serviceStatus(clients: AwsClients, fleet: FleetSpec, name: string
 
 /** Reads every cluster, node group and service of the fleet. Never writes. */
 export async function gatherStatus(clients: AwsClients, fleet: FleetSpec, options: { region?: string; now?: Date } = {}): Promise<FleetStatus> {
+  const read = reader();
   const [clusters, services] = await Promise.all([
-    Promise.all(Object.keys(fleet.clusters).map((c) => clusterStatus(clients, fleet, c))),
-    Promise.all(Object.keys(fleet.services).map((s) => serviceStatus(clients, fleet, s))),
+    Promise.all(Object.keys(fleet.clusters).map((c) => clusterStatus(read, clients, fleet, c))),
+    Promise.all(Object.keys(fleet.services).map((s) => serviceStatus(read, clients, fleet, s))),
   ]);
+  const fixes = failedReads(clusters, services).flatMap((r) => (r.ok || r.fix === undefined ? [] : [r.fix]));
   return {
     fleet: fleet.name,
     ...(options.region === undefined ? {} : { region: options.region }),
     readAt: (options.now ?? new Date()).toISOString(),
     clusters,
     services,
+    awsProblems: [...new Set(fixes)],
   };
+}
+
+/** The reads of a status that failed, in the order the view shows them. */
+export function failedReads(clusters: readonly ClusterStatus[], services: readonly ServiceStatus[]): Read<unknown>[] {
+  const reads: Read<unknown>[] = [];
+  for (const c of clusters) reads.push(c.live, ...c.nodeGroups.map((g) => g.live));
+  for (const s of services) reads.push(s.live, ...Object.values(s.targets));
+  return reads.filter((r) => !r.ok);
 }
 
 /** Whether the status shows something to act on: drift, a failed read, a version or status off the config. */
 export function statusFindings(status: FleetStatus): string[] {
-  const findings: string[] = [];
+  // A failed read that names a fix is that fix, once; the others are where they failed.
+  const findings: string[] = [...status.awsProblems];
+  const push = (r: Read<unknown>) => {
+    if (!r.ok && r.fix === undefined) findings.push(r.error);
+  };
   for (const c of status.clusters) {
-    if (!c.live.ok) findings.push(c.live.error);
+    if (!c.live.ok) push(c.live);
     else if (c.live.value.version !== c.configVersion) findings.push(`cluster ${c.name} runs ${c.live.value.version}, config says ${c.configVersion}`);
     for (const g of c.nodeGroups) {
       if (!g.live.ok) {
-        if (c.live.ok) findings.push(g.live.error);
+        if (c.live.ok) push(g.live);
       } else if (g.live.value.length === 0) findings.push(`node group ${c.name}/${g.name} not found on AWS`);
       else for (const n of g.live.value) if (n.version !== g.configVersion) findings.push(`node group ${n.name} runs ${n.version}, config says ${g.configVersion}`);
     }
   }
   for (const s of status.services) {
-    if (!s.live.ok) findings.push(s.live.error);
+    if (!s.live.ok) push(s.live);
     if (s.drift) findings.push(`service ${s.name}: live weights differ from the config`);
   }
   return findings;

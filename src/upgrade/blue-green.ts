@@ -6,7 +6,7 @@
  */
 import { isSchedulable } from "../fleet/nodegroups.js";
 import { WEIGHT_LIMITS } from "../fleet/traffic.js";
-import type { FleetSpec, ServiceSpec } from "../fleet/schema.js";
+import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { clustersBelow, isBehind, slugVersion } from "./in-place.js";
 import type { InputNeeded, StepBuilder } from "./steps.js";
 import type { StackDocument } from "./stack-document.js";

@@ -5,10 +5,10 @@
  * Changes to different clusters, and to different node groups of one cluster, run in parallel; a
  * cluster's node groups wait for its control plane; a traffic step waits out its bake time.
  */
-import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
+import { EKS_NODEGROUP_DELETE_DRAIN_MINUTES, EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS, effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
 import { FLEET_CONFIG_KEY } from "../fleet/problems.js";
 import type { Change } from "../fleet/plan.js";
-import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../fleet/schema.js";
+import type { FleetSpec, NodeGroupSpec, UpdateConfigSpec } from "../fleet/types.js";
 import { ELB_ALIAS_TTL_SECONDS, shares } from "../fleet/traffic.js";
 import type { EstimateAssumptions } from "./assumptions.js";
 
@@ -64,6 +64,23 @@ export function estimateRoll(name: string, from: string, to: string, group: Node
   };
 }
 
+/**
+ * Removing a node group its pods still run on (node group blue/green, or a replaced group). EKS's
+ * delete drains every node at once and forces termination after 5 minutes, faster than the pods'
+ * disruption budgets allow; the pods leave at the pace they tolerate losing nodes, which is the
+ * pace a roll of the same nodes takes them down: the group's updateConfig batches, each a drain
+ * and EKS's 60-second wait. Only the launches are saved: the new nodes were launched beforehand.
+ * The upper bound puts EKS's forced termination (5 minutes) in every batch's drain.
+ */
+export function estimateGroupRemoval(group: NodeGroupSpec, a: EstimateAssumptions): { minutes: number; upper: number; batches: number } {
+  const batches = rollBatches(effectiveUpdateConfig(group), group.scaling.desired);
+  return {
+    batches,
+    minutes: round(batches * (a.typicalDrainMinutes + WAIT) + a.nodeTerminateMinutes),
+    upper: round(batches * (EKS_NODEGROUP_DELETE_DRAIN_MINUTES + WAIT) + a.nodeTerminateMinutes),
+  };
+}
+
 /** Whether a weight change moves traffic (listing or dropping a cluster at weight 0 moves none). */
 export function sharesMove(before: unknown, after: unknown): boolean {
   const served = (w: unknown) => Object.entries(shares((w ?? {}) as Record<string, number>)).filter(([, s]) => s > 0).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -97,7 +114,9 @@ export function estimateStep(changes: readonly Change[], before: FleetSpec, afte
   let traffic = 0;
   let shifted = false;
   const zones = after.network.subnetIds.length;
-  const drainGroup = { minutes: a.typicalDrainMinutes + WAIT + a.nodeTerminateMinutes, upper: EKS_POD_EVICTION_TIMEOUT_MINUTES + WAIT + a.nodeTerminateMinutes };
+  // A decommissioned cluster serves no traffic and its pods go nowhere: EKS deletes its node groups
+  // as it does, every node drained at once and terminated after at most 5 minutes.
+  const drainCluster = { minutes: a.typicalDrainMinutes + WAIT + a.nodeTerminateMinutes, upper: EKS_NODEGROUP_DELETE_DRAIN_MINUTES + WAIT + a.nodeTerminateMinutes };
 
   for (const change of changes) {
     const [kind, name, sub, group] = segments(change.path);
@@ -127,12 +146,14 @@ export function estimateStep(changes: readonly Change[], before: FleetSpec, afte
       } else if (change.kind === "create") {
         w.groups.push({ minutes: a.nodeLaunchMinutes, upper: a.nodeLaunchMinutes });
         op("launch the new group's nodes", a.nodeLaunchMinutes);
-      } else if (change.kind === "decommission") {
-        w.groups.push(drainGroup);
-        op("drain and delete the group", drainGroup.minutes, drainGroup.upper);
-      } else if (change.kind === "node-group-replacement") {
-        w.groups.push({ minutes: a.nodeLaunchMinutes + drainGroup.minutes, upper: a.nodeLaunchMinutes + drainGroup.upper });
-        op("new group, then drain of the old", a.nodeLaunchMinutes + drainGroup.minutes, a.nodeLaunchMinutes + drainGroup.upper);
+      } else if (change.kind === "decommission" || change.kind === "node-group-replacement") {
+        // Both kinds name a group the previous spec has: the one removed, or the one replaced.
+        const old = beforeCluster!.nodeGroups[group]!;
+        const removal = estimateGroupRemoval(old, a);
+        const launch = change.kind === "node-group-replacement" ? a.nodeLaunchMinutes : 0;
+        w.groups.push({ minutes: launch + removal.minutes, upper: launch + removal.upper });
+        const drained = `drain ${old.scaling.desired} node(s) in ${removal.batches} batch(es)`;
+        op(change.kind === "decommission" ? `${drained}, delete the group` : `new group, then ${drained} of the old`, launch + removal.minutes, launch + removal.upper);
       } else {
         w.groups.push({ minutes: a.configUpdateMinutes, upper: a.configUpdateMinutes });
         op("in-place node group update (no node replaced)", a.configUpdateMinutes);
@@ -150,9 +171,9 @@ export function estimateStep(changes: readonly Change[], before: FleetSpec, afte
       if (groups > 0) w.groups.push({ minutes: a.nodeLaunchMinutes, upper: a.nodeLaunchMinutes });
       op(`create the control plane, add-ons and ${groups} node group(s)`, a.clusterCreateMinutes + (groups > 0 ? a.nodeLaunchMinutes : 0));
     } else if (change.kind === "decommission") {
-      if (Object.keys(before.clusters[name]?.nodeGroups ?? {}).length > 0) w.groups.push(drainGroup);
+      if (Object.keys(before.clusters[name]?.nodeGroups ?? {}).length > 0) w.groups.push(drainCluster);
       w.after += a.clusterDeleteMinutes;
-      op("drain its nodes, delete its node groups, then the control plane", drainGroup.minutes + a.clusterDeleteMinutes, drainGroup.upper + a.clusterDeleteMinutes);
+      op("drain its nodes, delete its node groups, then the control plane", drainCluster.minutes + a.clusterDeleteMinutes, drainCluster.upper + a.clusterDeleteMinutes);
     } else {
       w.controlPlane += a.configUpdateMinutes;
       w.controlPlaneUpper += a.configUpdateMinutes;

@@ -5,7 +5,7 @@
  * control plane only when every node group runs its version.
  */
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
-import type { ClusterSpec } from "../fleet/schema.js";
+import type { ClusterSpec } from "../fleet/types.js";
 import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
 import type { StepBuilder } from "./steps.js";
 

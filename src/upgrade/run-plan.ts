@@ -62,10 +62,14 @@ export interface StackFileStore {
 }
 
 export interface StackUpdates {
-  /** `pulumi preview --json` of the stack as its file now stands; `deployed` is the file of what is deployed. */
-  preview(deployed: string): Promise<unknown>;
-  /** `pulumi up` of the whole stack; rejects when it fails. Aborting `cancel` cancels a running update. */
-  up(deployed: string, onLine: (line: string) => void, cancel?: AbortSignal): Promise<void>;
+  /** `pulumi preview --json` of the stack as its file now stands. */
+  preview(): Promise<unknown>;
+  /**
+   * `pulumi up` of the whole stack; rejects when it fails. The stack program judges the file
+   * against the stack's last deployment (the step before), as under any `pulumi up`. Aborting
+   * `cancel` cancels a running update.
+   */
+  up(onLine: (line: string) => void, cancel?: AbortSignal): Promise<void>;
 }
 
 export interface StackGates {
@@ -154,7 +158,6 @@ export async function runPlan(input: RunInput, timing: RunTiming, ports: RunPort
   const emit = ports.onEvent ?? (() => undefined);
   const aborted = () => ports.signal?.aborted === true;
   const textOf = (k: number) => (k === 0 ? input.original.text : steps[k - 1]!.text);
-  const pathOf = (k: number) => (k === 0 ? input.original.path : steps[k - 1]!.path);
   const fleetOf = (k: number) => (k === 0 ? input.original.fleet : steps[k - 1]!.fleet);
   const labelOf = (k: number) => (k === 0 ? "the stack as the plan found it" : `step ${k}, ${steps[k - 1]!.title}`);
 
@@ -191,7 +194,7 @@ export async function runPlan(input: RunInput, timing: RunTiming, ports: RunPort
     emit({ type: "halting", reason: `step ${k} is undone by a config edit`, to: labelOf(k - 1) });
     try {
       await ports.stackFile.replace(textOf(k), textOf(k - 1));
-      await ports.pulumi.up(pathOf(k), (line) => emit({ type: "pulumi", line }), ports.cancel);
+      await ports.pulumi.up((line) => emit({ type: "pulumi", line }), ports.cancel);
     } catch (error) {
       save({ passed: k - 1, applied: k, outcome: "halted", reason: `restoring ${labelOf(k - 1)} failed: ${errorText(error)}` });
       return { restored: false, restoreError: errorText(error), recovery: [] };
@@ -254,20 +257,22 @@ export async function runPlan(input: RunInput, timing: RunTiming, ports: RunPort
       await ports.stackFile.replace(textOf(k - 1), step.text);
       let refusal: string | undefined;
       try {
-        refusal = previewRefusal(fleetOf(k - 1), step.fleet, await ports.pulumi.preview(pathOf(k - 1)), input.today);
+        refusal = previewRefusal(fleetOf(k - 1), step.fleet, await ports.pulumi.preview(), input.today);
       } catch (error) {
         refusal = `pulumi preview failed: ${errorText(error)}`;
       }
       if (refusal !== undefined || aborted()) {
         // Nothing was applied: the file goes back to the step before.
         await ports.stackFile.replace(step.text, textOf(k - 1));
-        if (refusal === undefined) return interrupted(k, false);
-        save({ passed: k - 1, outcome: "refused", reason: refusal });
-        return { outcome: "refused", passed: k - 1, failure: { step: k, reason: refusal, checks: [] } };
+        // A signal interrupts a running preview: that is the stop, not a refusal.
+        if (aborted()) return interrupted(k, false);
+        const reason = refusal ?? "the preview was interrupted";
+        save({ passed: k - 1, outcome: "refused", reason });
+        return { outcome: "refused", passed: k - 1, failure: { step: k, reason, checks: [] } };
       }
       emit({ type: "previewed", step });
       try {
-        await ports.pulumi.up(pathOf(k - 1), (line) => emit({ type: "pulumi", line }), ports.cancel);
+        await ports.pulumi.up((line) => emit({ type: "pulumi", line }), ports.cancel);
       } catch (error) {
         return halt(k, `pulumi up failed: ${errorText(error)}`, []);
       }

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node } from "yaml";
 import { FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../fleet/problems.js";
-import { parseYaml } from "../fleet/yaml.js";
+import { lineEndingOf, parseYaml, withLineFeeds } from "../fleet/yaml.js";
 
 type Path = readonly (string | number)[];
 
@@ -24,7 +24,8 @@ export class StackDocument {
     private readonly doc: Document,
     /** For each line as the YAML library would write it, the line as the user wrote it. */
     private readonly layout: ReadonlyMap<string, string>,
-    private readonly crlf: boolean,
+    /** The file's line ending, kept on every line of the text written. */
+    private readonly eol: "\r\n" | "\r" | "\n",
   ) {}
 
   /** Parses a stack config's text; YAML errors or a missing `baton:fleet` are a FleetSpecError. */
@@ -39,12 +40,11 @@ export class StackDocument {
       throw new FleetSpecError([problem("required", FLEET_CONFIG_KEY, `${file} has no ${FLEET_CONFIG_KEY} map under config:.`,
         "Point at a stack config with a baton:fleet block (see stacks/Pulumi.migration.yaml).")], `${file} has no fleet`);
     }
-    const crlf = text.includes("\r\n");
-    return new StackDocument(doc, layoutOf(text.replace(/\r\n/g, "\n"), doc.toString(WRITE_OPTIONS)), crlf);
+    return new StackDocument(doc, layoutOf(withLineFeeds(text.replace(/\r\n/g, "\n")), doc.toString(WRITE_OPTIONS)), lineEndingOf(text));
   }
 
   clone(): StackDocument {
-    return new StackDocument(this.doc.clone(), this.layout, this.crlf);
+    return new StackDocument(this.doc.clone(), this.layout, this.eol);
   }
 
   /** The raw `baton:fleet` value, as validation and `plan` take it. */
@@ -124,7 +124,7 @@ export class StackDocument {
     // Restoring is only a layout choice: keep it only when it reads back as exactly the same data.
     const same = JSON.stringify(parseYaml(restored).doc.toJS()) === JSON.stringify(this.doc.toJS());
     const out = same ? restored : written;
-    return this.crlf ? out.replace(/\n/g, "\r\n") : out;
+    return this.eol === "\n" ? out : out.replace(/\n/g, this.eol);
   }
 }
 

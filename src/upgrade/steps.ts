@@ -7,7 +7,8 @@
 import { plan, type Plan } from "../fleet/plan.js";
 import { errorsOf } from "../fleet/problems.js";
 import { PLACEHOLDER_RULE } from "../fleet/rules/placeholders.js";
-import { Fleet, type FleetSpec } from "../fleet/schema.js";
+import { Fleet } from "../fleet/schema.js";
+import type { FleetSpec } from "../fleet/types.js";
 import type { StackDocument } from "./stack-document.js";
 
 /** A value the plan cannot know and wrote as a placeholder the user must replace before applying (the spec refuses it until then). */

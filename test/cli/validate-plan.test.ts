@@ -41,6 +41,16 @@ describe("baton validate", () => {
     expect(result.err).toContain("[yaml-syntax]");
   });
 
+  it("names a misspelt baton:fleet key with the key it meant", async () => {
+    const file = path.join(dir, "flet.yaml");
+    writeFileSync(file, "config:\n  aws:region: us-east-1\n  baton:flet:\n    name: shop\n");
+    const result = await run("validate", file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('error config.baton:flet = "baton:flet"');
+    expect(result.err).toContain('fix: Did you mean "baton:fleet"? Rename the key.');
+    expect((await run("plan", file, "--from", file)).err).toContain('has "baton:flet". Did you mean "baton:fleet"?');
+  });
+
   it("exits 2 on bad usage", async () => {
     expect((await run("validate")).code).toBe(2);
     expect((await run("frobnicate")).code).toBe(2);

@@ -11,7 +11,7 @@ import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 Error.stackTraceLimit = 0;
 
-const capture = (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
+const capture = (fleet: unknown, deployed?: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY, ...(deployed !== undefined ? { deployed } : {}) }));
 const inputsOf = (resources: ReadonlyArray<{ type: string; name: string; inputs: Readonly<Record<string, unknown>> }>, type: string, name: string) => {
   const found = resources.find((r) => r.type === type && r.name === name);
   if (!found) throw new Error(`no ${type} ${name}`);
@@ -59,5 +59,46 @@ describe("AWS rules the fleet follows", () => {
     const group = captured!.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === "shop-blue-general")!;
     expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
     expect(review.changes.filter((c) => c.op !== "same")).toEqual([]);
+    // The review says so, and lists nothing to undo for it.
+    const word = review.plan!.changes.find((c) => c.path === "baton:fleet.clusters.blue.nodeGroups.general.scaling.desired")!;
+    expect(word.summary).toMatch(/^no change to node group blue\/general: scaling\.desired 6 → 9 is the size at creation only/);
+    expect(review.rollback.edits).toEqual([]);
+  });
+
+  describe("when min or max move, the desired size sent is the live size clamped into the new bounds", () => {
+    // blue/general runs with min 3, max 12; the autoscaler has it at `live` nodes.
+    const running = (live: number) => ({ nodeGroups: { "shop-blue": { "shop-blue-general-0a1b2c3": { minSize: 3, desiredSize: live, maxSize: 12 } } } });
+    const sent = async (scaling: { min: number; desired: number; max: number }, live: number) => {
+      const base = migrationFleet();
+      const head = edit(base, (f) => { f.clusters.blue.nodeGroups.general!.scaling = scaling; });
+      const captured = await captureProgram(() => runFleetProgram(head, { today: TODAY, deployed: base }), running(live));
+      const group = captured.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === "shop-blue-general")!;
+      return { scalingConfig: group.inputs["scalingConfig"], ignoreChanges: group.ignoreChanges };
+    };
+
+    it("a raised min lifts the live size to it (EKS refuses min above desired)", async () => {
+      // The stack file says desired 12; the group was created at 6 and runs 10: 12 is sent, not 6.
+      expect(await sent({ min: 12, desired: 12, max: 20 }, 10)).toEqual({ scalingConfig: { minSize: 12, desiredSize: 12, maxSize: 20 } });
+    });
+
+    it("a lowered max caps the live size, and does not scale the group down to its creation size", async () => {
+      expect(await sent({ min: 3, desired: 6, max: 8 }, 11)).toEqual({ scalingConfig: { minSize: 3, desiredSize: 8, maxSize: 8 } });
+      expect(await sent({ min: 3, desired: 6, max: 10 }, 9)).toEqual({ scalingConfig: { minSize: 3, desiredSize: 9, maxSize: 10 } });
+    });
+
+    it("keeps ignoring the size while the bounds stay", async () => {
+      expect(await sent({ min: 3, desired: 4, max: 12 }, 9)).toEqual({ scalingConfig: { minSize: 3, desiredSize: 4, maxSize: 12 }, ignoreChanges: ["scalingConfig.desiredSize"] });
+    });
+
+    it("says in the plan what is sent", async () => {
+      const base = migrationFleet();
+      const head = edit(base, (f) => { f.clusters.blue.nodeGroups.general!.scaling = { min: 12, desired: 12, max: 20 }; });
+      const { review } = await offlinePreview({ base, head, subject: "test", capture, today: TODAY });
+      const change = review.plan!.changes.find((c) => c.subject === "node group blue/general")!;
+      expect(change.summary).toContain("the group's live size clamped into [12, 20] as read at deploy time");
+      // Offline the live size is unknown: the capture sends the spec's desired, and the diff shows it moving with the bounds.
+      const diff = review.changes.find((c) => c.name === "shop-blue-general" && c.type === "aws:eks/nodeGroup:NodeGroup")!;
+      expect(diff.paths).toEqual(expect.arrayContaining(["scalingConfig.minSize", "scalingConfig.desiredSize", "scalingConfig.maxSize"]));
+    });
   });
 });

@@ -122,6 +122,18 @@ describe("a fleet's first pulumi up", () => {
     expect((find(capture, TYPES.namespace, "shop-blue-ns-shop").inputs["metadata"] as Json)["name"]).toBe("shop");
   });
 
+  it("labels every namespace it creates for the controller's pod readiness gate, keeps it on delete, and adopts one that exists", () => {
+    for (const cluster of ["blue", "green"]) {
+      const ns = find(capture, TYPES.namespace, `shop-${cluster}-ns-shop`);
+      expect((ns.inputs["metadata"] as Json)["labels"]).toEqual({ "app.kubernetes.io/managed-by": "baton", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+      expect(ns.retainOnDelete).toBe(true);
+      // Its own provider upserts; the cluster's main provider (bindings, the controller) still refuses to create what exists.
+      expect(ns.provider).toContain(`pulumi:providers:kubernetes::shop-${cluster}-namespaces::`);
+      expect(find(capture, "pulumi:providers:kubernetes", `shop-${cluster}-namespaces`).inputs["upsertExistingObjects"]).toBe("true");
+      expect(find(capture, "pulumi:providers:kubernetes", `shop-${cluster}`).inputs).not.toHaveProperty("upsertExistingObjects");
+    }
+  });
+
   it("makes every binding depend on its cluster's controller, namespace and controller nodes", () => {
     for (const cluster of ["blue", "green"]) {
       const binding = find(capture, TYPES.targetGroupBinding, `shop-web-${cluster}`);

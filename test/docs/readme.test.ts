@@ -9,7 +9,12 @@
  * - `runs`: the command exits 0, and the fenced block after the comment shows it.
  * - `draws picture N`: the fenced block after the comment is the Nth Mermaid picture the command
  *   prints (the README shows it as GitHub renders it).
- * - `sets SERVICE as in FILE`: `baton shift` on a copy of the file gives SERVICE the weights FILE has.
+ * - `sets SERVICE from SOURCE as in FILE`: the README copies SOURCE to the scratch path the command
+ *   edits (`cp SOURCE PATH`, so no tracked file changes), and `baton shift` on that copy gives
+ *   SERVICE the weights FILE has.
+ * - `is the file`: COMMAND is a file of the repository, and the fenced block after the comment is
+ *   exactly its content (test/package/install.test.ts compiles and runs the README's program
+ *   from test/package/consumer/index.ts).
  *
  * Commands run in-process with the README's paths, at the tests' fixed date where the command
  * takes `--today`, so the calendar does not move the figures.
@@ -109,6 +114,10 @@ describe("the README", () => {
 
   describe.each(checks.map((c) => [`${c.command} | ${c.expect}`, c] as const))("%s", (_name, check) => {
     it("matches what baton does", async () => {
+      if (check.expect === "is the file") {
+        expect(fencedBlock(check.after)).toBe(readFileSync(path.join(repo, check.command), "utf8").trimEnd());
+        return;
+      }
       const args = argv(check.command);
       const figures = check.expect.split(", ").map((f) => FIGURE.exec(f));
 
@@ -149,18 +158,21 @@ describe("the README", () => {
         return;
       }
 
-      const sets = /^sets (\S+) as in (\S+)$/.exec(check.expect);
+      const sets = /^sets (\S+) from (\S+) as in (\S+)$/.exec(check.expect);
       if (sets) {
+        const [, service, source, expected] = sets;
         expect(args[0]).toBe("shift");
+        // The README edits a scratch copy of the example, never the tracked file itself.
+        expect(args[1]!.startsWith("examples/")).toBe(false);
+        expect(prose(check.after)).toContain(`cp ${source} ${args[1]} && ${check.command}`);
         const dir = mkdtempSync(path.join(tmpdir(), "baton-readme-"));
         const copy = path.join(dir, path.basename(args[1]!));
-        copyFileSync(path.join(repo, args[1]!), copy);
+        copyFileSync(path.join(repo, source!), copy);
         const { code, err } = await run(["shift", copy, ...args.slice(2)]);
         expect(code, err).toBe(0);
         const weights = (file: string) => (parse(readFileSync(file, "utf8")) as { config: { "baton:fleet": { services: Record<string, { weights: unknown }> } } })
-          .config["baton:fleet"].services[sets[1]!]!.weights;
-        expect(weights(copy)).toEqual(weights(path.join(repo, sets[2]!)));
-        expect(prose(check.after)).toContain(check.command);
+          .config["baton:fleet"].services[service!]!.weights;
+        expect(weights(copy)).toEqual(weights(path.join(repo, expected!)));
         return;
       }
       throw new Error(`unknown readme-check expectation "${check.expect}"`);

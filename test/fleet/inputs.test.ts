@@ -11,6 +11,7 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { parseManifests } from "../../src/checks/manifest.js";
 import { decodeText, InputFileError, parseByteSize, readInputFile } from "../../src/fleet/input-file.js";
+import { formatProblem } from "../../src/fleet/problems.js";
 import { parseStackConfig } from "../../src/fleet/stack-config.js";
 import { validateFleet } from "../../src/fleet/validate.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
@@ -103,10 +104,19 @@ describe("YAML in linear time, bounded", () => {
     expect(manifests.objects.map((o) => o.name)).toEqual(["ok"]);
   });
 
-  it("nesting too deep for the parser is an error naming the file", () => {
+  it("nesting too deep for the parser is an error naming the file and the nesting, not the stack or aliases", async () => {
     const config = parseStackConfig(`${"[".repeat(100_000)}${"]".repeat(100_000)}`, "Pulumi.deep.yaml");
     expect(config.problems[0]).toMatchObject({ rule: "yaml-syntax", path: "Pulumi.deep.yaml" });
-    expect(config.problems[0]?.message).toMatch(/nested too deeply|Maximum call stack size exceeded/);
+    expect(config.problems[0]?.message).toMatch(/nested too deeply/);
+    // 10,000 levels: the parser overflows inside and reports it as its own error; still named as nesting.
+    const file = path.join(dir, "Pulumi.deep10k.yaml");
+    writeFileSync(file, `config:\n  aws:region: us-east-1\n  baton:fleet:\n    name: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`);
+    const r = await baton("validate", file);
+    expect(r.code).toBe(2);
+    expect(r.out + r.err).toContain("the YAML is nested too deeply to read (thousands of levels)");
+    expect(r.out + r.err).not.toMatch(/Maximum call stack|aliases/);
+    const manifests = parseManifests(`a: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`, "m.yaml");
+    expect(manifests.errors[0]?.message).toMatch(/nested too deeply/);
   });
 });
 
@@ -148,5 +158,48 @@ describe("baton check, one bad file among many", () => {
     // The good file was still checked: its removed API is reported.
     expect(r.out).toContain("policy/v1beta1");
     expect(r.out).toContain("2 files that could not be read");
+  });
+});
+
+describe("odd values get the right words", () => {
+  it("a NaN or infinite weight is named as YAML wrote it, not as null", () => {
+    const problems = validateFleet(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: Number.NaN, green: Number.POSITIVE_INFINITY }; }), { today: TODAY }).problems;
+    const nan = problems.find((p) => p.path === "baton:fleet.services.web.weights.blue")!;
+    expect(formatProblem(nan)).toContain("baton:fleet.services.web.weights.blue = .nan");
+    expect(nan.message).toContain("got .nan, YAML's not-a-number");
+    expect(problems.find((p) => p.path === "baton:fleet.services.web.weights.green")!.message).toContain("got .inf, YAML's infinity");
+    expect(problems.map(formatProblem).join("\n")).not.toContain("null");
+  });
+
+  it("an unquoted version that cannot have lost a trailing zero gets the form, not a made-up minor", () => {
+    const problem = (version: unknown) => validateFleet(edit(migrationFleet(), (f) => { (f.clusters.blue as { version: unknown }).version = version; }), { today: TODAY }).problems
+      .find((p) => p.path === "baton:fleet.clusters.blue.version")!;
+    expect(problem(2).message).toBe('YAML read this version as the number 2, not a string; a Kubernetes version is written "1.NN".');
+    expect(problem(2).fix).toBe('Write the minor version in quotes, e.g. version: "1.33".');
+    expect(problem(2).fix).not.toContain('"1."');
+    // 1.3 most likely lost its zero: the suggestion stays.
+    expect(problem(1.3).fix).toBe('Quote it: version: "1.30" (or the minor you meant).');
+  });
+
+  it("a huge name is printed once, cut, and the names built from it are not listed again", async () => {
+    const huge = "x".repeat(1_000_000);
+    const file = path.join(dir, "Pulumi.huge-name.yaml");
+    writeFileSync(file, stack(edit(migrationFleet(), (f) => { f.name = huge; })));
+    const r = await baton("--max-input-size", "8MiB", "validate", file, "--today", TODAY);
+    expect(r.code).toBe(1);
+    const printed = r.out + r.err;
+    expect(printed.length).toBeLessThan(5000);
+    expect(printed).toContain("the fleet name has 1000000 characters; a name is a DNS label of at most 63");
+    expect(printed).toContain(`"${"x".repeat(64)}"…(1000000 characters)`);
+    // A cluster key as long: refused once, and the AWS names built from it are not checked on top.
+    const key = path.join(dir, "Pulumi.huge-key.yaml");
+    writeFileSync(key, stack(edit(migrationFleet(), (f) => {
+      f.clusters = { [huge]: f.clusters.blue, green: f.clusters.green } as typeof f.clusters;
+      f.services.web.weights = { [huge]: 90, green: 10 };
+    })));
+    const k = await baton("--max-input-size", "8MiB", "validate", key, "--today", TODAY);
+    expect(k.out + k.err).toContain("is not allowed: a cluster name has 1000000 characters");
+    expect(k.out + k.err).not.toContain("name-length");
+    expect((k.out + k.err).length).toBeLessThan(8000);
   });
 });

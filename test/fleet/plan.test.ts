@@ -87,8 +87,9 @@ describe("plan", () => {
   });
 
   it("gives the whole plan's rollback as the edits of every change", () => {
-    const after = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.clusters.blue.nodeGroups.general.scaling.desired = 4; });
+    const after = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 0, green: 100 }; f.clusters.blue.nodeGroups.general.scaling.min = 4; f.clusters.green.nodeGroups.general.scaling.desired = 4; });
     const edits = planRollback(planned(migrationFleet(), after));
+    // green's desired-only edit changes nothing in AWS: nothing to undo for it.
     expect(edits).toEqual([
       { path: "baton:fleet.services.web.weights", value: { blue: 90, green: 10 } },
       { path: "baton:fleet.clusters.blue.nodeGroups.general.scaling", value: { min: 3, desired: 6, max: 12 } },

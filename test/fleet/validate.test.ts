@@ -183,9 +183,15 @@ describe("weights", () => {
     expect(errorRules(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: -1, green: 10 }; }))).toContain("weights-range");
   });
 
-  it("requires every weight to name a cluster of the fleet", () => {
+  it("requires every weight to name a cluster of the fleet, with the closest cluster as a did-you-mean", () => {
     const result = validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 90, gren: 10 }; }));
-    expect(result.problems.find((p) => p.rule === "weights-unknown-cluster")?.path).toBe("baton:fleet.services.web.weights.gren");
+    const problem = result.problems.find((p) => p.rule === "weights-unknown-cluster");
+    expect(problem?.path).toBe("baton:fleet.services.web.weights.gren");
+    expect(problem?.fix).toMatch(/^Did you mean "green"\?/);
+    // Nothing close: no guess.
+    expect(validate(edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 90, purple: 10 }; })).problems.find((p) => p.rule === "weights-unknown-cluster")?.fix).not.toContain("Did you mean");
+    // The misspelt weight is the one error on a Route53 service: no missing alias target is asked of a cluster that does not exist.
+    expect(errorRules(edit(migrationFleet(), (f) => { f.services.api.weights = { blue: 90, gren: 10 }; }))).toEqual(["weights-unknown-cluster"]);
   });
 
   it("requires at least one non-zero weight", () => {
@@ -311,5 +317,15 @@ describe("placeholders left to fill in", () => {
     const deployed = withPlaceholder("replace-with-green-load-balancer.invalid");
     const result = validateFleet(deployed, { today: TODAY, deployed });
     expect(result.problems.filter((p) => p.rule === "placeholder-value")).toEqual([expect.objectContaining({ severity: "error" })]);
+  });
+});
+
+describe("a misspelt baton:fleet key", () => {
+  it("is named with the key it most likely meant", async () => {
+    const { parseStackConfig, misspeltFleetKeyProblem } = await import("../../src/fleet/stack-config.js");
+    const config = parseStackConfig("config:\n  aws:region: us-east-1\n  baton:flet:\n    name: shop\n", "Pulumi.shop.yaml");
+    expect(config.fleet).toBeUndefined();
+    expect(misspeltFleetKeyProblem(config)).toMatchObject({ rule: "unknown-key", path: "config.baton:flet", fix: 'Did you mean "baton:fleet"? Rename the key.' });
+    expect(misspeltFleetKeyProblem(parseStackConfig("config:\n  aws:region: us-east-1\n", "Pulumi.shop.yaml"))).toBeUndefined();
   });
 });

@@ -25,12 +25,12 @@ describe("the policy pack folder", () => {
     for (const dependency of ["@pulumi/policy", "@pulumi/pulumi", "@pulumi/pulumi/cmd/run-policy-pack"]) {
       expect(fromPack.resolve(dependency)).toBe(fromRoot.resolve(dependency));
     }
-    const library = fromPack.resolve("baton/dist/src/policy/index.js");
+    const library = fromPack.resolve("baton/policy");
     expect(path.relative(repo, library)).toBe(path.join("dist", "src", "policy", "index.js"));
   });
 
   it("loads the built policies the pack registers", () => {
-    const { policies, POLICY_PACK_NAME } = fromPack("baton/dist/src/policy/index.js") as { policies: { name: string }[]; POLICY_PACK_NAME: string };
+    const { policies, POLICY_PACK_NAME } = fromPack("baton/policy") as { policies: { name: string }[]; POLICY_PACK_NAME: string };
     expect(POLICY_PACK_NAME).toMatch(/baton/);
     expect(policies.map((p) => p.name)).toContain("eks-endpoint-not-open");
   });

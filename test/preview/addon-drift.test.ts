@@ -36,22 +36,29 @@ describe("add-ons move only with their cluster's version", () => {
     expect(addonChanges(review.changes)).toHaveLength(8);
   });
 
-  it("a version bump moves that cluster's unpinned add-ons to the new defaults, and the preview shows from and to", async () => {
+  it("a version bump moves that cluster's unpinned add-ons to the new defaults; offline, the preview says so instead of showing made-up versions", async () => {
     const base = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 100, green: 0 }; f.clusters.blue.addons = { coreDns: "v1.11.4-eksbuild.9" }; });
     const head = edit(base, (f) => { f.clusters.blue.version = "1.34"; });
     const { review } = await offlinePreview({ base, head, subject: "test", capture: capturer(), today: TODAY });
+    const standIns = { fromStandIn: { kind: "as-deployed" }, toStandIn: { kind: "eks-default", kubernetes: "1.34" } };
     expect(review.addons).toEqual([
-      { cluster: "shop-blue", addon: "eks-pod-identity-agent", from: mockAddonVersion("eks-pod-identity-agent", "1.33"), to: moved("eks-pod-identity-agent", "1.34") },
-      { cluster: "shop-blue", addon: "kube-proxy", from: mockAddonVersion("kube-proxy", "1.33"), to: moved("kube-proxy", "1.34") },
-      { cluster: "shop-blue", addon: "vpc-cni", from: mockAddonVersion("vpc-cni", "1.33"), to: moved("vpc-cni", "1.34") },
+      { cluster: "shop-blue", addon: "eks-pod-identity-agent", from: mockAddonVersion("eks-pod-identity-agent", "1.33"), to: moved("eks-pod-identity-agent", "1.34"), ...standIns },
+      { cluster: "shop-blue", addon: "kube-proxy", from: mockAddonVersion("kube-proxy", "1.33"), to: moved("kube-proxy", "1.34"), ...standIns },
+      { cluster: "shop-blue", addon: "vpc-cni", from: mockAddonVersion("vpc-cni", "1.33"), to: moved("vpc-cni", "1.34"), ...standIns },
     ]);
-    expect(renderMarkdown(review)).toContain(`| shop-blue | vpc-cni | ${mockAddonVersion("vpc-cni", "1.33")} | **${moved("vpc-cni", "1.34")}** |`);
+    const markdown = renderMarkdown(review);
+    expect(markdown).toContain("| shop-blue | vpc-cni | as deployed | **EKS's default for 1.34** |");
+    // The mock runtime's formula is never shown as a version.
+    expect(markdown).not.toContain(mockAddonVersion("vpc-cni", "1.33"));
+    expect(markdown).not.toContain(moved("vpc-cni", "1.34"));
+    expect(markdown).toContain("the add-on versions EKS would pick");
   });
 
-  it("a changed pin moves that add-on alone", async () => {
+  it("a changed pin moves that add-on alone; the pin is a real version, what it replaces is not known offline", async () => {
     const base = migrationFleet();
     const head = edit(base, (f) => { f.clusters.green.addons = { vpcCni: "v1.20.1-eksbuild.3" }; });
     const { review } = await offlinePreview({ base, head, subject: "test", capture: capturer(), today: TODAY });
-    expect(review.addons).toEqual([{ cluster: "shop-green", addon: "vpc-cni", from: mockAddonVersion("vpc-cni", "1.35"), to: "v1.20.1-eksbuild.3" }]);
+    expect(review.addons).toEqual([{ cluster: "shop-green", addon: "vpc-cni", from: mockAddonVersion("vpc-cni", "1.35"), to: "v1.20.1-eksbuild.3", fromStandIn: { kind: "as-deployed" } }]);
+    expect(renderMarkdown(review)).toContain("| shop-green | vpc-cni | as deployed | **v1.20.1-eksbuild.3** |");
   });
 });

@@ -25,8 +25,8 @@ import { edit, exampleNetwork, migrationFleet, TODAY, type RawConfig } from "../
 Error.stackTraceLimit = 0;
 
 const fingerprint = codeFingerprint();
-const wholeCapture = (fleet: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY }));
-const inProcess = inProcessPartCapturer((projection, part) => runFleetPart(projection, part, { today: TODAY }));
+const wholeCapture = (fleet: unknown, deployed?: unknown) => captureProgram(() => runFleetProgram(fleet, { today: TODAY, ...(deployed !== undefined ? { deployed } : {}) }));
+const inProcess = inProcessPartCapturer((projection, part, lastDeployed) => runFleetPart(projection, part, { today: TODAY, ...(lastDeployed !== undefined ? { lastDeployed } : {}) }));
 
 /** Counts what a capturer was asked to capture. */
 function counting(capturer: PartCapturer) {
@@ -46,8 +46,8 @@ async function previewByParts(base: unknown, head: unknown, capturer: PartCaptur
   let stats: PartsStats | undefined;
   const result = await offlinePreview({
     base, head, subject: "t", today: TODAY, capture: () => Promise.reject(new Error("the whole program must not run")),
-    captureAll: async (fleets) => {
-      const out = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) });
+    captureAll: async (fleets, lastDeployed) => {
+      const out = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
       stats = out.stats;
       return out.captures;
     },
@@ -163,7 +163,9 @@ describe("a preview captured by parts", () => {
   it("captures again only the parts a change reads: a weight edit recaptures its service, a node group edit its cluster and the routes weighting it", async () => {
     const base = migrationFleet();
     const cache = tempCache();
-    await previewByParts(undefined, base, inProcess, cache);
+    // A part is keyed by its projection and by what was deployed before it (node group sizes depend
+    // on it): the previews of changes to one deployed base share the base's parts.
+    await previewByParts(base, base, inProcess, cache);
     const weight = counting(inProcess);
     await previewByParts(base, edit(base, (f) => { f.services.web.weights = { blue: 50, green: 50 }; }), weight.capturer, cache);
     expect(weight.asked).toEqual(["service:web"]);

@@ -1,6 +1,7 @@
 /**
  * The stack entry point as `pulumi up` runs it: `baton:fleet` from the stack's config, the outputs
- * exported, and a bad config ending the program with the spec's message instead of a stack trace.
+ * returned to the runtime, and a bad config ending the program with the spec's message instead of
+ * a stack trace. The module exports the program as one async function, which the runtime awaits.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { mockAddonVersion } from "../../src/preview/offline-mocks.js";
@@ -11,8 +12,11 @@ Error.stackTraceLimit = 0;
 
 beforeEach(() => { vi.resetModules(); });
 
-const loadStack = (fleet: unknown) =>
-  runMocked(async () => (await import("../../stacks/index.js")) as typeof import("../../stacks/index.js"), { "baton:fleet": JSON.stringify(fleet) });
+/** The stack's program, as the runtime calls it: the module's one export. */
+const stackProgram = async () => (await import("../../stacks/index.js")).default;
+const runStack = async () => (await stackProgram())();
+
+const loadStack = (fleet: unknown) => runMocked(runStack, { "baton:fleet": JSON.stringify(fleet) });
 
 it("builds the fleet from baton:fleet and exports clusters and services", async () => {
   const { result: stack, mocks } = await loadStack(migrationFleet());
@@ -26,19 +30,21 @@ it("ends a bad config with the spec's problems as a RunError, registering nothin
   const broken = edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api"]; });
   let thrown: unknown;
   const { mocks } = await runMocked(async () => {
-    try { await import("../../stacks/index.js"); } catch (error) { thrown = error; }
+    try { await runStack(); } catch (error) { thrown = error; }
   }, { "baton:fleet": JSON.stringify(broken) });
   expect(pulumi.RunError.isInstance(thrown)).toBe(true);
   expect((thrown as Error).message).toMatch(/baton:fleet\.clusters\.blue\.logging = \["api"\]\n  Control-plane logs audit, authenticator are off[\s\S]*\[cluster-audit-logging\]\n  fix: /);
-  expect(mocks.resources).toEqual([]);
+  // Only the read of its own last deployment, which the mocks answer like a resource: nothing registered.
+  expect(mocks.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:StackReference"]);
 });
 
 it("keeps unpinned add-ons at the versions its last deployment recorded, read back through its own stack reference", async () => {
   const moved = (addon: string, version: string) => mockAddonVersion(addon, version).replace("eksbuild.1", "eksbuild.2");
   const record = { "shop-blue": { kubernetesVersion: "1.33", versions: { "vpc-cni": "v1.19.0-eksbuild.1" } } };
-  const { result: stack, mocks } = await runMocked(async () => (await import("../../stacks/index.js")) as typeof import("../../stacks/index.js"),
+  const { result: stack, mocks } = await runMocked(runStack,
     { "baton:fleet": JSON.stringify(migrationFleet()) }, { stackOutputs: { addonVersions: record }, addonVersion: moved });
-  expect(mocks.resources.find((r) => r.type === "pulumi:pulumi:StackReference")?.inputs["name"]).toBe("organization/baton/test");
+  // A self-managed backend (organization "organization") knows the stack by its bare name.
+  expect(mocks.resources.find((r) => r.type === "pulumi:pulumi:StackReference")?.inputs["name"]).toBe("test");
   const addon = (name: string) => mocks.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.name === name)!.inputs["addonVersion"];
   expect(addon("shop-blue-vpc-cni")).toBe("v1.19.0-eksbuild.1");
   // Not recorded: the looked-up default.
@@ -54,16 +60,15 @@ it("ends on a bad baton:wave as baton validate does, with the fleet's problems, 
   const broken = edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api"]; });
   let thrown: unknown;
   const { mocks } = await runMocked(async () => {
-    try { await import("../../stacks/index.js"); } catch (error) { thrown = error; }
+    try { await runStack(); } catch (error) { thrown = error; }
   }, { "baton:fleet": JSON.stringify(broken), "baton:wave": "-1" });
   expect(pulumi.RunError.isInstance(thrown)).toBe(true);
   expect((thrown as Error).message).toContain('error baton:wave = "-1"');
   expect((thrown as Error).message).toContain("[cluster-audit-logging]");
-  expect(mocks.resources).toEqual([]);
+  expect(mocks.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:StackReference"]);
 });
 
 it("builds the same fleet with a good baton:wave", async () => {
-  const { result } = await runMocked(async () => (await import("../../stacks/index.js")) as typeof import("../../stacks/index.js"),
-    { "baton:fleet": JSON.stringify(migrationFleet()), "baton:wave": "2" });
+  const { result } = await runMocked(runStack, { "baton:fleet": JSON.stringify(migrationFleet()), "baton:wave": "2" });
   expect(result.fleet).toBe("shop");
 });

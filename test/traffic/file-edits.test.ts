@@ -13,7 +13,8 @@ import { main } from "../../src/cli/main.js";
 import { editFile, FileEditError } from "../../src/traffic/files.js";
 import { readServiceWeights } from "../../src/traffic/stack-file.js";
 import { stackFileWeights } from "../../src/traffic/weights-file.js";
-import { edit, migrationFleet } from "../support/fleets.js";
+import { runBaton as baton } from "../support/cli.js";
+import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { captureIo } from "../support/io.js";
 
 const run = promisify(execFile);
@@ -176,6 +177,19 @@ describe("files as they are on disk", () => {
     expect((await shift(file, "web0", "green=10%")).code).toBe(0);
     const after = readFileSync(file, "utf8");
     expect(after.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(weightsIn(file, "web0")).toEqual({ blue: 90, green: 10 });
+  });
+
+  it("reads a file with CR-only line endings (classic Mac OS, which YAML and Pulumi take as line breaks) and keeps them on the lines it adds", async () => {
+    const dir = freshDir();
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    const cr = manyServices(1).replace(/( +)green: 0\n/, "").replace(/\n/g, "\r");
+    writeFileSync(file, cr);
+    expect((await baton("validate", file, "--today", TODAY)).code).toBe(0);
+    expect((await shift(file, "web0", "green=10%")).code).toBe(0);
+    const after = readFileSync(file, "utf8");
+    expect(after).not.toContain("\n");
+    expect(after.split("\r").length).toBe(cr.split("\r").length + 1);
     expect(weightsIn(file, "web0")).toEqual({ blue: 90, green: 10 });
   });
 });

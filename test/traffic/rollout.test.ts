@@ -3,6 +3,13 @@ import { buildSchedule, type Schedule } from "../../src/traffic/schedule.js";
 import { DEFAULT_TIMING, runRollout, type RolloutEvent } from "../../src/traffic/rollout.js";
 import type { Weights } from "../../src/fleet/traffic.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { formatResult } from "../../src/traffic/format-rollout.js";
+import { readServiceWeights, writeServiceWeights } from "../../src/traffic/stack-file.js";
+import { stackFileWeights } from "../../src/traffic/weights-file.js";
+import { writeStackFile } from "../support/cli.js";
 import { fakeWorld, type FakeOptions, type Scripted } from "./fakes.js";
 
 const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
@@ -264,5 +271,32 @@ describe("rollout state machine", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the rollout's report", () => {
+  it("states the file's weights as read from the file: a shift made during the bake is what the report says the file holds", async () => {
+    const file = writeStackFile(mkdtempSync(path.join(tmpdir(), "baton-report-")), "Pulumi.prod.yaml", fleetWith(at(0)));
+    const store = stackFileWeights(file, "web");
+    let shifted = false;
+    // The gates fail on the fourth observation, after someone shifted web by hand mid-bake.
+    const world = fakeWorld({
+      file: at(0),
+      script: (n) => (n >= 3 ? "alarm" : "ok"),
+      onSleep: () => {
+        if (shifted) return;
+        shifted = true;
+        writeFileSync(file, writeServiceWeights(readFileSync(file, "utf8"), file, "web", at(40)));
+      },
+    });
+    // The real store on the real file; the fake update applies what it holds.
+    const ports = { ...world, store: { read: () => store.read(), write: async (w: Weights) => { await store.write(w); world.file = { ...w }; } } };
+    const result = await runRollout(schedule(at(0)), timing, ports);
+    expect(result.outcome).toBe("halted");
+    expect(result.restored).toBe(false);
+    expect(readServiceWeights(readFileSync(file, "utf8"), file, "web").weights).toEqual(at(40));
+    expect(result.weights).toEqual(at(40));
+    const report = formatResult(result, schedule(at(0)), file, plain);
+    expect(report).toContain(`${file} holds { blue: 60, green: 40 } (changed by someone else since baton last wrote or read { blue: 90, green: 10 } there); AWS may not.`);
   });
 });

@@ -76,12 +76,14 @@ describe("live status (mocked AWS SDK responses)", () => {
     const s = await status();
     const web = service(s, "web");
     expect(web.live.ok).toBe(false);
-    expect(!web.live.ok && web.live.error).toMatch(/^listener rule 10 on arn:.*: AWS throttled the request \(Throttling\) after the SDK's retries/);
+    expect(!web.live.ok && web.live.error).toMatch(/^listener rule 10 on arn:.*: throttled by AWS \(Throttling\)$/);
     expect(web.drift).toBe(false);
-    expect(!s.clusters[0]!.live.ok && s.clusters[0]!.live.error).toMatch(/EKS cluster shop-blue: AWS throttled the request \(ThrottlingException\)/);
+    expect(!s.clusters[0]!.live.ok && s.clusters[0]!.live.error).toBe("EKS cluster shop-blue: throttled by AWS (ThrottlingException)");
     expect(s.clusters[1]!.live.ok).toBe(true);
     expect(service(s, "api").live.ok).toBe(true);
-    expect(statusFindings(s)).toHaveLength(2);
+    // The fix is said once, for every read AWS throttled.
+    expect(s.awsProblems).toEqual(["AWS throttled reads past the SDK's retries: try again shortly, or raise AWS_MAX_ATTEMPTS (e.g. AWS_MAX_ATTEMPTS=10)"]);
+    expect(statusFindings(s)).toEqual(s.awsProblems);
   });
 
   it("reports a missing cluster, listener and hosted zone as not found", async () => {
@@ -159,7 +161,10 @@ describe("rollout gate reads (mocked AWS SDK responses)", () => {
 
   it("lets throttling surface to the rollout, which treats it as missing data", async () => {
     mocks.elbv2.on(DescribeRulesCommand).rejects(throttling());
-    await expect(live().observeGates()).rejects.toMatchObject({ name: "Throttling" });
+    await expect(live().observeGates()).rejects.toMatchObject({
+      message: "reading web's health gates: AWS throttled reads past the SDK's retries: try again shortly, or raise AWS_MAX_ATTEMPTS (e.g. AWS_MAX_ATTEMPTS=10)",
+      cause: expect.objectContaining({ name: "Throttling" }),
+    });
     expect(TG.green).toContain("shop-web-green");
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
@@ -81,6 +81,30 @@ describe("baton upgrade-plan", () => {
     const text = await run("upgrade-plan", file, "--to", "1.32", "--today", TODAY, "--manifests", manifest);
     expect(text.out.split("\n")[0]).toBe("upgrade plan: in place to 1.32 (needs attention: 1 manifest error(s) for 1.32; starting 2026-11-23)");
     expect(text.code).toBe(1);
+  });
+
+  it("says --out takes a folder when given a file, and leaves the file alone", async () => {
+    const file = path.join(dir, "README.md");
+    writeFileSync(file, "# notes\n");
+    const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--out ${file} is a file: --out takes a folder to write the step files into`);
+    expect(result.err).not.toContain("EEXIST");
+    expect(readFileSync(file, "utf8")).toBe("# notes\n");
+    const under = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", path.join(file, "steps"));
+    expect(under.code).toBe(2);
+    expect(under.err).toContain("cannot create the folder (a part of the path is a file)");
+  });
+
+  it("takes --manifests before the stack config without swallowing it, one path per flag, repeatable", async () => {
+    const [first, second] = [path.join(dir, "m1"), path.join(dir, "m2")];
+    for (const folder of [first, second]) mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(first, "svc.yaml"), stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { ports: [{ port: 8080, targetPort: 9090 }] } }));
+    writeFileSync(path.join(second, "flow.yaml"), "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: f\n");
+    const result = await run("upgrade-plan", "--manifests", first, "--manifests", second, stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--format", "json");
+    expect(result.err).toBe("");
+    const planned = JSON.parse(result.out) as { steps: { checks?: { findings: { file: string }[] } }[] };
+    expect(new Set(planned.steps[0]!.checks!.findings.map((f) => path.basename(f.file)))).toEqual(new Set(["svc.yaml", "flow.yaml"]));
   });
 
   it("checks manifests as `baton check --fleet` does: a Service the fleet binds that sends its port elsewhere is an error", async () => {

@@ -64,7 +64,7 @@ async function run(options: WorldOptions = {}, world?: World) {
     },
     pulumi: {
       preview: async () => { w.previews += 1; return options.previewJson?.(w.previews) ?? { steps: [] }; },
-      up: async (_deployed, onLine) => {
+      up: async (onLine) => {
         w.ups.push(w.file);
         if (options.upFails?.(w.ups.length)) throw new Error("error: update failed");
         w.deployed = w.file;

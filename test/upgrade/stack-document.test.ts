@@ -10,6 +10,13 @@ describe("StackDocument", () => {
     expect(StackDocument.parse(migration, "m.yaml").text()).toBe(migration);
     const crlf = migration.replace(/\n/g, "\r\n");
     expect(StackDocument.parse(crlf, "m.yaml").text()).toBe(crlf);
+    // CR-only line endings are read as YAML and Pulumi read them, and kept.
+    const cr = migration.replace(/\n/g, "\r");
+    expect(StackDocument.parse(cr, "m.yaml").fleet()).toEqual(StackDocument.parse(migration, "m.yaml").fleet());
+    const edited = StackDocument.parse(cr, "m.yaml");
+    edited.set(["services", "web", "weights", "teal"], 0);
+    expect(edited.text()).not.toContain("\n");
+    expect(edited.text()).toContain("teal: 0");
   });
 
   it("keeps a quoted version quoted and quotes a new one, so YAML never reads 1.30 as 1.3", () => {

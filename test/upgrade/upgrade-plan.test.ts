@@ -4,7 +4,7 @@ import { parseDocument, stringify } from "yaml";
 import { plan } from "../../src/fleet/plan.js";
 import { Fleet, type FleetInput } from "../../src/fleet/schema.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/upgrade/assumptions.js";
-import { estimateRoll } from "../../src/upgrade/estimate.js";
+import { estimateGroupRemoval, estimateRoll } from "../../src/upgrade/estimate.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
 import { planUpgrade, UpgradePlanError, type MethodPlan, type UpgradeMethod } from "../../src/upgrade/upgrade-plan.js";
 import { edit, migrationFleet, migrationWithoutGreen, TODAY } from "../support/fleets.js";
@@ -148,6 +148,19 @@ describe("upgrade-plan estimates and totals", () => {
     // Each batch: new nodes Ready (5), drain (2, at most EKS's 15), the 60-second wait.
     expect(roll.minutes).toBe(6 * (5 + 2 + 1));
     expect(roll.upperBoundMinutes).toBe(6 * (5 + 15 + 1));
+  });
+
+  it("estimates removing a node group its pods run on at the pace a roll of the same nodes drains them: only the launches are saved", () => {
+    const group = Fleet.parse(migrationFleet()).clusters.blue!.nodeGroups.general!;
+    const roll = estimateRoll("blue/general", "1.33", "1.34", group, 2, DEFAULT_ASSUMPTIONS);
+    const removal = estimateGroupRemoval(group, DEFAULT_ASSUMPTIONS);
+    // Six batches of one node: a drain (2, at most the 5 minutes after which EKS's delete forces termination) and the wait, then termination (2).
+    expect(removal).toEqual({ batches: roll.batches, minutes: 6 * (2 + 1) + 2, upper: 6 * (5 + 1) + 2 });
+    expect(removal.minutes).toBe(roll.minutes - roll.batches * DEFAULT_ASSUMPTIONS.nodeLaunchMinutes + DEFAULT_ASSUMPTIONS.nodeTerminateMinutes);
+    // In the node group method, the removal step takes that long, not a flat few minutes for any size.
+    const { planned } = run(migrationFleet(), "node-group");
+    const removeStep = planned.steps.find((s) => s.title.startsWith("Remove general from blue"))!;
+    expect(removeStep.estimate.minutes).toBe(removal.minutes);
   });
 
   it("prices extended support with the overridable rate over the time each cluster waits on its version", () => {

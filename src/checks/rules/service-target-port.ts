@@ -1,6 +1,6 @@
 import { describeObject, finding, type Finding } from "../finding.js";
 import type { ManifestObject } from "../manifest.js";
-import type { FleetSpec } from "../../fleet/schema.js";
+import type { FleetSpec } from "../../fleet/types.js";
 
 /** What the fleet binds for one ALB service: the Service, its port, and the pods' port the binding admits. */
 export interface BoundService {

@@ -1,5 +1,5 @@
 import type { Problem } from "../problems.js";
-import type { ApiAccessSpec, FleetSpec } from "../schema.js";
+import type { ApiAccessSpec, FleetSpec } from "../types.js";
 import { isOpenCidr, isIpv4Cidr } from "./cluster.js";
 
 /**

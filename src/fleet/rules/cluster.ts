@@ -1,6 +1,6 @@
 import { coversWholeInternet, ipv4Coverage, MAX_PUBLIC_ADDRESSES, parseCidr } from "../cidrs.js";
 import type { Problem } from "../problems.js";
-import type { ClusterSpec } from "../schema.js";
+import type { ClusterSpec } from "../types.js";
 import { checkEksVersion } from "../versions.js";
 
 /** Control-plane log types baton requires: who called the API, what they did, and how they authenticated. */

@@ -1,5 +1,5 @@
 import type { Problem } from "../problems.js";
-import type { ClusterSpec, NodeGroupSpec, UpdateConfigSpec } from "../schema.js";
+import type { ClusterSpec, NodeGroupSpec, UpdateConfigSpec } from "../types.js";
 import { checkEksVersion, compareVersions } from "../versions.js";
 
 /** Kubernetes' skew policy: kubelets may be up to three minors older than the API server, never newer. */

@@ -1,6 +1,6 @@
 import { canHostSystemPods } from "../nodegroups.js";
 import type { Problem } from "../problems.js";
-import type { ClusterSpec } from "../schema.js";
+import type { ClusterSpec } from "../types.js";
 
 /**
  * Rule `cluster-no-schedulable-home`: a cluster keeps at least one node group that is not retiring,

@@ -1,6 +1,7 @@
 import { isSchedulable } from "../nodegroups.js";
 import type { Problem } from "../problems.js";
-import type { FleetSpec, ServiceSpec } from "../schema.js";
+import { closest } from "../suggest.js";
+import type { FleetSpec, ServiceSpec } from "../types.js";
 import { ALB_MAX_TARGET_GROUPS, WEIGHT_LIMITS } from "../traffic.js";
 
 /** Rules on one service's weights and routing targets, against the fleet's clusters. */
@@ -11,10 +12,11 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
   for (const [cluster, weight] of Object.entries(service.weights)) {
     const at = `${path}.weights.${cluster}`;
     if (!Object.hasOwn(fleet.clusters, cluster)) {
+      const guess = closest(cluster, clusterNames);
       problems.push({
         severity: "error", rule: "weights-unknown-cluster", path: at, value: weight,
         message: `"${cluster}" is not a cluster of this fleet (clusters: ${clusterNames.join(", ") || "none"}).`,
-        fix: "Name a cluster defined under clusters, or remove this weight.",
+        fix: guess ? `Did you mean "${guess}"? Name a cluster defined under clusters, or remove this weight.` : "Name a cluster defined under clusters, or remove this weight.",
       });
     }
     problems.push(...checkWeightRange(service.routing, weight, at));
@@ -40,7 +42,8 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
 
   if (service.routing === "route53") {
     for (const [cluster] of weighted) {
-      if (!(cluster in service.route53.targets)) {
+      // A weight on a cluster the fleet does not have is already an error above; no target is asked of it.
+      if (!(cluster in service.route53.targets) && Object.hasOwn(fleet.clusters, cluster)) {
         problems.push({
           severity: "error", rule: "route53-target-missing", path: `${path}.route53.targets.${cluster}`,
           message: `Cluster ${cluster} has weight for ${serviceName} but no Route53 alias target.`,
@@ -50,10 +53,11 @@ export function checkService(fleet: FleetSpec, serviceName: string, service: Ser
     }
     for (const cluster of Object.keys(service.route53.targets)) {
       if (!Object.hasOwn(fleet.clusters, cluster)) {
+        const guess = closest(cluster, clusterNames);
         problems.push({
           severity: "error", rule: "route53-target-unknown-cluster", path: `${path}.route53.targets.${cluster}`,
-          message: `"${cluster}" is not a cluster of this fleet.`,
-          fix: "Name a cluster defined under clusters, or remove this target.",
+          message: `"${cluster}" is not a cluster of this fleet (clusters: ${clusterNames.join(", ") || "none"}).`,
+          fix: guess ? `Did you mean "${guess}"? Name a cluster defined under clusters, or remove this target.` : "Name a cluster defined under clusters, or remove this target.",
         });
       }
     }

@@ -15,7 +15,7 @@
  * new service next to the old one, then removing the old one in a later change.
  */
 import { configPath, showValue, type Problem } from "../problems.js";
-import type { FleetSpec } from "../schema.js";
+import type { FleetSpec } from "../types.js";
 import { servingPathReplacements, type ServingReplacement } from "../serving-path.js";
 
 function describeCauses(replacements: readonly ServingReplacement[]): { paths: string[]; text: string } {

@@ -5,7 +5,7 @@
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import { setIdentifier } from "../../fleet/names.js";
-import type { FleetSpec, ServiceSpec } from "../../fleet/schema.js";
+import type { FleetSpec, ServiceSpec } from "../../fleet/types.js";
 import { loadBalancerByDns, loadBalancerDimensionOfListener, readListenerRule, arnDimension } from "./alb.js";
 import { recordSetsAt, weightsBySetIdentifier } from "./route53.js";
 

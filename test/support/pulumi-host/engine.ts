@@ -78,6 +78,10 @@ export const DEFAULT_INVOKE_ANSWERS: Readonly<Record<string, InvokeAnswer>> = {
     if (version === undefined) throw new Error(`no default version known for add-on ${String(args["addonName"])}`);
     return { addonName: args["addonName"], kubernetesVersion, mostRecent: args["mostRecent"] ?? false, version, id: String(args["addonName"]) };
   },
+  // A new account: no control-plane log group exists yet (logs:DescribeLogGroups by prefix).
+  "aws:cloudwatch/getLogGroups:getLogGroups": (args) => ({ logGroupNamePrefix: args["logGroupNamePrefix"], logGroupNames: [], arns: [], id: String(args["logGroupNamePrefix"]), region: "us-east-1" }),
+  // No node group runs yet (eks:ListNodegroups).
+  "aws:eks/getNodeGroups:getNodeGroups": (args) => ({ clusterName: args["clusterName"], names: [], id: String(args["clusterName"]), region: "us-east-1" }),
 };
 
 /**
@@ -102,6 +106,8 @@ export interface EngineRecord {
   shutdownSignalled: boolean;
   /** Resources read rather than registered (a StackReference). */
   readonly reads: Array<{ readonly urn: string; readonly type: string; readonly id: string }>;
+  /** The CLI version ranges the program required (`requirePulumiVersion`), in order. */
+  readonly requiredVersions: string[];
   /** Calls the double does not implement, and requests the real engine would refuse: each fails the run. */
   readonly refusals: string[];
 }
@@ -120,6 +126,8 @@ export interface EngineDoubleOptions {
   readonly invokeAnswers?: Readonly<Record<string, InvokeAnswer>>;
   /** What a StackReference reads as the stack's last outputs. @default none (a stack never deployed) */
   readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /** The CLI version the engine reports to `requirePulumiVersion` (ranges `>=x.y.z` only). @default one that satisfies every range */
+  readonly cliVersion?: string;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -127,6 +135,13 @@ type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 function refuse<Res>(record: EngineRecord, callback: grpc.sendUnaryData<Res>, code: grpc.status, message: string): void {
   record.refusals.push(message);
   callback({ code, details: message, name: "EngineDoubleError", message });
+}
+
+/** A JSON value with every object's keys in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
 }
 
 /** The URN the engine gives a resource: the parent's type chain (without the stack) and the name. */
@@ -147,7 +162,7 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
   const { project, stack } = options;
   const answers = options.invokeAnswers ?? DEFAULT_INVOKE_ANSWERS;
   const record: EngineRecord = {
-    registrations: [], reads: [], outputs: new Map(), invokes: [], logs: [], features: [],
+    registrations: [], reads: [], requiredVersions: [], outputs: new Map(), invokes: [], logs: [], features: [],
     rootResource: undefined, shutdownSignalled: false, refusals: [],
   };
   const byUrn = new Map<string, Registration>();
@@ -235,7 +250,10 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
       }
       const urn = urnOf(stack, project, req.getType(), req.getName(), req.getParent());
       record.reads.push({ urn, type: req.getType(), id: req.getId() });
-      const properties = { name: req.getId(), outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] };
+      // The engine answers from its state, not in the order the program wrote the outputs (the state's
+      // JSON has sorted keys; protobuf maps keep no order): the double sorts them, so a program that
+      // reads them back cannot depend on the order it wrote.
+      const properties = { name: req.getId(), outputs: sortedKeys(options.stackOutputs ?? {}), secretOutputNames: [] };
       callback(null, new resourcePb.ReadResourceResponse().setUrn(urn).setProperties(Struct.fromJavaScript(properties as unknown as Record<string, never>)));
     },
     registerStackTransform: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "RegisterStackTransform is not implemented by the engine double"),
@@ -258,7 +276,20 @@ export async function startEngineDouble(options: EngineDoubleOptions): Promise<E
       callback(null, new enginePb.GetRootResourceResponse().setUrn(record.rootResource ?? ""));
     },
     startDebugging: (_call, callback) => refuse(record, callback, grpc.status.UNIMPLEMENTED, "StartDebugging is not implemented by the engine double"),
-    requirePulumiVersion: (_call, callback) => callback(null, new enginePb.RequirePulumiVersionResponse()),
+    requirePulumiVersion: (call, callback) => {
+      const range = call.request.getPulumiVersionRange();
+      record.requiredVersions.push(range);
+      if (options.cliVersion === undefined) return callback(null, new enginePb.RequirePulumiVersionResponse());
+      const minimum = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(range);
+      if (minimum === null) return refuse(record, callback, grpc.status.UNIMPLEMENTED, `the engine double compares >=x.y.z ranges only, not ${range}`);
+      const [have, want] = [options.cliVersion.split(".").map(Number), minimum.slice(1).map(Number)];
+      const older = have.findIndex((part, i) => part !== want[i]);
+      // The engine answers a range its version does not satisfy with an error the SDK raises.
+      if (older !== -1 && have[older]! < want[older]!) {
+        return callback({ code: grpc.status.FAILED_PRECONDITION, details: `Pulumi CLI version ${options.cliVersion} does not satisfy the version range "${range}"`, name: "Error", message: "" });
+      }
+      callback(null, new enginePb.RequirePulumiVersionResponse());
+    },
   };
 
   const monitorServer = new grpc.Server();

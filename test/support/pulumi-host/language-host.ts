@@ -104,9 +104,16 @@ export interface LanguageHostRun {
   /** Kill the program and fail after this long. @default 60 s */
   readonly timeoutMs?: number;
   readonly invokeAnswers?: Readonly<Record<string, InvokeAnswer>>;
+  /**
+   * The stack's last outputs, as a StackReference to it reads them (see `recordedStackOutputs`).
+   * @default none: a stack never deployed
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /** The Pulumi CLI version the engine reports (see EngineDoubleOptions). */
+  readonly cliVersion?: string;
 }
 
-export interface LanguageHostResult extends Pick<EngineRecord, "registrations" | "invokes" | "logs" | "outputs" | "features" | "rootResource" | "shutdownSignalled" | "refusals"> {
+export interface LanguageHostResult extends Pick<EngineRecord, "registrations" | "reads" | "requiredVersions" | "invokes" | "logs" | "outputs" | "features" | "rootResource" | "shutdownSignalled" | "refusals"> {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   /** The command line, environment additions and working directory the program was started with. */
@@ -134,7 +141,11 @@ function baseEnvironment(): NodeJS.ProcessEnv {
 export async function runStackThroughLanguageHost(run: LanguageHostRun): Promise<LanguageHostResult> {
   const project = readPulumiProject(run.root ?? REPOSITORY_ROOT);
   const config = stackConfig(project, run.stack, run.configOverride);
-  const engine = await startEngineDouble({ project: project.name, stack: run.stack, ...(run.invokeAnswers ? { invokeAnswers: run.invokeAnswers } : {}) });
+  const engine = await startEngineDouble({
+    project: project.name, stack: run.stack,
+    ...(run.invokeAnswers ? { invokeAnswers: run.invokeAnswers } : {}), ...(run.stackOutputs ? { stackOutputs: run.stackOutputs } : {}),
+    ...(run.cliVersion ? { cliVersion: run.cliVersion } : {}),
+  });
   const started = Date.now();
   try {
     // The language host resolves the run script from the program's directory, as `node -e require.resolve(...)` there.
@@ -168,12 +179,32 @@ export async function runStackThroughLanguageHost(run: LanguageHostRun): Promise
     if (exit.timedOut) {
       throw new Error(`the program did not finish within ${timeoutMs} ms; killed it.\nstderr:\n${output.stderr}\nlast engine logs:\n${engine.record.logs.slice(-5).map((l) => l.message).join("\n")}`);
     }
-    const { registrations, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals } = engine.record;
+    const { registrations, reads, requiredVersions, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals } = engine.record;
     return {
       exitCode: exit.code, signal: exit.signal, command: [process.execPath, ...args], env, ...output,
-      durationMs: Date.now() - started, registrations, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals,
+      durationMs: Date.now() - started, registrations, reads, requiredVersions, invokes, logs, outputs, features, rootResource, shutdownSignalled, refusals,
     };
   } finally {
     await engine.close();
   }
+}
+
+/** True when a recorded value holds something the engine would not store as plain JSON (an unknown, a secret, a reference). */
+function holdsMarker(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(holdsMarker);
+  if (["$unknown", "$secret", "$resource", "$asset"].some((marker) => marker in value)) return true;
+  return Object.values(value).some(holdsMarker);
+}
+
+/**
+ * The stack outputs a run registered, to answer the next run's StackReference with: what the
+ * engine would hold for the stack after this run. A preview leaves some outputs unknown (an
+ * endpoint before its cluster exists) that an up would know; the double cannot know them, so
+ * those outputs are left out rather than made up. Throws when the run registered no stack outputs.
+ */
+export function recordedStackOutputs(run: Pick<LanguageHostResult, "rootResource" | "outputs">): Record<string, unknown> {
+  const outputs = run.rootResource === undefined ? undefined : run.outputs.get(run.rootResource);
+  if (outputs === undefined) throw new Error("the run registered no stack outputs to record");
+  return Object.fromEntries(Object.entries(outputs).filter(([, value]) => !holdsMarker(value)));
 }
