@@ -15,5 +15,8 @@ export default defineConfig({
     // Tests judge versions by the embedded table, never by a developer's `baton versions --refresh` cache.
     // And sign preview cache entries with a fixed key, never writing one into a developer's ~/.local/state.
     env: { BATON_VERSIONS_CACHE: "/nonexistent/baton-test/eks-versions.json", BATON_CACHE_KEY: "baton-test-cache-key-0123456789abcdef0123456789abcdef" },
+    // GitHub's workflow parser imports its schema as JSON without an import attribute, which Node 20
+    // refuses: let Vite load it (the workflow test checks generated workflows with it).
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

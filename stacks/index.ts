@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ADDON_VERSIONS_OUTPUT } from "../src/fleet/addon-versions.js";
 import { FleetSpecError } from "../src/fleet/problems.js";
+import { checkWave } from "../src/fleet/waves.js";
 import { useCachedVersionTable } from "../src/cli/version-cache.js";
 import { readLastDeployment } from "./last-deployment.js";
 import { runFleetProgram, type FleetProgramOutputs } from "./program.js";
@@ -33,6 +34,8 @@ async function main(): Promise<FleetProgramOutputs> {
   // The EKS version table `baton versions --refresh` wrote, when there is one: judge as the CLI does.
   useCachedVersionTable((warning) => void pulumi.log.warn(warning));
   const config = new pulumi.Config("baton");
+  // `baton:wave` orders the fleet's stacks; a value `baton plan` refuses stops `pulumi up` too.
+  const wave = checkWave(config.get("wave"));
   try {
     // First, and awaited: the last deployment's record, read through this stack's own reference
     // (a read, not a registration). Nothing is registered until the change is judged against it.
@@ -44,6 +47,7 @@ async function main(): Promise<FleetProgramOutputs> {
       // The add-on versions this stack last deployed: unpinned add-ons keep them until their cluster's version moves.
       previousAddonVersions: last.reference.getOutput(ADDON_VERSIONS_OUTPUT),
       ...deployer(),
+      stackProblems: wave.problems,
     });
   } catch (error) {
     // RunError ends the program with its message alone, without Pulumi's stack trace.

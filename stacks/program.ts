@@ -40,6 +40,8 @@ export interface FleetProgramOptions {
   readonly deployerArn?: string;
   /** A part build's projection of the fleet as last deployed (see BlueGreenFleetArgs.lastDeployed). @default deployed */
   readonly lastDeployed?: unknown;
+  /** Problems of the stack config beside the fleet (its `baton:wave`): reported with the fleet's, before anything registers. */
+  readonly stackProblems?: readonly Problem[];
 }
 
 /** The stack's outputs: the fleet's, and the record the next deployment is judged against. */
@@ -78,7 +80,16 @@ function judge(fleetInput: unknown, options: FleetProgramOptions, today: string)
  */
 export function runFleetProgram(fleetInput: unknown, options: FleetProgramOptions = {}): FleetProgramOutputs {
   const today = options.today ?? isoDate(new Date());
-  const { fleet: spec, deployed, warnings } = judge(fleetInput, options, today);
+  const stackProblems = options.stackProblems ?? [];
+  let judged: ReturnType<typeof judge>;
+  try {
+    judged = judge(fleetInput, options, today);
+  } catch (error) {
+    if (error instanceof FleetSpecError && stackProblems.length > 0) throw new FleetSpecError([...stackProblems, ...error.problems]);
+    throw error;
+  }
+  if (stackProblems.length > 0) throw new FleetSpecError(stackProblems);
+  const { fleet: spec, deployed, warnings } = judged;
   // Warnings (a version in paid extended support, an overridden refusal) do not stop the program; they show in the preview.
   for (const warning of warnings) void pulumi.log.warn(formatProblem(warning));
   const applied: pulumi.Resource[] = [];
@@ -150,12 +161,12 @@ export interface PartUrns {
 export function runFleetPart(projection: unknown, part: FleetPart, options: FleetProgramOptions = {}): PartUrns {
   const today = options.today ?? isoDate(new Date());
   // The whole config was judged (against its base) before any part runs; a part builds what the whole
-  // program builds, so a problem the projection already has is no reason to stop here.
-  const validation = validateFleet(projection, { today, deployed: projection });
-  if (!validation.ok) throw new FleetSpecError(validation.problems);
+  // program builds, so a problem the projection already has is no reason to stop here. The component
+  // validates the projection itself (against itself as deployed): validating it here too only doubled
+  // a large part's cost.
   // The projection is its own `deployed` for judging only; node group sizes depend on what was last deployed.
   const lastDeployed = options.lastDeployed === undefined ? false : options.lastDeployed as FleetInput;
-  const fleet = new BlueGreenFleet(validation.fleet.name, { fleet: validation.fleet, today, part, deployed: projection as FleetInput, lastDeployed });
+  const fleet = new BlueGreenFleet((projection as { name: string }).name, { fleet: projection as FleetInput, today, part, deployed: projection as FleetInput, lastDeployed });
   const scope = fleet.partScope!;
   return { owned: scope.owned.map((r) => r.urn), borrowed: scope.borrowed.map((r) => r.urn) };
 }

@@ -45,7 +45,10 @@ export async function loadFleetFile(path: string, today?: string): Promise<Valid
   const typo = misspeltFleetKeyProblem(config);
   if (typo !== undefined) return { ok: false, problems: [typo] };
   const { validateFleet } = await import("../fleet/validate.js");
-  return validateFleet(config.fleet, today === undefined ? {} : { today });
+  const validation = validateFleet(config.fleet, today === undefined ? {} : { today });
+  // A wave that is not a wave is the file's problem too, reported with the fleet's.
+  if (config.waveProblems.length === 0) return validation;
+  return { ok: false, ...(validation.fleet ? { fleet: validation.fleet } : {}), problems: [...config.waveProblems, ...validation.problems] };
 }
 
 /**

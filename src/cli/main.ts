@@ -17,6 +17,7 @@ import { registerComment } from "./comment.js";
 import { registerVersions } from "./versions.js";
 import { useCachedVersionTable } from "./version-cache.js";
 import { registerUpgradePlan } from "./upgrade-plan.js";
+import { registerRunPlan } from "./run-plan.js";
 
 export type SetExit = (code: number) => void;
 
@@ -45,6 +46,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerComment(program, io, setExit);
   registerVersions(program, io, setExit);
   registerUpgradePlan(program, io, setExit);
+  registerRunPlan(program, io, setExit);
   // A refreshed EKS version table (`baton versions --refresh`), when there is one, is what every command judges by.
   program.hook("preAction", () => useCachedVersionTable(io.err));
   return program;

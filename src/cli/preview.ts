@@ -8,7 +8,9 @@ import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
 import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
-import type { CaptureContext } from "../preview/offline-preview.js";
+import type { CaptureContext, OfflinePreview, StackPreviewInput } from "../preview/offline-preview.js";
+import { isDirectory, readStackDirs, setSubject, waveOf } from "./stack-dirs.js";
+import { addFullReviewOptions, refuseFullReviewOptions, stackSet, writeStackSet, type StackSetOutputOptions } from "./stack-set-output.js";
 
 export type PreviewFormat = "text" | "json" | "markdown";
 
@@ -20,48 +22,64 @@ export function parseFormat(value: string, allowed: readonly PreviewFormat[]): P
 /** The fleet program's module next to this build: stacks/program.js compiled, stacks/program.ts from sources. */
 const PROGRAM_MODULE = path.resolve(__dirname, "../../stacks", `program${path.extname(__filename)}`);
 
+interface PreviewOptions extends StackSetOutputOptions {
+  from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean;
+}
+
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
-  program
+  const command = program
     .command("preview")
     .usage("<stack-config> [--from <base-config>] [options]")
     .description("offline preview: run the fleet program under Pulumi's mock runtime (no credentials) and show what would change; exit 1 when refused")
-    .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml")
-    .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch); without it, everything is a create")
+    .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml; or a folder of them (every Pulumi.<stack>.yaml, reviewed as one)")
+    .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
     .addOption(todayOption())
     .option("--cache-dir <dir>", "where captured parts are kept between runs (signed with the cache key: see BATON_CACHE_KEY in docs/preview.md)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
     .option("--cache-stats", "say on stderr how many parts were captured and how many came from the cache")
     .option("--whole-program", "capture each config as one whole program instead of part by part (the reference path; no cache)")
-    .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads")
-    .action(async (file: string, options: { from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean }) => {
+    .option("--parallel", "with --whole-program: capture base and head side by side in two worker threads");
+  addFullReviewOptions(command)
+    .action(async (file: string, options: PreviewOptions) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
-      const proposed = await readProposedConfig(file);
-      const head = proposed.fleet;
-      const base = options.from === undefined ? undefined : await readFleetInput(options.from);
-      const today = options.today;
-      // Pulumi and the fleet program load only here, so `baton --help` stays fast.
-      const { offlinePreview } = await import("../preview/offline-preview.js");
-      // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
+      if (isDirectory(file) || (options.from !== undefined && isDirectory(options.from))) {
+        await previewStackDirs(file, options, format, io, setExit);
+        return;
+      }
+      refuseFullReviewOptions(options);
       if (options.parallel && !options.wholeProgram) throw new UsageError("--parallel applies to --whole-program only (parts are always captured on every core)");
-      const inWorkers = options.parallel === true && options.from !== undefined;
-      // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
-      const wholeCapture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
-        ? await workerCapturer(today)
-        : await inProcessCapturer(today);
+      const today = options.today;
       const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, file) : undefined;
       const progress = await startProgress(io);
+      // Part by part, a worker starts loading Pulumi now, while the configs are read and validated.
       const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress);
-      const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
-      const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
       let result;
+      let head: unknown;
+      let base: unknown;
+      let overrides: unknown;
       try {
+        const proposed = await readProposedConfig(file);
+        head = proposed.fleet;
+        overrides = proposed.overrides;
+        base = options.from === undefined ? undefined : await readFleetInput(options.from);
+        // Pulumi and the fleet program load only here, so `baton --help` stays fast.
+        const { offlinePreview } = await import("../preview/offline-preview.js");
+        // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
+        const inWorkers = options.parallel === true && options.from !== undefined;
+        // Part by part, the main thread never loads Pulumi: workers capture what the cache does not hold.
+        const wholeCapture = !options.wholeProgram ? () => Promise.reject(new Error("unused")) : inWorkers
+          ? await workerCapturer(today)
+          : await inProcessCapturer(today);
+        const subject = `\`${file}\`${options.from ? ` against \`${options.from}\`` : " (no base: every resource is new)"}`;
+        const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
-          ...(proposed.overrides !== undefined ? { overrides: proposed.overrides } : {}),
+          ...(overrides !== undefined ? { overrides } : {}),
         });
       } finally {
         progress.stop();
+        captureAll?.close();
       }
       const { review, head: captured, stackOutputs } = result;
       if (format === "json") io.out((await import("../preview/render-json.js")).renderJson(review, captured, stackOutputs));
@@ -149,15 +167,70 @@ async function partsCapturer(today: string | undefined, cacheDir: string | undef
       io.err(`baton: not using the preview cache: ${error.message}; every part is captured`);
     }
   }
-  const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} });
+  // A worker starts loading Pulumi now, while the configs are read, validated and looked up in the cache.
+  const workers = workerPartCapturer({ module: PROGRAM_MODULE, exportName: "runFleetPart", options: today ? { today } : {} }, undefined, { prestart: true });
   const capturer = withPartsProgress(workers, progress);
-  return async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
+  const captureAll = async (fleets: readonly import("../fleet/types.js").FleetSpec[], lastDeployed?: readonly (import("../fleet/types.js").FleetSpec | undefined)[]) => {
     const { captures, stats } = await captureByParts(fleets, { capturer, fingerprint, ...(cache ? { cache } : {}) }, lastDeployed);
     for (const line of discardedLines(stats.discarded)) io.err(line);
     for (const failure of stats.writeErrors) io.err(`baton: could not write the cache entry of ${failure}`);
     if (showStats) io.err(`baton: ${stats.parts} part(s): ${stats.fromCache} from the cache${cache ? ` (${cache.dir})` : cacheDir === undefined ? " (--no-cache)" : " (not used: no cache key)"}, ${stats.captured} captured`);
     return captures;
   };
+  return Object.assign(captureAll, { close: workers.close });
+}
+
+/**
+ * `baton preview <head-dir> --from <base-dir>`: every stack paired by name and previewed with the
+ * same rules as one, captured together (the stacks share the workers, the cache and their common
+ * parts), then reviewed as one.
+ */
+async function previewStackDirs(headDir: string, options: PreviewOptions, format: PreviewFormat, io: Io, setExit: SetExit): Promise<void> {
+  if (!isDirectory(headDir)) throw new UsageError(`--from ${options.from} is a folder of stacks, so the head must be one too; ${headDir} is not a folder`);
+  if (options.parallel) throw new UsageError("--parallel applies to one stack with --whole-program; folders of stacks are captured part by part on every core");
+  const today = options.today;
+  const progress = await startProgress(io);
+  // Part by part, a worker starts loading Pulumi now, while every stack file is read and validated.
+  const cacheDir = options.cache ? resolveCacheDir(options.cacheDir, path.join(headDir, "Pulumi.stack.yaml")) : undefined;
+  const captureAll = options.wholeProgram ? undefined : await partsCapturer(today, cacheDir, io, options.cacheStats === true, progress);
+  let pairs: Awaited<ReturnType<typeof readStackDirs>>;
+  let previews: OfflinePreview[];
+  try {
+    pairs = await readStackDirs(headDir, options.from);
+    const inputs: StackPreviewInput[] = pairs.map((pair) => ({
+      subject: pair.status === "added" ? `\`${pair.head!.file}\` (added: every resource is new)`
+        : pair.status === "removed" ? `\`${pair.base!.file}\` (removed from \`${headDir}\`: destroying the stack deletes every resource)`
+        : `\`${pair.head!.file}\` against \`${pair.base!.file}\``,
+      head: pair.head?.config.fleet,
+      ...(pair.base !== undefined ? { base: pair.base.config.fleet } : {}),
+      ...(pair.status === "removed" ? { removed: true } : {}),
+      ...(pair.head?.config.overrides !== undefined ? { overrides: pair.head.config.overrides } : {}),
+      ...(today ? { today } : {}),
+    }));
+    const { offlinePreview, offlinePreviews } = await import("../preview/offline-preview.js");
+    if (captureAll === undefined) {
+      const capture = await inProcessCapturer(today);
+      previews = [];
+      for (const input of inputs) previews.push(await offlinePreview({ ...input, capture }));
+    } else {
+      previews = await offlinePreviews(inputs, captureAll);
+    }
+  } finally {
+    progress.stop();
+    captureAll?.close();
+  }
+  const { changeOf, withStackProblems } = await import("../preview/stack-set-review.js");
+  const stacks = pairs.map((pair, i) => {
+    const review = withStackProblems(previews[i]!.review, pair.head?.config.waveProblems ?? []);
+    const wave = waveOf(pair);
+    return {
+      stack: pair.name, change: changeOf(pair.base !== undefined, pair.head !== undefined, review), review,
+      ...(wave !== undefined ? { wave } : {}),
+      ...(pair.head ? { headFile: pair.head.file } : {}), ...(pair.base ? { baseFile: pair.base.file } : {}),
+      ...(previews[i]!.head ? { capture: previews[i]!.head } : {}),
+    };
+  });
+  await writeStackSet(await stackSet(true, setSubject(headDir, options.from), stacks), format, options, io, setExit);
 }
 
 /** A few discarded entries are named one by one; many (a cache from another key or version) are summed up by reason. */

@@ -5,6 +5,7 @@ import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./
 import { clockText, startProgress } from "./progress.js";
 import { StepFilesWriteError, writeStepFiles } from "./step-files.js";
 import type { SetExit } from "./main.js";
+import { isDirectory, stackFileNames } from "./stack-dirs.js";
 import { todayOption } from "./today.js";
 
 interface UpgradePlanFlags {
@@ -19,6 +20,9 @@ interface UpgradePlanFlags {
   readonly newCluster: string[];
   readonly stepInterval: string;
   readonly extendedSupportRate?: string;
+  readonly workflow?: string;
+  readonly maxParallel?: string;
+  readonly runsOn: string;
 }
 
 function parseNewClusters(pairs: readonly string[]): Record<string, string> {
@@ -35,7 +39,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
   program
     .command("upgrade-plan")
     .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 0 when ready, 1 when the method cannot reach the target or the plan needs input or attention")
-    .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml")
+    .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml; or a folder of them (every Pulumi.<stack>.yaml, planned in the waves their baton:wave names)")
     .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
@@ -48,6 +52,9 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .option("--new-cluster <old=new>", "cluster blue/green: the name of the cluster built for <old> (repeatable); default blue ↔ green or <old>-1-NN", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--step-interval <duration>", "the least time between the starts of two steps (review and apply cadence), e.g. 24h; default back to back", "0")
     .option("--extended-support-rate <usd>", "USD per cluster-hour in EKS extended support (default 0.60, AWS's published rate when written)")
+    .option("--workflow <file>", "a folder of stacks with --out: where to write the GitHub Actions workflow that runs the plan in waves (default <out>/baton-upgrade.yml)")
+    .option("--max-parallel <n>", "a folder of stacks: the workflow runs at most this many stacks of a wave at once")
+    .option("--runs-on <label>", "a folder of stacks: the runner the workflow's jobs run on", "ubuntu-latest")
     .action(async (file: string, flags: UpgradePlanFlags) => {
       const upgrade = await import("../upgrade/index.js");
       const { parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
@@ -71,6 +78,12 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         throw error;
       }
 
+      if (isDirectory(file)) {
+        if (flags.method === "compare") throw new UsageError("--method compare takes one stack config; for a folder of stacks, choose the method (in-place, node-group or blue-green)");
+        await planStackDir(file, flags, options, io, setExit);
+        return;
+      }
+      if (flags.workflow !== undefined || flags.maxParallel !== undefined) throw new UsageError("--workflow and --max-parallel apply to a folder of stacks");
       let doc;
       try {
         doc = upgrade.StackDocument.parse(readTextFile(file), file);
@@ -142,4 +155,86 @@ async function readManifests(paths: readonly string[]) {
     if (error instanceof UnreadableInputError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+type PlanOptions = import("../upgrade/upgrade-plan.js").UpgradePlanOptions;
+
+/**
+ * `baton upgrade-plan <dir> --out <out>`: every stack's road to the target, by one method, in the
+ * waves the stack files name. Each stack's steps go to `<out>/<stack>/` (each a complete stack file
+ * `plan` accepts, with the stack's `plan.json` and the `original.yaml` it starts from), the summary
+ * ordered by wave to `<out>/README.md`, and the GitHub Actions workflow that runs it. Nothing is
+ * written unless every stack can reach the target.
+ */
+async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanOptions, io: Io, setExit: SetExit): Promise<void> {
+  const maxParallel = flags.maxParallel === undefined ? undefined : Number(flags.maxParallel);
+  if (maxParallel !== undefined && !(Number.isInteger(maxParallel) && maxParallel >= 1 && maxParallel <= 256)) {
+    throw new UsageError(`--max-parallel ${JSON.stringify(flags.maxParallel)} is not a whole number from 1 to 256`);
+  }
+  if (flags.workflow !== undefined && flags.out === undefined) throw new UsageError("--workflow needs --out: the workflow runs the steps written there");
+  const [upgrade, fleetPlan, { parseStackConfig }, { validateFleet }, { writeFileAtomic }] = await Promise.all([
+    import("../upgrade/index.js"), import("../upgrade/fleet-plan.js"), import("../fleet/stack-config.js"), import("../fleet/validate.js"), import("../traffic/write-atomic.js"),
+  ]);
+  const names = await stackFileNames(dir);
+  if (names.size === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${dir}`);
+  // Every stack file is read and checked before anything is planned; all problems at once.
+  const problems: string[] = [];
+  const inputs: import("../upgrade/fleet-plan.js").FleetStackInput[] = [];
+  for (const [name, stackFile] of names) {
+    try {
+      const text = readTextFile(stackFile);
+      const config = parseStackConfig(text, stackFile);
+      const doc = upgrade.StackDocument.parse(text, stackFile);
+      const validation = validateFleet(doc.fleet(), { today: options.today });
+      const found = [...config.waveProblems, ...(validation.fleet ? [] : validation.problems.filter((p) => p.severity === "error"))];
+      if (found.length > 0) {
+        problems.push(`${stackFile}:\n${found.map((p) => formatProblem(p).replace(/^/gm, "    ")).join("\n")}`);
+        continue;
+      }
+      inputs.push({ name, file: stackFile, text, doc, ...(config.wave !== undefined ? { wave: config.wave } : {}), ...(config.region !== undefined ? { region: config.region } : {}) });
+    } catch (error) {
+      if (error instanceof UsageError) problems.push(error.message);
+      else if (error instanceof FleetSpecError) problems.push(`${stackFile}: ${error.problems.map((p) => p.message).join("; ")}`);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new UsageError(`${problems.length} stack file(s) cannot be planned; fix them first:\n  ${problems.join("\n  ")}`);
+
+  const c = colors(io);
+  const fleet = fleetPlan.planFleetUpgrade(inputs, flags.method as import("../upgrade/upgrade-plan.js").UpgradeMethod, options);
+  io.out(flags.format === "json" ? fleetPlan.renderFleetPlanJson(fleet) : flags.format === "markdown" ? fleetPlan.renderFleetPlanMarkdown(fleet) : fleetPlan.renderFleetPlanText(fleet, c));
+  setExit(fleet.ok ? EXIT.ok : EXIT.failed);
+  if (flags.out === undefined) return;
+  if (!fleet.ok) {
+    io.err(c.red("no file written: every stack must reach the target before any wave runs"));
+    return;
+  }
+  const out = flags.out;
+  const stacks = fleet.waves.flatMap((w) => w.stacks);
+  for (const stack of stacks) {
+    prepareOut(path.join(out, stack.name));
+    if (readdirSync(path.join(out, stack.name)).includes("run-state.json")) throw new UsageError(`${path.join(out, stack.name)} holds an earlier run's state (run-state.json); plan into an empty folder`);
+  }
+  for (const stack of stacks) {
+    const stackDir = path.join(out, stack.name);
+    for (const step of stack.plan.files) writeFileAtomic(path.join(stackDir, step.name), step.text);
+    writeFileAtomic(path.join(stackDir, "original.yaml"), stack.text);
+    const runnable = fleetPlan.runnablePlan(stack, path.relative(stackDir, stack.file));
+    writeFileAtomic(path.join(stackDir, "plan.json"), `${JSON.stringify(runnable, null, 2)}\n`);
+  }
+  writeFileAtomic(path.join(out, "README.md"), fleetPlan.renderFleetPlanMarkdown(fleet));
+  const { githubWorkflow, HOSTED_JOB_LIMIT_MINUTES, waveMinutesNeeded } = await import("../upgrade/workflow.js");
+  for (const wave of fleetPlan.wavesWithSteps(fleet)) {
+    const needed = waveMinutesNeeded(wave);
+    if (needed > HOSTED_JOB_LIMIT_MINUTES) io.err(c.yellow(`${wave.wave === undefined ? "the last wave" : `wave ${wave.wave}`} may need ${upgrade.formatMinutes(needed)}, more than the 6 h a GitHub-hosted job runs: its job stops there, and running it again resumes where it stopped`));
+  }
+  // The workflow runs at the repository root: paths are written relative to where this command runs.
+  const relative = (p: string) => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join("/");
+  const workflowFile = flags.workflow ?? path.join(out, "baton-upgrade.yml");
+  writeFileAtomic(path.resolve(workflowFile), githubWorkflow(fleet, {
+    planDir: relative(out), stackFiles: new Map(stacks.map((s) => [s.name, relative(s.file)])), runsOn: flags.runsOn,
+    ...(maxParallel !== undefined ? { maxParallel } : {}),
+  }));
+  const steps = stacks.reduce((n, s) => n + s.plan.steps.length, 0);
+  io.err(c.dim(`wrote ${steps} step file(s) for ${stacks.length} stack(s) to ${out}, the summary to ${path.join(out, "README.md")} and the workflow to ${workflowFile}`));
 }

@@ -1,5 +1,6 @@
 import { OVERRIDE_CONFIG_KEY } from "./overrides.js";
 import { FLEET_CONFIG_KEY, type Problem } from "./problems.js";
+import { checkWave, WAVE_CONFIG_KEY } from "./waves.js";
 import { closest } from "./suggest.js";
 import { DEFAULT_YAML_LIMITS, parseYaml, yamlToJs, YamlLimitError, type YamlLimits } from "./yaml.js";
 
@@ -10,6 +11,10 @@ export interface StackConfig {
   readonly overrides?: unknown;
   /** `aws:region`, when set. */
   readonly region?: string;
+  /** `baton:wave`, when set and valid: the wave this stack is upgraded in (see waves.ts). */
+  readonly wave?: number;
+  /** Problems of `baton:wave` (path, value, rule, fix); the fleet is read either way. */
+  readonly waveProblems: readonly Problem[];
   /** With no `baton:fleet`, a config key that looks like it misspelt (`baton:flet`). */
   readonly misspeltFleetKey?: string;
   /** YAML syntax problems; when non-empty, `fleet` is undefined. */
@@ -28,31 +33,34 @@ export function parseStackConfig(text: string, fileName: string, limits: YamlLim
   try {
     doc = parseYaml(text, limits).doc;
   } catch (error) {
-    if (error instanceof YamlLimitError) return { fleet: undefined, problems: [yamlProblem(fileName, error.message, "Check that this is the stack config you meant.")] };
+    if (error instanceof YamlLimitError) return { fleet: undefined, waveProblems: [], problems: [yamlProblem(fileName, error.message, "Check that this is the stack config you meant.")] };
     throw error;
   }
   if (doc.errors.length > 0) {
     return {
       fleet: undefined,
+      waveProblems: [],
       problems: doc.errors.map((error) => yamlProblem(fileName, error.message.split("\n")[0] ?? error.message,
         error.code === "DUPLICATE_KEY" ? "Remove one of the two entries: YAML keeps only one, and which one differs between tools."
         : error.code === "RESOURCE_EXHAUSTION" ? "Write the values out instead of reusing them through aliases." : undefined)),
     };
   }
   const plain = yamlToJs(doc, limits);
-  if ("error" in plain) return { fleet: undefined, problems: [yamlProblem(fileName, plain.error, "Write the values out instead of reusing them through aliases.")] };
+  if ("error" in plain) return { fleet: undefined, waveProblems: [], problems: [yamlProblem(fileName, plain.error, "Write the values out instead of reusing them through aliases.")] };
   const root = plain.value;
   const config = root && typeof root === "object" ? (root as Record<string, unknown>)["config"] : undefined;
   if (!config || typeof config !== "object") {
-    return { fleet: undefined, problems: [] };
+    return { fleet: undefined, waveProblems: [], problems: [] };
   }
   const values = config as Record<string, unknown>;
   const region = values["aws:region"];
   const fleet = values[FLEET_CONFIG_KEY];
   const overrides = values[OVERRIDE_CONFIG_KEY];
   const misspelt = fleet === undefined ? Object.keys(values).find((key) => closest(key, [FLEET_CONFIG_KEY]) !== undefined) : undefined;
+  const wave = checkWave(Object.hasOwn(values, WAVE_CONFIG_KEY) ? values[WAVE_CONFIG_KEY] : undefined);
   return {
-    fleet, problems: [],
+    fleet, problems: [], waveProblems: wave.problems,
+    ...(wave.wave !== undefined ? { wave: wave.wave } : {}),
     ...(overrides !== undefined ? { overrides } : {}), ...(typeof region === "string" ? { region } : {}),
     ...(misspelt !== undefined ? { misspeltFleetKey: misspelt } : {}),
   };

@@ -59,6 +59,8 @@ export interface OfflinePreviewInput {
   readonly parallel?: boolean;
   /** The proposed config's `baton:override` (raw): refusals it names are warnings in the review. */
   readonly overrides?: unknown;
+  /** The stack's file is gone from the head: `head` is ignored and the base is judged as removed. */
+  readonly removed?: boolean;
 }
 
 export interface OfflinePreview {
@@ -77,32 +79,12 @@ export interface OfflinePreview {
  * no resources, instead of a stack trace from inside the program.
  */
 export async function offlinePreview(input: OfflinePreviewInput): Promise<OfflinePreview> {
-  const options = input.today === undefined ? {} : { today: input.today };
-  const common = {
-    offline: true, subject: input.subject, after: input.head, validate: options,
-    ...(input.base !== undefined ? { before: input.base } : {}), ...(input.overrides !== undefined ? { overrides: input.overrides } : {}),
-  };
-  // The head is judged against the base (a problem the base already has is not the change's); the
-  // base only has to parse, since it is what is deployed.
-  const base = input.base === undefined ? {} : { deployed: input.base };
-  const headSpec = validateFleet(input.head, { ...options, ...base });
-  const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
-  if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
-  // What the stack program records once it has applied the head: the same function, on the same spec.
-  const previewed = (review: Review, head: Capture): OfflinePreview => ({
-    review, head, ...(review.verdict?.allowed === false ? {} : { stackOutputs: { [DEPLOYMENT_RECORD_OUTPUT]: recordOf(headSpec.fleet) } }),
-  });
+  const prepared = prepare(input);
+  if (!("finish" in prepared)) return prepared;
   try {
-    if (input.captureAll !== undefined) {
-      // Both are judged against the base, which is what is deployed (and so its own last deployment).
-      const [head, deployed] = await input.captureAll(baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet], [baseFleet, baseFleet]);
-      const changes = deployed === undefined ? createAll(head!) : diffCaptures(deployed, head!);
-      return previewed(buildReview({ ...common, changes }), head!);
-    }
-    if (input.base === undefined) {
-      const head = await input.capture(input.head);
-      return previewed(buildReview({ ...common, changes: createAll(head) }), head);
-    }
+    if (input.captureAll !== undefined) return prepared.finish(await input.captureAll(prepared.fleets, prepared.lastDeployed));
+    if (input.removed) return prepared.finish([await input.capture(input.base, input.base)]);
+    if (input.base === undefined) return prepared.finish([await input.capture(input.head)]);
     // Sequential, the head run reads the base's add-on versions as pulumi up reads the stack's last
     // outputs; in parallel it cannot (the offline lookups answer the same for both, so they agree).
     let base: Capture;
@@ -112,13 +94,94 @@ export async function offlinePreview(input: OfflinePreviewInput): Promise<Offlin
       base = await input.capture(input.base, input.base);
       head = await input.capture(input.head, input.base, { previousAddonVersions: addonVersionsOf(base) });
     }
-    return previewed(buildReview({ ...common, changes: diffCaptures(base, head) }), head);
+    return prepared.finish([head, base]);
   } catch (error) {
+    return prepared.refused(error);
+  }
+}
+
+/** One stack of many for `offlinePreviews`: the same input as `offlinePreview`, without the capturers. */
+export type StackPreviewInput = Omit<OfflinePreviewInput, "capture" | "captureAll" | "parallel">;
+
+/**
+ * The offline previews of many stacks, captured together: every stack's validated configs go to
+ * `captureAll` in one call, so the stacks share its workers, its cache and the parts they have in
+ * common. A part the fleet program refuses fails that call; the stacks are then captured one by
+ * one, so the refusal lands on its own stack's review.
+ */
+export async function offlinePreviews(inputs: readonly StackPreviewInput[], captureAll: FleetsCapturer): Promise<OfflinePreview[]> {
+  const prepared = inputs.map((input) => prepare({ ...input, capture: () => Promise.reject(new Error("unused")), captureAll }));
+  const pending = prepared.flatMap((p) => ("finish" in p ? [p] : []));
+  let captures: readonly Capture[];
+  try {
+    captures = await captureAll(pending.flatMap((p) => p.fleets), pending.flatMap((p) => p.lastDeployed));
+  } catch (error) {
+    if (!(error instanceof FleetSpecError)) throw error;
+    return Promise.all(prepared.map(async (p) => {
+      if (!("finish" in p)) return p;
+      try {
+        return p.finish(await captureAll(p.fleets, p.lastDeployed));
+      } catch (stackError) {
+        return p.refused(stackError);
+      }
+    }));
+  }
+  let at = 0;
+  return prepared.map((p) => {
+    if (!("finish" in p)) return p;
+    const own = captures.slice(at, at + p.fleets.length);
+    at += p.fleets.length;
+    return p.finish(own);
+  });
+}
+
+interface ToCapture {
+  /** The validated fleets to capture: the head then the base (or the base alone for a removed stack). */
+  readonly fleets: readonly FleetSpec[];
+  /** What was deployed before each of `fleets` (the base, when there is one). */
+  readonly lastDeployed: readonly (FleetSpec | undefined)[];
+  /** The preview from the captures of `fleets`, in the same order. */
+  readonly finish: (captures: readonly Capture[]) => OfflinePreview;
+  /** The preview when capturing failed: the fleet program's refusal, or the error thrown on. */
+  readonly refused: (error: unknown) => OfflinePreview;
+}
+
+/** Validates the configs: a finished review when one fails the spec, else what to capture and how to finish. */
+function prepare(input: OfflinePreviewInput): OfflinePreview | ToCapture {
+  const options = input.today === undefined ? {} : { today: input.today };
+  const common = {
+    offline: true, subject: input.subject, validate: options,
+    ...(input.removed ? { removed: true } : { after: input.head }),
+    ...(input.base !== undefined ? { before: input.base } : {}), ...(input.overrides !== undefined && !input.removed ? { overrides: input.overrides } : {}),
+  };
+  const refused = (error: unknown): OfflinePreview => {
     // The program validates too; its problems are the spec's, so report them the same way.
     // A component may refuse what the fleet-wide check let through: that refusal blocks the change.
     if (error instanceof FleetSpecError) return { review: refusedByProgram(buildReview({ ...common, changes: [] }), error) };
     throw error;
+  };
+  const baseFleet = input.base === undefined ? undefined : validateFleet(input.base, options).fleet;
+  if (input.removed) {
+    // Nothing is proposed: what the base deploys is what destroying the stack deletes.
+    if (baseFleet === undefined) return { review: buildReview({ ...common, changes: [] }) };
+    const deleted = (base: Capture) => diffCaptures(base, { resources: [] }).map((c) => ({ ...c, reason: "deleted with the stack (its file is removed)" }));
+    return { fleets: [baseFleet], lastDeployed: [baseFleet], refused, finish: ([base]) => ({ review: buildReview({ ...common, changes: deleted(base!) }) }) };
   }
+  // The head is judged against the base (a problem the base already has is not the change's); the
+  // base only has to parse, since it is what is deployed.
+  const headSpec = validateFleet(input.head, { ...options, ...(input.base === undefined ? {} : { deployed: input.base }) });
+  if (!headSpec.ok || (input.base !== undefined && baseFleet === undefined)) return { review: buildReview({ ...common, changes: [] }) };
+  // What the stack program records once it has applied the head: the same function, on the same spec.
+  const previewed = (review: Review, head: Capture): OfflinePreview => ({
+    review, head, ...(review.verdict?.allowed === false ? {} : { stackOutputs: { [DEPLOYMENT_RECORD_OUTPUT]: recordOf(headSpec.fleet) } }),
+  });
+  return {
+    // Both are judged against the base, which is what is deployed (and so its own last deployment).
+    fleets: baseFleet ? [headSpec.fleet, baseFleet] : [headSpec.fleet],
+    lastDeployed: baseFleet ? [baseFleet, baseFleet] : [undefined],
+    refused,
+    finish: ([head, base]) => previewed(buildReview({ ...common, changes: base === undefined ? createAll(head!) : diffCaptures(base, head!) }), head!),
+  };
 }
 
 /** The review of a config the fleet program refused: not allowed, with the program's problems as blocking. */

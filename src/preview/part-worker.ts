@@ -28,10 +28,33 @@ const WORKER_MARK = "baton-part-worker";
 const weight = (job: PartJob) => Object.keys(job.projection.clusters).length + Object.keys(job.projection.services).length * 2
   + Object.values(job.projection.clusters).reduce((n, c) => n + Object.keys(c.nodeGroups).length, 0);
 
+export interface PartWorkerOptions {
+  /**
+   * Start one worker now, before any part is asked for: it loads Pulumi and the fleet program
+   * while the caller reads, validates and looks parts up in the cache, so a warm preview's one
+   * changed part does not wait for that load. Unused, it is stopped as soon as the capture asks for
+   * nothing (every part cached) or the capturer is closed.
+   */
+  readonly prestart?: boolean;
+}
+
+/** A part capturer on worker threads; `close` stops a prestarted worker that was never used. */
+export type WorkerPartCapturer = PartCapturer & { readonly close: () => void };
+
 /** Runs part captures on up to `threads` workers (default: one per core). */
-export function workerPartCapturer(program: PartProgramRef, threads: number = availableParallelism()): PartCapturer {
-  return (jobs, done) => {
-    if (jobs.length === 0) return Promise.resolve();
+export function workerPartCapturer(program: PartProgramRef, threads: number = availableParallelism(), options: PartWorkerOptions = {}): WorkerPartCapturer {
+  // Unreferenced until it is given work, so a spare never keeps the process alive.
+  let spare: Worker | undefined = options.prestart ? startWorker(program) : undefined;
+  spare?.unref();
+  const close = () => {
+    if (spare !== undefined) void spare.terminate();
+    spare = undefined;
+  };
+  const capture: PartCapturer = (jobs, done) => {
+    if (jobs.length === 0) {
+      close();
+      return Promise.resolve();
+    }
     const queue = jobs.map((job, index) => ({ index, job })).sort((a, b) => weight(b.job) - weight(a.job));
     const count = Math.max(1, Math.min(threads, queue.length));
     return new Promise<void>((resolve, reject) => {
@@ -46,7 +69,11 @@ export function workerPartCapturer(program: PartProgramRef, threads: number = av
         reject(error);
       };
       for (let i = 0; i < count; i++) {
-        const worker = startWorker(program);
+        const worker = i === 0 && spare !== undefined ? spare : startWorker(program);
+        if (worker === spare) {
+          spare = undefined;
+          worker.ref();
+        }
         workers.push(worker);
         const next = () => {
           const request = queue.shift();
@@ -71,6 +98,7 @@ export function workerPartCapturer(program: PartProgramRef, threads: number = av
       }
     });
   };
+  return Object.assign(capture, { close });
 }
 
 const partName = (job: PartJob) => (job.part.kind === "fleet" ? "fleet" : `${job.part.kind}:${job.part.name}`);
@@ -89,15 +117,23 @@ function serveParts(program: PartProgramRef): void {
   const { capturePart } = require("./capture.js") as typeof import("./capture.js");
   type PartProgram = (projection: unknown, part: unknown, options: unknown) => ReturnType<Parameters<typeof capturePart>[0]>;
   let run: PartProgram | undefined;
+  const load = () => {
+    const loaded = require(program.module) as Record<string, unknown>;
+    const fn = loaded[program.exportName];
+    if (typeof fn !== "function") throw new Error(`${program.module} does not export a function ${program.exportName}`);
+    run = fn as PartProgram;
+  };
+  // Loaded at start, not on the first part: a prestarted worker is ready when its part comes (a
+  // failure to load is reported with that part, below).
+  try {
+    load();
+  } catch {
+    run = undefined;
+  }
   port.on("message", (request: Request) => {
     void (async (): Promise<Reply> => {
       try {
-        if (run === undefined) {
-          const loaded = require(program.module) as Record<string, unknown>;
-          const fn = loaded[program.exportName];
-          if (typeof fn !== "function") throw new Error(`${program.module} does not export a function ${program.exportName}`);
-          run = fn as PartProgram;
-        }
+        if (run === undefined) load();
         const options = request.job.lastDeployed === undefined ? program.options : { ...(program.options as object), lastDeployed: request.job.lastDeployed };
         const capture = await capturePart(() => run!(request.job.projection, request.job.part, options));
         return { index: request.index, ok: true, resources: [...capture.resources] };

@@ -31,6 +31,8 @@ export interface ParsedPreview {
   readonly changes: ResourceChange[];
   /** The stack's `baton:fleet` config, when the preview carries it (Pulumi writes config values as strings). */
   readonly fleet?: unknown;
+  /** The stack's `baton:wave` config as written, when the preview carries it (checked by the spec's `checkWave`). */
+  readonly wave?: unknown;
   /** The stack's `baton:override` config (break-glass), when the preview carries it. */
   readonly overrides?: unknown;
 }
@@ -112,9 +114,11 @@ export function parsePulumiPreview(json: unknown): ParsedPreview {
   const configValue = (key: string) => (config && typeof config === "object" ? (config as Record<string, unknown>)[key] : undefined);
   const rawFleet = configValue("baton:fleet");
   const rawOverrides = configValue("baton:override");
+  const rawWave = configValue("baton:wave");
   return {
     changes, ...(rawFleet !== undefined ? { fleet: parseConfigValue(rawFleet) } : {}),
     ...(rawOverrides !== undefined ? { overrides: parseConfigValue(rawOverrides) } : {}),
+    ...(rawWave !== undefined ? { wave: rawWave } : {}),
   };
 }
 

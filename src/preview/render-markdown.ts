@@ -144,9 +144,17 @@ function rollback(review: Review): string[] {
   return lines;
 }
 
-function render(review: Review, limits: Limits): string {
+/** How a review is framed: alone as the comment, or as one stack's part of a comment on many. */
+export interface Framing {
+  /** The hidden marker a CI job finds its comment by. @default true */
+  readonly marker?: boolean;
+  /** The note on what kind of preview this is. @default true */
+  readonly footer?: boolean;
+}
+
+function render(review: Review, limits: Limits, framing: Framing = {}): string {
   return [
-    COMMENT_MARKER,
+    ...(framing.marker === false ? [] : [COMMENT_MARKER]),
     ...verdict(review),
     "",
     `Preview of ${review.subject}.`,
@@ -158,8 +166,7 @@ function render(review: Review, limits: Limits): string {
     ...details(review, limits),
     ...rollback(review),
     "",
-    `<sub>${review.offline ? OFFLINE_NOTE : REAL_PREVIEW_NOTE}</sub>`,
-    "",
+    ...(framing.footer === false ? [] : [`<sub>${review.offline ? OFFLINE_NOTE : REAL_PREVIEW_NOTE}</sub>`, ""]),
   ].join("\n");
 }
 
@@ -177,12 +184,19 @@ const TRIM_STEPS: readonly Limits[] = [
   { details: 0, replacements: 10, trafficRows: 10, pictures: false },
 ];
 
-/** The review as a GitHub comment, never longer than `maxLength`. */
-export function renderMarkdown(review: Review, maxLength = GITHUB_COMMENT_LIMIT): string {
+/** The review at the least trimming that fits `maxLength`; undefined when even the most trimmed does not. */
+export function renderMarkdownWithin(review: Review, maxLength: number, framing: Framing = {}): string | undefined {
   for (const limits of TRIM_STEPS) {
-    const text = render(review, limits);
+    const text = render(review, limits, framing);
     if (text.length <= maxLength) return text;
   }
+  return undefined;
+}
+
+/** The review as a GitHub comment, never longer than `maxLength`. */
+export function renderMarkdown(review: Review, maxLength = GITHUB_COMMENT_LIMIT): string {
+  const fits = renderMarkdownWithin(review, maxLength);
+  if (fits !== undefined) return fits;
   const text = render(review, TRIM_STEPS[TRIM_STEPS.length - 1]!);
   const tail = "\n\n… comment cut at GitHub's length limit; see `--format json` for the rest.\n";
   return text.slice(0, maxLength - tail.length) + tail;

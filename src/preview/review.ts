@@ -14,6 +14,7 @@ import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
 import { checkReadinessGateOnExistingNamespaces } from "../fleet/rules/readiness-gate.js";
 import { sameValue } from "../fleet/same-value.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
+import { emptiedFleet, planRemoval } from "../fleet/stack-set.js";
 import { validateFleet, type ValidateOptions } from "../fleet/validate.js";
 import type { ResourceChange } from "./model.js";
 import { trafficFromChanges } from "./traffic-from-changes.js";
@@ -123,11 +124,17 @@ export interface ReviewInput {
   /** The raw `baton:fleet` proposed (the head), when known. */
   readonly after?: unknown;
   readonly validate?: ValidateOptions;
+  /**
+   * The head has no file for this stack: it is removed from the fleet of stacks, and `before` is
+   * judged as the removal of everything in it (see the spec's `planRemoval`).
+   */
+  readonly removed?: boolean;
   /** The proposed config's `baton:override` (raw): refusals it names are warnings, as under `pulumi up`. */
   readonly overrides?: unknown;
 }
 
 export function buildReview(input: ReviewInput): Review {
+  if (input.removed) return buildRemovalReview(input);
   const { offline, subject, changes } = input;
   // The verdict `pulumi up` reaches on the same configs: the change from the base, or the head alone.
   const judgement = input.after === undefined ? undefined : judgeChange(
@@ -299,4 +306,32 @@ function rollsFromChanges(changes: readonly ResourceChange[]): NodeGroupRoll[] {
 function rollbackOf(planned: Plan): Review["rollback"] {
   const steps = planRollbackSteps(planned);
   return { edits: steps.undo, takesEffect: steps.takesEffect, escapes: steps.escapes, notes: [] };
+}
+
+/**
+ * A stack whose file the head removes: what destroying it would take away (every service's traffic,
+ * every cluster), refused while a cluster still has traffic. Undoing it is restoring the file,
+ * until the stack is destroyed; after that, its clusters are gone.
+ */
+function buildRemovalReview(input: ReviewInput): Review {
+  const planned = planRemoval(input.before, input.validate);
+  const beforeFleet = validateFleet(input.before, input.validate?.today === undefined ? {} : { today: input.validate.today }).fleet;
+  const verdict: Verdict = {
+    allowed: planned.allowed, refusedRules: planned.refusedRules,
+    blocking: [...errorsOf(planned.problems), ...planned.changes.flatMap((c) => c.refusals)],
+    warnings: [],
+    basis: "baton plan (stack removed: its whole fleet goes)",
+  };
+  return {
+    offline: input.offline, subject: input.subject, verdict, plan: planned,
+    traffic: beforeFleet ? trafficFromSpecs(beforeFleet, emptiedFleet(beforeFleet)) : [],
+    irreversible: irreversibleFromPlan(planned),
+    rolls: [],
+    addons: [],
+    changes: input.changes,
+    rollback: {
+      edits: [], takesEffect: [], escapes: [],
+      notes: ["Restore the stack file from the base branch: removing it deletes nothing until the stack is destroyed (`pulumi destroy`); once destroyed, its clusters cannot be restored."],
+    },
+  };
 }

@@ -137,3 +137,33 @@ export function pulumiCliApplier(location: StackLocation, fleet: FleetSpec, serv
     },
   };
 }
+
+/** The whole stack through the Pulumi CLI, for a plan's run: its preview as JSON, and `pulumi up` of everything. */
+export interface StackCli {
+  /** `pulumi preview --json`; aborting `abort` stops it at once (it changes nothing). */
+  preview(abort?: AbortSignal): Promise<unknown>;
+  /** `pulumi up` of the whole stack; aborting `cancel` cancels a running update. */
+  up(onLine: (line: string) => void, cancel?: AbortSignal): Promise<void>;
+}
+
+/**
+ * A plan's run of the whole stack: each step's file is previewed (and judged by the run) and then
+ * applied whole; the program judges it against the stack's last deployment, as under any `pulumi up`.
+ */
+export function pulumiCliStack(location: StackLocation, options: PulumiCliOptions = {}): StackCli {
+  const stackArgs = ["--stack", location.stackName];
+  const processes = options.processes ?? new ChildProcesses();
+  return {
+    async preview(abort) {
+      const result = await runPulumi(["preview", "--json", ...stackArgs], location.workDir, options, processes, "read", undefined, abort);
+      if (result.code !== 0 || result.stopped) throw failure("preview", result, options, processes);
+      return parseJson("preview --json", result.stdout);
+    },
+    async up(onLine, cancel) {
+      if (cancel?.aborted) throw new Error("not started: updates were cancelled by a second signal");
+      // --skip-preview: the step's preview just ran and was judged; the update is the whole stack.
+      const result = await runPulumi(["up", "--yes", "--skip-preview", "--color", "never", ...stackArgs], location.workDir, options, processes, "update", onLine, cancel);
+      if (result.code !== 0 || result.stopped) throw failure("up", result, options, processes);
+    },
+  };
+}

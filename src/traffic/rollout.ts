@@ -5,6 +5,7 @@
  * goes through the ports below, so tests drive it with fakes and scripted observations.
  */
 import { formatWeights, type Weights } from "../fleet/traffic.js";
+import { bakeUnderGates, retrying as retryingRead, type BakeOutcome, type Clock } from "./bake.js";
 import { evaluateGates, type GateCheck, type GateObservation, type GateVerdict } from "./gates.js";
 import type { RolloutStep, Schedule } from "./schedule.js";
 import { sameWeights } from "./weights.js";
@@ -42,11 +43,7 @@ export interface LiveTraffic {
 export type HaltPolicy = "last-passed" | "origin";
 export const HALT_POLICIES: readonly HaltPolicy[] = ["last-passed", "origin"];
 
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+export type { Clock } from "./bake.js";
 
 export interface RolloutTiming {
   /** How long each step must pass its gates. */
@@ -64,7 +61,6 @@ export interface RolloutTiming {
 }
 
 export const DEFAULT_TIMING: Omit<RolloutTiming, "bakeMs"> = { pollMs: 30_000, maxPauseMs: 30 * 60_000, verifyAttempts: 3, readRetries: 5, retryBaseMs: 1000 };
-const MAX_BACKOFF_MS = 30_000;
 
 export type RolloutEvent =
   | { readonly type: "step"; readonly index: number; readonly count: number; readonly step: RolloutStep }
@@ -130,7 +126,7 @@ interface ApplyFailure {
   readonly kind: "others" | "conflict" | "up" | "verify";
 }
 
-type Watch = { readonly state: "pass" } | { readonly state: "fail" | "paused"; readonly verdict: GateVerdict } | { readonly state: "interrupted" };
+type Watch = BakeOutcome;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -144,41 +140,17 @@ export async function runRollout(schedule: Schedule, timing: RolloutTiming, port
   let fileWeights: Weights = store.read();
 
   /** A read, tried again with exponential back-off (1 s, 2 s, 4 s, ... up to 30 s) when it throws. */
-  async function retrying<T>(what: string, read: () => Promise<T>): Promise<{ value: T } | { error: string }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return { value: await read() };
-      } catch (error) {
-        if (attempt > timing.readRetries || aborted()) return { error: errorText(error) };
-        const waitMs = Math.min(timing.retryBaseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-        emit({ type: "retry", what, attempt, waitMs, error: errorText(error) });
-        await clock.sleep(waitMs, signal);
-      }
-    }
-  }
+  const retrying = <T>(what: string, read: () => Promise<T>) =>
+    retryingRead(what, read, timing, clock, signal, (retry) => emit({ type: "retry", ...retry }));
 
   /** Observes the gates until they pass for `bakeMs`, fail, or lack data for too long. */
-  async function watch(weights: Weights, bakeMs: number): Promise<Watch> {
-    let bakedMs = 0;
-    let pausedMs = 0;
-    for (;;) {
-      if (aborted()) return { state: "interrupted" };
+  function watch(weights: Weights, bakeMs: number): Promise<Watch> {
+    const judge = async () => {
       const read = await retrying("reading the gates", () => live.observeGates());
       const observation: GateObservation = "value" in read ? read.value : { alarms: [], error: `could not read the gates: ${read.error}` };
-      if (aborted()) return { state: "interrupted" };
-      const verdict = evaluateGates(schedule.gates, observation, receiving(weights));
-      emit({ type: "gates", verdict, bakedMs, bakeMs, pausedMs });
-      if (verdict.state === "fail") return { state: "fail", verdict };
-      if (verdict.state === "pass" && bakedMs >= bakeMs) return { state: "pass" };
-      if (verdict.state === "no-data" && pausedMs >= timing.maxPauseMs) return { state: "paused", verdict };
-      const wait = verdict.state === "pass" ? Math.min(timing.pollMs, bakeMs - bakedMs) : timing.pollMs;
-      const started = clock.now();
-      await clock.sleep(wait, signal);
-      if (aborted()) return { state: "interrupted" };
-      // Only time under passing gates counts toward the bake; missing data stops the clock.
-      if (verdict.state === "pass") bakedMs += clock.now() - started;
-      else pausedMs += clock.now() - started;
-    }
+      return evaluateGates(schedule.gates, observation, receiving(weights));
+    };
+    return bakeUnderGates(judge, bakeMs, timing, clock, signal, (verdict, bakedMs, pausedMs) => emit({ type: "gates", verdict, bakedMs, bakeMs, pausedMs }));
   }
 
   async function write(weights: Weights, why: "step" | "rollback" | "stack"): Promise<void> {

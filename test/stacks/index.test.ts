@@ -55,3 +55,20 @@ it("keeps unpinned add-ons at the versions its last deployment recorded, read ba
     versions: { "eks-pod-identity-agent": moved("eks-pod-identity-agent", "1.33"), "kube-proxy": moved("kube-proxy", "1.33"), "vpc-cni": "v1.19.0-eksbuild.1", coredns: moved("coredns", "1.33") },
   });
 });
+
+it("ends on a bad baton:wave as baton validate does, with the fleet's problems, registering nothing", async () => {
+  const broken = edit(migrationFleet(), (f) => { f.clusters.blue.logging = ["api"]; });
+  let thrown: unknown;
+  const { mocks } = await runMocked(async () => {
+    try { await runStack(); } catch (error) { thrown = error; }
+  }, { "baton:fleet": JSON.stringify(broken), "baton:wave": "-1" });
+  expect(pulumi.RunError.isInstance(thrown)).toBe(true);
+  expect((thrown as Error).message).toContain('error baton:wave = "-1"');
+  expect((thrown as Error).message).toContain("[cluster-audit-logging]");
+  expect(mocks.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:StackReference"]);
+});
+
+it("builds the same fleet with a good baton:wave", async () => {
+  const { result } = await runMocked(runStack, { "baton:fleet": JSON.stringify(migrationFleet()), "baton:wave": "2" });
+  expect(result.fleet).toBe("shop");
+});
