@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../fleet/problems.js";
@@ -212,7 +213,7 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
   const out = flags.out;
   const stacks = fleet.waves.flatMap((w) => w.stacks);
   for (const stack of stacks) {
-    prepareOut(path.join(out, stack.name));
+    mkdirSync(path.join(out, stack.name), { recursive: true });
     if (readdirSync(path.join(out, stack.name)).includes("run-state.json")) throw new UsageError(`${path.join(out, stack.name)} holds an earlier run's state (run-state.json); plan into an empty folder`);
   }
   for (const stack of stacks) {
