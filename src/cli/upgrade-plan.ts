@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { FleetSpecError, formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import { clockText, startProgress } from "./progress.js";
-import { StepFilesWriteError, writeStepFiles } from "./step-files.js";
+import { type StepFolder, StepFilesWriteError, writeStepFiles } from "./step-files.js";
 import type { SetExit } from "./main.js";
 import { isDirectory, stackFileNames } from "./stack-dirs.js";
 import { todayOption } from "./today.js";
@@ -173,8 +173,8 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
     throw new UsageError(`--max-parallel ${JSON.stringify(flags.maxParallel)} is not a whole number from 1 to 256`);
   }
   if (flags.workflow !== undefined && flags.out === undefined) throw new UsageError("--workflow needs --out: the workflow runs the steps written there");
-  const [upgrade, fleetPlan, { parseStackConfig }, { validateFleet }, { writeFileAtomic }] = await Promise.all([
-    import("../upgrade/index.js"), import("../upgrade/fleet-plan.js"), import("../fleet/stack-config.js"), import("../fleet/validate.js"), import("../traffic/write-atomic.js"),
+  const [upgrade, fleetPlan, { parseStackConfig }, { validateFleet }] = await Promise.all([
+    import("../upgrade/index.js"), import("../upgrade/fleet-plan.js"), import("../fleet/stack-config.js"), import("../fleet/validate.js"),
   ]);
   const names = await stackFileNames(dir);
   if (names.size === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${dir}`);
@@ -213,17 +213,8 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
   const out = flags.out;
   const stacks = fleet.waves.flatMap((w) => w.stacks);
   for (const stack of stacks) {
-    mkdirSync(path.join(out, stack.name), { recursive: true });
-    if (readdirSync(path.join(out, stack.name)).includes("run-state.json")) throw new UsageError(`${path.join(out, stack.name)} holds an earlier run's state (run-state.json); plan into an empty folder`);
+    if (existsSync(path.join(out, stack.name, "run-state.json"))) throw new UsageError(`${path.join(out, stack.name)} holds an earlier run's state (run-state.json); plan into an empty folder`);
   }
-  for (const stack of stacks) {
-    const stackDir = path.join(out, stack.name);
-    for (const step of stack.plan.files) writeFileAtomic(path.join(stackDir, step.name), step.text);
-    writeFileAtomic(path.join(stackDir, "original.yaml"), stack.text);
-    const runnable = fleetPlan.runnablePlan(stack, path.relative(stackDir, stack.file));
-    writeFileAtomic(path.join(stackDir, "plan.json"), `${JSON.stringify(runnable, null, 2)}\n`);
-  }
-  writeFileAtomic(path.join(out, "README.md"), fleetPlan.renderFleetPlanMarkdown(fleet));
   const { githubWorkflow, HOSTED_JOB_LIMIT_MINUTES, waveMinutesNeeded } = await import("../upgrade/workflow.js");
   for (const wave of fleetPlan.wavesWithSteps(fleet)) {
     const needed = waveMinutesNeeded(wave);
@@ -232,10 +223,33 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
   // The workflow runs at the repository root: paths are written relative to where this command runs.
   const relative = (p: string) => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join("/");
   const workflowFile = flags.workflow ?? path.join(out, "baton-upgrade.yml");
-  writeFileAtomic(path.resolve(workflowFile), githubWorkflow(fleet, {
+  const workflow = githubWorkflow(fleet, {
     planDir: relative(out), stackFiles: new Map(stacks.map((s) => [s.name, relative(s.file)])), runsOn: flags.runsOn,
     ...(maxParallel !== undefined ? { maxParallel } : {}),
-  }));
+  });
+  // Every stack's steps, the summary and the workflow land together or not at all, as a single stack's do.
+  const folders: StepFolder[] = stacks.map((stack) => {
+    const stackDir = path.join(out, stack.name);
+    const runnable = fleetPlan.runnablePlan(stack, path.relative(stackDir, stack.file));
+    return {
+      dir: stackDir,
+      files: [
+        ...stack.plan.files.map((step) => ({ name: step.name, text: step.text })),
+        { name: "original.yaml", text: stack.text },
+        { name: "plan.json", text: `${JSON.stringify(runnable, null, 2)}\n` },
+      ],
+    };
+  });
+  folders.push({ dir: out, files: [{ name: "README.md", text: fleetPlan.renderFleetPlanMarkdown(fleet) }] });
+  folders.push({ dir: path.dirname(path.resolve(workflowFile)), files: [{ name: path.basename(workflowFile), text: workflow }] });
+  try {
+    writeStepFiles(out, folders);
+  } catch (error) {
+    if (!(error instanceof StepFilesWriteError)) throw error;
+    io.err(c.red(`baton: ${error.message}`));
+    setExit(EXIT.io);
+    return;
+  }
   const steps = stacks.reduce((n, s) => n + s.plan.steps.length, 0);
   io.err(c.dim(`wrote ${steps} step file(s) for ${stacks.length} stack(s) to ${out}, the summary to ${path.join(out, "README.md")} and the workflow to ${workflowFile}`));
 }

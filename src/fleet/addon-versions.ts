@@ -6,7 +6,7 @@
  * change happens to run next (a weight shift included).
  */
 
-import type { ClusterSpec } from "./schema.js";
+import type { ClusterSpec } from "./types.js";
 
 /** The EKS add-on each key under a cluster's `addons:` pins. */
 export const EKS_ADDON_NAMES = {
