@@ -1,7 +1,8 @@
 /**
  * An EKS managed node group with its launch template: IMDSv2 required (hop limit 1 unless opted
  * out), an encrypted gp3 root volume, `updateConfig` from the spec, the version following the
- * cluster unless pinned, and a `NoSchedule` taint on a retiring group.
+ * cluster unless pinned, the AMI release when pinned (`releaseVersion`, rolled with
+ * `forceUpdateVersion` when opted in), and a `NoSchedule` taint on a retiring group.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -136,6 +137,10 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
       nodeRoleArn: host.nodeRole.arn,
       subnetIds: [...host.subnetIds],
       version: this.version,
+      // A pinned release rolls the nodes onto it in place (UpdateNodegroupVersion); absent, EKS picks
+      // the latest at creation and at each version bump. Forcing is sent only when opted in.
+      ...(spec.releaseVersion !== undefined ? { releaseVersion: spec.releaseVersion } : {}),
+      ...(spec.forceUpdateVersion === true ? { forceUpdateVersion: true } : {}),
       amiType: spec.amiType,
       capacityType: spec.capacityType,
       instanceTypes: [...spec.instanceTypes],

@@ -8,6 +8,7 @@ import { configPath, errorsOf, type Problem } from "./problems.js";
 import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
 import { applyOverrides } from "./overrides.js";
+import { amiFamily, isReleaseOf, releaseMinor, type AmiFamily } from "./rules/nodegroup.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
@@ -55,6 +56,10 @@ export interface Change {
   /** The rules this change breaks; empty when it is allowed. */
   readonly refusals: readonly Problem[];
   readonly rollback: Rollback;
+  /** A node group roll onto a pinned AMI release: the pin before (absent: EKS's pick) and after. */
+  readonly release?: { readonly from?: string; readonly to: string };
+  /** A node group roll with `forceUpdateVersion`: EKS evicts pods whatever their PodDisruptionBudgets say. */
+  readonly forced?: boolean;
 }
 
 export interface Plan {
@@ -83,10 +88,37 @@ function refusal(rule: string, path: string, value: unknown, message: string, fi
 
 /** Fields whose change makes AWS replace a managed node group (EKS cannot change them in place). */
 const NODE_GROUP_REPLACE_FIELDS = ["instanceTypes", "capacityType", "amiType"] as const satisfies readonly (keyof NodeGroupSpec)[];
-/** Fields that live on the launch template: a change starts a roll onto a new template version. */
+/**
+ * Fields whose change starts a roll (EKS UpdateNodegroupVersion): the launch template's (a new
+ * template version) and the AMI release. A release is pinned or moved only when set: removing the
+ * pin leaves the nodes on the release they run (see `releaseMove`).
+ */
 const NODE_GROUP_ROLL_FIELDS = ["diskSizeGiB", "allowPodsToReachInstanceMetadata"] as const satisfies readonly (keyof NodeGroupSpec)[];
-/** Fields EKS updates in place, without touching nodes. */
-const NODE_GROUP_CONFIG_FIELDS = ["scaling", "updateConfig", "labels", "taints", "retiring"] as const satisfies readonly (keyof NodeGroupSpec)[];
+/** Fields EKS updates in place, without touching nodes (forceUpdateVersion only says how later rolls drain). */
+const NODE_GROUP_CONFIG_FIELDS = ["scaling", "updateConfig", "labels", "taints", "retiring", "forceUpdateVersion"] as const satisfies readonly (keyof NodeGroupSpec)[];
+
+/**
+ * What an edit of `releaseVersion` does: a new pin rolls the nodes onto it (unless they already run
+ * it); removing the pin rolls nothing (the provider keeps the release the group runs, and EKS picks
+ * the latest at the next version bump).
+ */
+function releaseMove(before: NodeGroupSpec, after: NodeGroupSpec): "roll" | "unpin" | undefined {
+  if (after.releaseVersion !== undefined) return after.releaseVersion !== before.releaseVersion ? "roll" : undefined;
+  return before.releaseVersion !== undefined ? "unpin" : undefined;
+}
+
+/** Orders two releases of one AMI family and Kubernetes minor: negative when `a` is older; undefined when they cannot be compared. */
+function compareReleases(family: AmiFamily, a: string, b: string): number | undefined {
+  if (!isReleaseOf(family, a) || !isReleaseOf(family, b)) return undefined;
+  if (family === "al2023" && releaseMinor(a) !== releaseMinor(b)) return undefined;
+  const parts = (r: string) => r.split("-")[0]!.split(".").map(Number).concat(family === "al2023" ? [Number(r.split("-")[1])] : []);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
 const CLUSTER_CONFIG_FIELDS = ["publicAccessCidrs", "logging", "supportType", "admins", "addons", "logRetentionDays"] as const satisfies readonly (keyof ClusterSpec)[];
 
 /** Why a cluster would be replaced rather than updated, or undefined when it would not. */
@@ -278,7 +310,8 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
         rollback: { edits: revertFields(path, bg as Record<string, unknown>, replaceFields), takesEffect: "another replacement (new nodes, then a drain of these)", note: "Reverting replaces the group again." },
       });
     }
-    const rollFields = changedFields(bg, ag, NODE_GROUP_ROLL_FIELDS);
+    const release = replaceFields.length === 0 ? releaseMove(bg, ag) : undefined;
+    const rollFields = [...changedFields(bg, ag, NODE_GROUP_ROLL_FIELDS), ...(release === "roll" ? ["releaseVersion"] : [])];
     if (bv !== av || (rollFields.length > 0 && replaceFields.length === 0)) {
       const refusals: Problem[] = [];
       if (compareVersions(av, bv) < 0) {
@@ -286,17 +319,41 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
           `EKS cannot move a managed node group to an older Kubernetes version (${bv} → ${av}).`,
           `Keep the group at ${bv}; to run older nodes, add a new group at ${av} and retire this one.`));
       }
+      const olderRelease = release === "roll" && bg.releaseVersion !== undefined && bg.amiType === ag.amiType
+        && (compareReleases(amiFamily(ag.amiType), ag.releaseVersion!, bg.releaseVersion) ?? 0) < 0;
+      if (olderRelease) {
+        refusals.push(refusal("nodegroup-release-downgrade", `${path}.releaseVersion`, ag.releaseVersion,
+          `EKS cannot move a managed node group to an earlier AMI release (${bg.releaseVersion} → ${ag.releaseVersion}); UpdateNodegroupVersion refuses it (EKS API reference, read 2026-12-02).`,
+          `Keep releaseVersion "${bg.releaseVersion}" or pin a newer one; to run the older release, add a new group pinned at ${ag.releaseVersion} and retire this one.`));
+      }
       const update = effectiveUpdateConfig(ag);
       const batches = rollBatches(update, ag.scaling.desired);
       const fields = bv !== av ? ["version", ...rollFields] : rollFields;
+      // EKS cannot take a group back to an earlier AMI release, as it cannot to an earlier version.
+      const oneWay = bv !== av || release === "roll";
+      const releaseWords = release === "roll" ? `AMI release ${bg.releaseVersion ?? "as EKS picked it"} → ${ag.releaseVersion}` : undefined;
+      const shown = bv !== av
+        ? ` from ${bv} to ${av}${releaseWords ? ` (${releaseWords})` : ""}`
+        : ` (${rollFields.map((f) => (f === "releaseVersion" ? releaseWords : f)).join(", ")})`;
+      const forced = ag.forceUpdateVersion === true;
       changes.push({
-        kind: "node-group-roll", subject, path, fields, irreversible: bv !== av, refusals,
+        kind: "node-group-roll", subject, path, fields, irreversible: oneWay, refusals,
         before: bv !== av ? bv : pick(bg, rollFields),
         after: av !== bv ? av : pick(ag, rollFields),
-        summary: `roll node group ${clusterName}/${name}${bv !== av ? ` from ${bv} to ${av}` : ` (${rollFields.join(", ")})`}: ${ag.scaling.desired} nodes in ${batches} batch(es)`,
-        rollback: bv !== av
-          ? trafficRollback(after, before, clusterName, `The node version upgrade of ${clusterName}/${name}`)
+        summary: `roll node group ${clusterName}/${name}${shown}: ${ag.scaling.desired} nodes in ${batches} batch(es)${forced ? "; forceUpdateVersion: pods are evicted even where a PodDisruptionBudget forbids it" : ""}`,
+        rollback: oneWay
+          ? trafficRollback(after, before, clusterName, bv !== av ? `The node version upgrade of ${clusterName}/${name}` : `The AMI release roll of ${clusterName}/${name}`)
           : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
+        ...(release === "roll" ? { release: { ...(bg.releaseVersion !== undefined ? { from: bg.releaseVersion } : {}), to: ag.releaseVersion! } } : {}),
+        ...(forced ? { forced } : {}),
+      });
+    }
+    if (release === "unpin") {
+      changes.push({
+        kind: "config-change", subject, path: `${path}.releaseVersion`, fields: ["releaseVersion"], irreversible: false, refusals: [],
+        before: bg.releaseVersion, after: undefined,
+        summary: `unpin the AMI release of node group ${clusterName}/${name}: its nodes stay on ${bg.releaseVersion} (nothing rolls); EKS picks the latest release at the next version bump`,
+        rollback: { edits: [{ path: `${path}.releaseVersion`, value: bg.releaseVersion }], takesEffect: "nothing to roll (the nodes run that release)", note: "Pin the release again." },
       });
     }
     // A desired-only edit changes nothing on a running group: it gets its own word and nothing to undo.

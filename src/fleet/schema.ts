@@ -105,6 +105,17 @@ export const NodeGroup = strictObject({
   updateConfig: UpdateConfig.optional(),
   /** Pin the node group's Kubernetes version; by default it follows its cluster. */
   version: KubernetesVersion.optional(),
+  /**
+   * Pin the AMI release (AWS's `releaseVersion`): AL2023 "1.NN.P-YYYYMMDD" for the group's minor,
+   * Bottlerocket its own "MAJOR.MINOR.PATCH-<commit>". Absent: EKS picks the latest release at
+   * creation and at each version bump, and never moves it otherwise. Rules: rules/nodegroup.ts.
+   */
+  releaseVersion: z.string().min(1).max(64).optional(),
+  /**
+   * Opt-in: a version or release roll evicts pods even when a PodDisruptionBudget forbids it
+   * (EKS UpdateNodegroupVersion `force`), instead of failing after 15 minutes. @default false
+   */
+  forceUpdateVersion: z.boolean().optional(),
   labels: z.record(z.string().min(1).max(317), z.string().max(63)).default({}),
   taints: z.array(Taint).max(50).default([]),
   /** Node group blue/green: a retiring group gets a NoSchedule taint so nothing new lands on it; remove it in a later change. */

@@ -66,6 +66,14 @@ export type NodeGroupSpec = {
   updateConfig?: UpdateConfigSpec | undefined;
   /** Pins the node group's Kubernetes version; absent, it follows its cluster. */
   version?: string | undefined;
+  /**
+   * Pins the AMI release (AWS's `releaseVersion`): AL2023 "1.NN.P-YYYYMMDD" of the group's minor,
+   * Bottlerocket "MAJOR.MINOR.PATCH-<commit>". Absent: EKS picks the latest at creation and at each
+   * version bump, and never moves it otherwise.
+   */
+  releaseVersion?: string | undefined;
+  /** Opt-in: rolls evict pods even when a PodDisruptionBudget forbids it (EKS's `force`). Absent: false. */
+  forceUpdateVersion?: boolean | undefined;
   labels: Record<string, string>;
   /** At most 50. */
   taints: TaintSpec[];
@@ -93,6 +101,17 @@ export type NodeGroupInput = {
   updateConfig?: UpdateConfigSpec | undefined;
   /** Pins the node group's Kubernetes version, e.g. "1.34". @default its cluster's version */
   version?: string | undefined;
+  /**
+   * Pins the AMI release (AWS's `releaseVersion`), e.g. "1.34.2-20261120" (AL2023) or
+   * "1.55.0-d93bb1b1" (Bottlerocket). @default none: EKS picks the latest at creation and at each
+   * version bump, and never moves it otherwise
+   */
+  releaseVersion?: string | undefined;
+  /**
+   * Opt-in: a version or release roll evicts pods even when a PodDisruptionBudget forbids it
+   * (EKS UpdateNodegroupVersion `force`), instead of failing after 15 minutes. @default false
+   */
+  forceUpdateVersion?: boolean | undefined;
   /** @default {} */
   labels?: Record<string, string> | undefined;
   /** At most 50. @default [] */

@@ -47,6 +47,8 @@ export interface NodeGroupRoll {
   readonly batches: number;
   /** Nodes EKS adds before draining (its scale-up phase), an upper bound. */
   readonly surge: number;
+  /** `forceUpdateVersion`: pods are evicted even where a PodDisruptionBudget forbids it. */
+  readonly forced?: boolean;
 }
 
 /**
@@ -278,8 +280,12 @@ function rollsFromPlan(planned: Plan, after: FleetSpec): NodeGroupRoll[] {
     const [cluster, group] = change.subject.replace(/^node group /, "").split("/");
     const spec = cluster && group ? after.clusters[cluster]?.nodeGroups[group] : undefined;
     if (!spec) return [];
-    const cause = change.fields.includes("version") ? `Kubernetes ${String(change.before)} → ${String(change.after)}` : change.fields.join(", ");
-    return [rollOf(change.subject, cause, spec.scaling.desired, effectiveUpdateConfig(spec), after.network.subnetIds.length)];
+    const release = change.release ? `AMI release ${change.release.from ?? "as EKS picked it"} → ${change.release.to}` : undefined;
+    const cause = change.fields.includes("version")
+      ? `Kubernetes ${String(change.before)} → ${String(change.after)}${release ? `, ${release}` : ""}`
+      : change.fields.map((f) => (f === "releaseVersion" && release ? release : f)).join(", ");
+    const roll = rollOf(change.subject, cause, spec.scaling.desired, effectiveUpdateConfig(spec), after.network.subnetIds.length);
+    return [change.forced ? { ...roll, forced: true } : roll];
   });
 }
 

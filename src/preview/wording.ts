@@ -50,6 +50,13 @@ export function rollSentence(roll: NodeGroupRoll): string {
 
 export const ROLL_NOTE = `Each batch is drained before the next starts; EKS fails the update when a node's pods cannot be evicted within ${EKS_POD_EVICTION_TIMEOUT_MINUTES} minutes (a PodDisruptionBudget that never allows an eviction stops it).`;
 
+/** Said under the rolls when any of them is forced (`forceUpdateVersion`). */
+export function forcedRollNote(rolls: readonly NodeGroupRoll[]): string | undefined {
+  const forced = rolls.filter((r) => r.forced).map((r) => r.subject.replace(/^node group /, ""));
+  if (forced.length === 0) return undefined;
+  return `Forced (forceUpdateVersion): ${forced.join(", ")}. EKS does not stop at a PodDisruptionBudget there: after ${EKS_POD_EVICTION_TIMEOUT_MINUTES} minutes it evicts the pods regardless, so more replicas can be down at once than the budgets allow.`;
+}
+
 /** The verdict in one line: what a reviewer needs first, without how it was reached. */
 export function verdictLine(review: Review): string {
   const v = review.verdict;

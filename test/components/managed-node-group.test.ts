@@ -20,6 +20,8 @@ const spec: ClusterInput = {
     },
     old: { instanceTypes: ["m7g.large"], amiType: "BOTTLEROCKET_ARM_64", scaling: { min: 1, desired: 1, max: 2 }, retiring: true, diskSizeGiB: 80 },
     legacy: { instanceTypes: ["m6i.large"], scaling: { min: 1, desired: 1, max: 2 }, allowPodsToReachInstanceMetadata: true },
+    pinned: { instanceTypes: ["m7i.large"], scaling: { min: 1, desired: 2, max: 4 }, releaseVersion: "1.35.2-20261120", forceUpdateVersion: true },
+    rocket: { instanceTypes: ["m7g.large"], amiType: "BOTTLEROCKET_ARM_64", scaling: { min: 1, desired: 1, max: 2 }, releaseVersion: "1.55.0-d93bb1b1" },
   },
 };
 
@@ -74,6 +76,15 @@ describe("the node group", () => {
     });
   });
 
+  it("sends a pinned AMI release, and forceUpdateVersion only to the group that opts in", () => {
+    expect(group("pinned").inputs).toMatchObject({ version: "1.35", releaseVersion: "1.35.2-20261120", forceUpdateVersion: true });
+    expect(group("rocket").inputs).toMatchObject({ releaseVersion: "1.55.0-d93bb1b1" });
+    expect(group("rocket").inputs["forceUpdateVersion"]).toBeUndefined();
+    // Unpinned: no release is sent, so EKS picks the latest at creation and at each version bump.
+    expect(group("general").inputs["releaseVersion"]).toBeUndefined();
+    expect(group("general").inputs["forceUpdateVersion"]).toBeUndefined();
+  });
+
   it("taints a retiring group NoSchedule so nothing new lands on it", () => {
     expect(group("old").inputs["taints"]).toEqual([{ key: "baton/retiring", value: "true", effect: "NO_SCHEDULE" }]);
     expect(group("general").inputs["taints"]).toEqual([]);
@@ -110,5 +121,23 @@ describe("a node group added by an IaC author", () => {
       ["nodegroup-version-newer-than-cluster", "baton:fleet.clusters.green.nodeGroups.extra.version"],
       ["nodegroup-update-config-one-field", "baton:fleet.clusters.green.nodeGroups.extra.updateConfig"],
     ]);
+  });
+
+  it("refuses an AMI release of another minor than the group runs", async () => {
+    let thrown: unknown;
+    await runMocked(() => {
+      const cluster = new EksCluster("shop-green", { fleetName: "shop", clusterName: "green", spec: { version: "1.34", nodeGroups: {} }, network, today: TODAY });
+      try {
+        new ManagedNodeGroup("shop-green-extra", {
+          cluster, nodeGroupName: "extra", today: TODAY,
+          spec: { instanceTypes: ["m7i.large"], scaling: { min: 1, desired: 1, max: 3 }, releaseVersion: "1.33.5-20261105" },
+        });
+      } catch (error) { thrown = error; }
+    });
+    expect(thrown).toBeInstanceOf(FleetSpecError);
+    expect((thrown as FleetSpecError).problems).toEqual([expect.objectContaining({
+      rule: "nodegroup-release-version-minor", path: "baton:fleet.clusters.green.nodeGroups.extra.releaseVersion", value: "1.33.5-20261105",
+      message: expect.stringContaining("runs 1.34 (its cluster's version)"),
+    })]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Problem } from "../problems.js";
-import type { ClusterSpec, NodeGroupSpec, UpdateConfigSpec } from "../types.js";
-import { checkEksVersion, compareVersions } from "../versions.js";
+import { effectiveNodeGroupVersion } from "../nodegroups.js";
+import type { AmiType, ClusterSpec, NodeGroupSpec, UpdateConfigSpec } from "../types.js";
+import { checkEksVersion, compareVersions, isIsoDate } from "../versions.js";
 
 /** Kubernetes' skew policy: kubelets may be up to three minors older than the API server, never newer. */
 export const MAX_NODE_SKEW = 3;
@@ -8,9 +9,85 @@ export const MAX_NODE_SKEW = 3;
 /** Graviton instance families carry a "g" right after the generation digit: m7g, c6gn, t4g, r8gd. */
 const GRAVITON_FAMILY = /^[a-z]+\d+g[a-z]*\./;
 
-/** Rules on one node group: version skew against its cluster, then its own settings. */
+/** Rules on one node group: version skew against its cluster, its AMI release against its minor, then its own settings. */
 export function checkNodeGroup(cluster: ClusterSpec, nodeGroup: NodeGroupSpec, path: string, today: string): Problem[] {
-  return [...checkNodeGroupSkew(cluster, nodeGroup, path, today), ...checkNodeGroupSettings(nodeGroup, path)];
+  return [
+    ...checkNodeGroupSkew(cluster, nodeGroup, path, today),
+    ...checkReleaseVersionMinor(effectiveNodeGroupVersion(cluster, nodeGroup), nodeGroup, path),
+    ...checkNodeGroupSettings(nodeGroup, path),
+  ];
+}
+
+/** The AMI families EKS names releases for: Amazon Linux 2023 (per Kubernetes minor) and Bottlerocket (its own OS version). */
+export type AmiFamily = "al2023" | "bottlerocket";
+
+export function amiFamily(amiType: AmiType): AmiFamily {
+  return amiType.startsWith("BOTTLEROCKET") ? "bottlerocket" : "al2023";
+}
+
+/** An EKS-optimized AL2023 release: the Kubernetes patch it carries, then its build date, e.g. "1.34.2-20261120". */
+const AL2023_RELEASE = /^1\.(0|[1-9]\d*)\.(0|[1-9]\d*)-(\d{4})(\d{2})(\d{2})$/;
+/** A Bottlerocket release: its OS version and build commit, e.g. "1.55.0-d93bb1b1" (SSM's `image_version`). */
+const BOTTLEROCKET_RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)-[0-9a-f]{7,8}$/;
+
+/** The Kubernetes minor an AL2023 release is built for ("1.34"), or undefined when it is no AL2023 release. */
+export function releaseMinor(releaseVersion: string): string | undefined {
+  const match = AL2023_RELEASE.exec(releaseVersion);
+  return match ? `1.${match[1]}` : undefined;
+}
+
+/**
+ * Whether `releaseVersion` has the shape of a release of `family`. An AL2023 release's date must be
+ * a real calendar date; its eight digits are also valid hex, so a Bottlerocket release is one that
+ * is not also an AL2023 release (a Bottlerocket commit of eight decimal digits that read as a date
+ * would be refused: unlikely, and the message says what was read).
+ */
+export function isReleaseOf(family: AmiFamily, releaseVersion: string): boolean {
+  const match = AL2023_RELEASE.exec(releaseVersion);
+  const al2023 = match !== null && isIsoDate(`${match[3]}-${match[4]}-${match[5]}`);
+  return family === "al2023" ? al2023 : !al2023 && BOTTLEROCKET_RELEASE.test(releaseVersion);
+}
+
+const FAMILY_WORDS: Record<AmiFamily, { name: string; example: string; shape: string }> = {
+  al2023: { name: "Amazon Linux 2023", example: '"1.34.2-20261120"', shape: '"1.NN.P-YYYYMMDD" (the Kubernetes version it carries, then its build date)' },
+  bottlerocket: { name: "Bottlerocket", example: '"1.55.0-d93bb1b1"', shape: '"MAJOR.MINOR.PATCH-<commit>" (Bottlerocket\'s own version, not Kubernetes\')' },
+};
+
+/** Rule `nodegroup-release-version-format`: a pinned release has its AMI family's shape. */
+export function checkReleaseVersionFormat(nodeGroup: NodeGroupSpec, path: string): Problem[] {
+  const release = nodeGroup.releaseVersion;
+  if (release === undefined) return [];
+  const family = amiFamily(nodeGroup.amiType);
+  if (isReleaseOf(family, release)) return [];
+  const other: AmiFamily = family === "al2023" ? "bottlerocket" : "al2023";
+  const words = FAMILY_WORDS[family];
+  const what = isReleaseOf(other, release)
+    ? `"${release}" is ${other === "al2023" ? "an" : "a"} ${FAMILY_WORDS[other].name} release, but amiType ${nodeGroup.amiType} is ${words.name}`
+    : `"${release}" is not a release of amiType ${nodeGroup.amiType} (${words.name})`;
+  return [{
+    severity: "error", rule: "nodegroup-release-version-format", path: `${path}.releaseVersion`, value: release,
+    message: `${what}; its releases are written ${words.shape}.`,
+    fix: `Write a ${words.name} release such as ${words.example} (\`baton amis <stack-config>\` lists the recommended one), or remove releaseVersion to let EKS pick the latest.`,
+  }];
+}
+
+/**
+ * Rule `nodegroup-release-version-minor`: an AL2023 release is built for one Kubernetes minor, the
+ * group's. A version bump that keeps the old minor's release is refused here: EKS cannot roll the
+ * nodes to 1.NN with a release of another minor.
+ */
+export function checkReleaseVersionMinor(groupVersion: string, nodeGroup: NodeGroupSpec, path: string): Problem[] {
+  const release = nodeGroup.releaseVersion;
+  if (release === undefined || amiFamily(nodeGroup.amiType) !== "al2023") return [];
+  const minor = releaseMinor(release);
+  if (minor === undefined || minor === groupVersion) return [];
+  const behind = compareVersions(minor, groupVersion) < 0;
+  const runs = nodeGroup.version === undefined ? `${groupVersion} (its cluster's version)` : groupVersion;
+  return [{
+    severity: "error", rule: "nodegroup-release-version-minor", path: `${path}.releaseVersion`, value: release,
+    message: `releaseVersion ${release} is an AMI release for Kubernetes ${minor}, but the node group runs ${runs}${behind ? "; a version bump needs a release of the new minor" : ""}.`,
+    fix: `Set releaseVersion to a ${groupVersion} release (\`baton amis <stack-config> --write\` writes the recommended one), or remove it so EKS picks the latest ${groupVersion} release.`,
+  }];
 }
 
 /** Kubelets may never be newer than the API server, nor more than three minors older. */
@@ -41,7 +118,7 @@ export function checkVersionSkew(clusterVersion: string, nodeGroupVersion: strin
   return checkEksVersion(nodeGroupVersion, path, today).filter((p) => p.severity === "error");
 }
 
-/** Scaling bounds, updateConfig and AMI architecture: rules that need only the node group. */
+/** Scaling bounds, updateConfig, the AMI release's shape and AMI architecture: rules that need only the node group. */
 export function checkNodeGroupSettings(nodeGroup: NodeGroupSpec, path: string): Problem[] {
   const problems: Problem[] = [];
 
@@ -55,6 +132,7 @@ export function checkNodeGroupSettings(nodeGroup: NodeGroupSpec, path: string): 
   }
 
   if (nodeGroup.updateConfig !== undefined) problems.push(...checkUpdateConfig(nodeGroup.updateConfig, max, `${path}.updateConfig`));
+  problems.push(...checkReleaseVersionFormat(nodeGroup, path));
 
   const arm = nodeGroup.amiType.includes("ARM_64");
   nodeGroup.instanceTypes.forEach((type, index) => {
