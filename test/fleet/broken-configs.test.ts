@@ -19,6 +19,6 @@ it("shows each broken config's problems as the user sees them", async () => {
     expect(result.ok, title).toBe(false);
     sections.push(`## ${title}\n\n${result.problems.map(formatProblem).join("\n\n")}`);
   }
-  expect(sections).toHaveLength(11);
+  expect(sections).toHaveLength(12);
   await expect(sections.join("\n\n\n") + "\n").toMatchFileSnapshot("broken-configs.expected.txt");
 });

@@ -42,6 +42,31 @@ describe("golden review comments", () => {
     golden("version-bump.md", renderMarkdown(await preview(base, head, "a control-plane upgrade of blue")));
   });
 
+  it("an AMI release bump: a roll in updateConfig batches, forced on one group", async () => {
+    const base = edit(migrationFleet(), (f) => {
+      f.clusters.blue.nodeGroups.general!.releaseVersion = "1.33.5-20261105";
+      f.clusters.green.nodeGroups.general!.releaseVersion = "1.35.1-20261105";
+    });
+    const head = edit(base, (f) => {
+      f.clusters.blue.nodeGroups.general!.releaseVersion = "1.33.6-20261126";
+      f.clusters.green.nodeGroups.general!.releaseVersion = "1.35.2-20261126";
+      f.clusters.green.nodeGroups.general!.forceUpdateVersion = true;
+    });
+    const review = await preview(base, head, "an AMI release bump of both clusters' node groups");
+    expect(review.rolls.map((r) => [r.subject, r.cause, r.batches, r.forced ?? false])).toEqual([
+      ["node group blue/general", "AMI release 1.33.5-20261105 → 1.33.6-20261126", 6, false],
+      ["node group green/general", "AMI release 1.35.1-20261105 → 1.35.2-20261126", 3, true],
+    ]);
+    // What pulumi up changes: the release on each node group, in place; nothing is replaced.
+    const groups = review.changes.filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup");
+    expect(groups.map((c) => [c.name, c.op, c.paths])).toEqual([
+      ["shop-blue-general", "update", ["releaseVersion"]],
+      ["shop-green-general", "update", ["releaseVersion", "forceUpdateVersion"]],
+    ]);
+    golden("release-bump.md", renderMarkdown(review));
+    golden("release-bump.txt", renderText(review, plain));
+  });
+
   it("a shift and a control-plane upgrade in one change: the undo and the escape are separate edits", async () => {
     const base = migrationFleet();
     const head = edit(base, (f) => { f.services.web.weights = { blue: 50, green: 50 }; f.clusters.blue.version = "1.34"; });
