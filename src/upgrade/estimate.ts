@@ -137,8 +137,11 @@ export function estimateStep(changes: readonly Change[], before: FleetSpec, afte
       const afterCluster = after.clusters[name];
       const afterGroup = afterCluster?.nodeGroups[group];
       if (change.kind === "node-group-roll" && afterGroup && afterCluster) {
-        const from = typeof change.before === "string" ? change.before : beforeCluster?.nodeGroups[group]?.version ?? beforeCluster?.version ?? "";
-        const to = typeof change.after === "string" ? change.after : afterGroup.version ?? afterCluster.version;
+        // A version roll goes from version to version; a release-only roll from release to release.
+        const releaseOnly = change.release !== undefined && typeof change.before !== "string";
+        const from = releaseOnly ? change.release!.from ?? "as EKS picked it"
+          : typeof change.before === "string" ? change.before : beforeCluster?.nodeGroups[group]?.version ?? beforeCluster?.version ?? "";
+        const to = releaseOnly ? change.release!.to : typeof change.after === "string" ? change.after : afterGroup.version ?? afterCluster.version;
         const roll = estimateRoll(`${name}/${group}`, from, to, afterGroup, zones, a);
         rolls.push(roll);
         w.groups.push({ minutes: roll.minutes, upper: roll.upperBoundMinutes });

@@ -3,14 +3,14 @@ import { plan } from "../../src/fleet/plan.js";
 import { validateFleet } from "../../src/fleet/validate.js";
 import { isReleaseOf, releaseMinor } from "../../src/fleet/rules/nodegroup.js";
 import type { FleetInput } from "../../src/fleet/schema.js";
-import { edit, migrationFleet, TODAY } from "../support/fleets.js";
+import { edit, migrationFleet, TODAY, type RawConfig } from "../support/fleets.js";
 
 const GROUP = "baton:fleet.clusters.blue.nodeGroups.general";
 /** The errors (blue's 1.33 is in extended support on TODAY: a warning every test would repeat). */
 const problemsOf = (fleet: FleetInput) => validateFleet(fleet, { today: TODAY }).problems.filter((p) => p.severity === "error");
 const planned = (before: unknown, after: unknown) => plan(before, after, { today: TODAY });
 /** blue (1.33) with its general group pinned to `release`. */
-const pinned = (release: string | undefined, more: (f: FleetInput) => void = () => {}) =>
+const pinned = (release: string | undefined, more: (f: RawConfig) => void = () => {}) =>
   edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general!.releaseVersion = release; more(f); });
 
 describe("the shape of a release", () => {
