@@ -15,6 +15,7 @@ import { registerCheck } from "./check.js";
 import { registerPreview } from "./preview.js";
 import { registerComment } from "./comment.js";
 import { registerVersions } from "./versions.js";
+import { registerAmis } from "./amis.js";
 import { useCachedVersionTable } from "./version-cache.js";
 import { registerUpgradePlan } from "./upgrade-plan.js";
 import { registerRunPlan } from "./run-plan.js";
@@ -45,6 +46,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   registerPreview(program, io, setExit);
   registerComment(program, io, setExit);
   registerVersions(program, io, setExit);
+  registerAmis(program, io, setExit);
   registerUpgradePlan(program, io, setExit);
   registerRunPlan(program, io, setExit);
   // A refreshed EKS version table (`baton versions --refresh`), when there is one, is what every command judges by.

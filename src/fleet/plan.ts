@@ -8,7 +8,7 @@ import { configPath, errorsOf, type Problem } from "./problems.js";
 import type { ClusterSpec, FleetSpec, NodeGroupSpec, ServiceSpec } from "./types.js";
 import { formatWeights, servingClusters, weightChangeSpeed } from "./traffic.js";
 import { applyOverrides } from "./overrides.js";
-import { amiFamily, isReleaseOf, releaseMinor, type AmiFamily } from "./rules/nodegroup.js";
+import { amiFamily, compareReleases } from "./rules/nodegroup.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
 import { compareVersions } from "./versions.js";
@@ -107,18 +107,6 @@ function releaseMove(before: NodeGroupSpec, after: NodeGroupSpec): "roll" | "unp
   return before.releaseVersion !== undefined ? "unpin" : undefined;
 }
 
-/** Orders two releases of one AMI family and Kubernetes minor: negative when `a` is older; undefined when they cannot be compared. */
-function compareReleases(family: AmiFamily, a: string, b: string): number | undefined {
-  if (!isReleaseOf(family, a) || !isReleaseOf(family, b)) return undefined;
-  if (family === "al2023" && releaseMinor(a) !== releaseMinor(b)) return undefined;
-  const parts = (r: string) => r.split("-")[0]!.split(".").map(Number).concat(family === "al2023" ? [Number(r.split("-")[1])] : []);
-  const [pa, pb] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 const CLUSTER_CONFIG_FIELDS = ["publicAccessCidrs", "logging", "supportType", "admins", "addons", "logRetentionDays"] as const satisfies readonly (keyof ClusterSpec)[];
 
 /** Why a cluster would be replaced rather than updated, or undefined when it would not. */

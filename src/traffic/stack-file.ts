@@ -23,7 +23,7 @@ function problem(rule: string, path: string, value: unknown, message: string, fi
   return { severity: "error", rule, path, value, message, fix };
 }
 
-function parse(text: string, file: string): Document.Parsed {
+export function parseStackDocument(text: string, file: string): Document.Parsed {
   let doc: Document.Parsed;
   try {
     doc = parseYaml(text).doc;
@@ -76,7 +76,7 @@ function refuseShared(node: unknown, path: readonly string[]): void {
 
 /** Reads one service's weights and the raw fleet from a stack file's text. */
 export function readServiceWeights(text: string, file: string, service: string): ServiceWeights {
-  const doc = parse(text, file);
+  const doc = parseStackDocument(text, file);
   const node = weightsNode(doc, file, service);
   const weights: Record<string, number> = {};
   for (const pair of node.items) {
@@ -97,7 +97,7 @@ export function readServiceWeights(text: string, file: string, service: string):
   return { fleet, weights, routing: routing === "route53" ? "route53" : "alb" };
 }
 
-interface Splice {
+export interface Splice {
   readonly at: number;
   readonly end: number;
   readonly text: string;
@@ -109,7 +109,7 @@ interface Splice {
  * Clusters absent from `weights` keep their entries.
  */
 export function writeServiceWeights(text: string, file: string, service: string, weights: Weights): string {
-  const doc = parse(text, file);
+  const doc = parseStackDocument(text, file);
   const node = weightsNode(doc, file, service);
   const splices: Splice[] = [];
   const added: string[] = [];
@@ -131,8 +131,8 @@ export function writeServiceWeights(text: string, file: string, service: string,
   return out;
 }
 
-/** Where and how to add new `cluster: weight` entries to a weights map. */
-function insertion(text: string, node: YAMLMap, entries: readonly string[]): Splice {
+/** Where and how to add new `key: value` entries to a map (a weights map, a node group): in its own style, flow or block. */
+export function insertion(text: string, node: YAMLMap, entries: readonly string[]): Splice {
   const range = node.range!;
   if (node.flow) {
     const last = node.items.at(-1);
@@ -140,7 +140,9 @@ function insertion(text: string, node: YAMLMap, entries: readonly string[]): Spl
       const close = text.lastIndexOf("}", range[1]);
       return { at: close, end: close, text: ` ${entries.join(", ")} ` };
     }
-    const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1] - 1;
+    // After the last value, whether a scalar or a nested collection (`updateConfig: { … }`).
+    const valueRange = (last.value as { range?: [number, number, number] } | null)?.range;
+    const lastEnd = valueRange ? valueRange[1] : range[1] - 1;
     return { at: lastEnd, end: lastEnd, text: `, ${entries.join(", ")}` };
   }
   // Block map: new lines at the first key's indentation, after the last entry's line, with the file's line ending.

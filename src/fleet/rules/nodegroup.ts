@@ -48,6 +48,19 @@ export function isReleaseOf(family: AmiFamily, releaseVersion: string): boolean 
   return family === "al2023" ? al2023 : !al2023 && BOTTLEROCKET_RELEASE.test(releaseVersion);
 }
 
+/** Orders two releases of one AMI family and Kubernetes minor: negative when `a` is older; undefined when they cannot be compared. */
+export function compareReleases(family: AmiFamily, a: string, b: string): number | undefined {
+  if (!isReleaseOf(family, a) || !isReleaseOf(family, b)) return undefined;
+  if (family === "al2023" && releaseMinor(a) !== releaseMinor(b)) return undefined;
+  const parts = (r: string) => r.split("-")[0]!.split(".").map(Number).concat(family === "al2023" ? [Number(r.split("-")[1])] : []);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 const FAMILY_WORDS: Record<AmiFamily, { name: string; example: string; shape: string }> = {
   al2023: { name: "Amazon Linux 2023", example: '"1.34.2-20261120"', shape: '"1.NN.P-YYYYMMDD" (the Kubernetes version it carries, then its build date)' },
   bottlerocket: { name: "Bottlerocket", example: '"1.55.0-d93bb1b1"', shape: '"MAJOR.MINOR.PATCH-<commit>" (Bottlerocket\'s own version, not Kubernetes\')' },
