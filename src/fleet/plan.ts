@@ -319,7 +319,10 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
       const fields = bv !== av ? ["version", ...rollFields] : rollFields;
       // EKS cannot take a group back to an earlier AMI release, as it cannot to an earlier version.
       const oneWay = bv !== av || release === "roll";
-      const releaseWords = release === "roll" ? `AMI release ${bg.releaseVersion ?? "as EKS picked it"} → ${ag.releaseVersion}` : undefined;
+      // A first pin of the release the nodes already run changes nothing in AWS; offline, baton cannot know which they run.
+      const releaseWords = release !== "roll" ? undefined : bg.releaseVersion !== undefined
+        ? `AMI release ${bg.releaseVersion} → ${ag.releaseVersion}`
+        : `AMI release as EKS picked it → ${ag.releaseVersion}; no roll if the nodes already run it`;
       const shown = bv !== av
         ? ` from ${bv} to ${av}${releaseWords ? ` (${releaseWords})` : ""}`
         : ` (${rollFields.map((f) => (f === "releaseVersion" ? releaseWords : f)).join(", ")})`;
@@ -330,7 +333,9 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
         after: av !== bv ? av : pick(ag, rollFields),
         summary: `roll node group ${clusterName}/${name}${shown}: ${ag.scaling.desired} nodes in ${batches} batch(es)${forced ? "; forceUpdateVersion: pods are evicted even where a PodDisruptionBudget forbids it" : ""}`,
         rollback: oneWay
-          ? trafficRollback(after, before, clusterName, bv !== av ? `The node version upgrade of ${clusterName}/${name}` : `The AMI release roll of ${clusterName}/${name}`)
+          ? bv !== av
+            ? trafficRollback(after, before, clusterName, `The node version upgrade of ${clusterName}/${name}`)
+            : releaseRollback(trafficRollback(after, before, clusterName, `The AMI release roll of ${clusterName}/${name}`), bg.releaseVersion, `${clusterName}/${name}`)
           : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
         ...(release === "roll" ? { release: { ...(bg.releaseVersion !== undefined ? { from: bg.releaseVersion } : {}), to: ag.releaseVersion! } } : {}),
         ...(forced ? { forced } : {}),
@@ -377,6 +382,18 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
     });
   }
   return changes;
+}
+
+/**
+ * A release-only roll with no traffic to move away: the way back is node group blue/green (a new
+ * group on the old release), which says more than "build a cluster".
+ */
+function releaseRollback(rollback: Rollback, oldRelease: string | undefined, group: string): Rollback {
+  if (rollback.edits.length > 0) return rollback;
+  return {
+    ...rollback,
+    note: `EKS cannot take ${group} back to an earlier AMI release; to run ${oldRelease ?? "the release it ran"} again, add a node group pinned to it next to this one and retire this one.`,
+  };
 }
 
 const formatScaling = (s: NodeGroupSpec["scaling"]) => `{ min: ${s.min}, desired: ${s.desired}, max: ${s.max} }`;

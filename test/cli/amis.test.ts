@@ -109,7 +109,7 @@ describe("baton amis", () => {
       .replace('releaseVersion: "1.33.5-20261105"  # pinned', 'releaseVersion: "1.33.6-20261126"  # pinned')
       .replace("updateConfig: { maxUnavailable: 2 } }", 'updateConfig: { maxUnavailable: 2 }, releaseVersion: "1.55.0-d93bb1b1" }'));
     expect(result.out).toContain("roll node group blue/general (AMI release 1.33.5-20261105 → 1.33.6-20261126): 6 nodes in 6 batch(es)");
-    expect(result.out).toContain("roll node group green/arm (AMI release as EKS picked it → 1.55.0-d93bb1b1): 4 nodes in 2 batch(es)");
+    expect(result.out).toContain("roll node group green/arm (AMI release as EKS picked it → 1.55.0-d93bb1b1; no roll if the nodes already run it): 4 nodes in 2 batch(es)");
     expect(result.out).toContain("pinned 2 node group(s)");
     // Pinned now: nothing left to write.
     const again = await run("amis", stack, "--write");

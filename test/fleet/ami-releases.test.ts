@@ -106,11 +106,23 @@ describe("a release bump in a plan", () => {
       release: { from: "1.33.5-20261105", to: "1.33.6-20261126" },
     });
     expect(roll!.rollback.note).toMatch(/^The AMI release roll of blue\/general cannot be undone; shifting its traffic back to green/);
+    // With no other cluster to take the traffic, the way back is a node group on the old release.
+    const alone = (release: string) => edit(pinned(release), (f) => {
+      delete f.clusters.green;
+      f.services.web.weights = { blue: 100 };
+      f.services.api.weights = { blue: 100 };
+      delete f.services.api.route53.targets.green;
+    });
+    const [only] = planned(alone("1.33.5-20261105"), alone("1.33.6-20261126")).changes;
+    expect(only!.rollback).toMatchObject({
+      edits: [],
+      note: "EKS cannot take blue/general back to an earlier AMI release; to run 1.33.5-20261105 again, add a node group pinned to it next to this one and retire this one.",
+    });
   });
 
   it("pins a group that had none: a roll from the release EKS picked", () => {
     const [roll] = planned(pinned(undefined), pinned("1.33.6-20261126")).changes;
-    expect(roll).toMatchObject({ kind: "node-group-roll", summary: expect.stringContaining("(AMI release as EKS picked it → 1.33.6-20261126)"), release: { to: "1.33.6-20261126" } });
+    expect(roll).toMatchObject({ kind: "node-group-roll", summary: expect.stringContaining("(AMI release as EKS picked it → 1.33.6-20261126; no roll if the nodes already run it)"), release: { to: "1.33.6-20261126" } });
   });
 
   it("unpinning rolls nothing: the nodes stay on their release", () => {
