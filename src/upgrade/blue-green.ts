@@ -7,7 +7,7 @@
 import { isSchedulable } from "../fleet/nodegroups.js";
 import { WEIGHT_LIMITS } from "../fleet/traffic.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
-import { clustersBelow, isBehind, slugVersion } from "./in-place.js";
+import { clustersBelow, dropReleasePin, isBehind, slugVersion } from "./in-place.js";
 import type { InputNeeded, StepBuilder } from "./steps.js";
 import type { StackDocument } from "./stack-document.js";
 
@@ -79,7 +79,10 @@ export function planClusterBlueGreen(builder: StepBuilder, to: string, options: 
         for (const [group, spec] of Object.entries(groups)) {
           // The copy starts clean: no group on its way out, none pinned to the old version.
           if (spec.retiring) doc.delete(["clusters", receiver, "nodeGroups", group]);
-          else if (doc.has(["clusters", receiver, "nodeGroups", group, "version"])) doc.delete(["clusters", receiver, "nodeGroups", group, "version"]);
+          else {
+            if (doc.has(["clusters", receiver, "nodeGroups", group, "version"])) doc.delete(["clusters", receiver, "nodeGroups", group, "version"]);
+            dropReleasePin(doc, ["clusters", receiver, "nodeGroups", group]);
+          }
         }
         // Add-on pins name builds for the old Kubernetes version; the new cluster takes the defaults for its own.
         if (doc.has(["clusters", receiver, "addons"])) doc.delete(["clusters", receiver, "addons"]);

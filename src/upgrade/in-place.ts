@@ -7,6 +7,7 @@
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
 import type { ClusterSpec } from "../fleet/types.js";
 import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
+import type { StackDocument } from "./stack-document.js";
 import type { StepBuilder } from "./steps.js";
 
 export const slugVersion = (version: string) => version.replace(".", "-");
@@ -29,12 +30,24 @@ function pinnedBehind(builder: StepBuilder, cluster: string): string[] {
     .map(([name]) => name);
 }
 
+/**
+ * A node group whose Kubernetes minor a step moves cannot keep an AMI release pinned for the old
+ * one: the pin goes, so EKS takes the latest release of the new minor (`baton amis --write` pins
+ * it again). Bottlerocket pins go too: which minors a Bottlerocket release serves is SSM's to say.
+ */
+export function dropReleasePin(doc: StackDocument, group: readonly string[]): void {
+  if (doc.has([...group, "releaseVersion"])) doc.delete([...group, "releaseVersion"]);
+}
+
 function rollPinnedGroups(builder: StepBuilder, cluster: string): void {
   const behind = pinnedBehind(builder, cluster);
   if (behind.length === 0) return;
   const version = builder.spec.clusters[cluster]!.version;
   builder.step(`roll-${cluster}-nodes-to-${slugVersion(version)}`, `Roll ${cluster}'s pinned node group(s) ${behind.join(", ")} to ${version}`, (doc) => {
-    for (const group of behind) doc.set(["clusters", cluster, "nodeGroups", group, "version"], version);
+    for (const group of behind) {
+      doc.set(["clusters", cluster, "nodeGroups", group, "version"], version);
+      dropReleasePin(doc, ["clusters", cluster, "nodeGroups", group]);
+    }
   });
 }
 
@@ -45,8 +58,11 @@ export function planInPlace(builder: StepBuilder, to: string): void {
       const version = builder.spec.clusters[cluster]!.version;
       if (compareVersions(version, to) >= 0) break;
       const next = versionFromMinor(minorOf(version) + 1);
+      const following = Object.entries(builder.spec.clusters[cluster]!.nodeGroups).filter(([, g]) => g.version === undefined).map(([name]) => name);
       builder.step(`upgrade-${cluster}-to-${slugVersion(next)}`, `Upgrade ${cluster}'s control plane from ${version} to ${next}`, (doc) => {
         doc.set(["clusters", cluster, "version"], next);
+        // The groups that follow the cluster roll with it, onto EKS's latest release of the new minor.
+        for (const group of following) dropReleasePin(doc, ["clusters", cluster, "nodeGroups", group]);
       });
     }
   }

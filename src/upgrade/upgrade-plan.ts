@@ -298,6 +298,10 @@ function notesFor(method: UpgradeMethod, fleet: FleetSpec, to: string): string[]
   if (method !== "blue-green" && Object.keys(fleet.clusters).length === 1) {
     notes.push("A single cluster has no second to shift traffic to: its control-plane upgrades have no rollback.");
   }
+  const pinnedReleases = Object.entries(fleet.clusters).flatMap(([n, c]) => Object.entries(c.nodeGroups).filter(([, g]) => g.releaseVersion !== undefined).map(([g]) => `${n}/${g}`));
+  if (pinnedReleases.length > 0) {
+    notes.push(`AMI release pins (releaseVersion) on ${pinnedReleases.join(", ")} are removed where a step moves the group's Kubernetes minor or copies the group: EKS then takes the latest release of the new minor. Pin it again with \`baton amis <step-file> --refresh --write\`.`);
+  }
   const pinnedAddons = Object.entries(fleet.clusters).filter(([, c]) => Object.keys(c.addons).length > 0).map(([n]) => n);
   if (method !== "blue-green" && pinnedAddons.length > 0) {
     notes.push(`Pinned add-on versions stay as written on ${pinnedAddons.join(", ")}: check each supports the versions on the way (aws eks describe-addon-versions), or remove the pin to follow the cluster.`);

@@ -3,6 +3,9 @@ import { plan } from "../../src/fleet/plan.js";
 import { validateFleet } from "../../src/fleet/validate.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/upgrade/assumptions.js";
 import { estimateStep } from "../../src/upgrade/estimate.js";
+import { StackDocument } from "../../src/upgrade/stack-document.js";
+import { planUpgrade } from "../../src/upgrade/upgrade-plan.js";
+import { parse, stringify } from "yaml";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 it("estimates a release-only roll from release to release, in the group's batches", () => {
@@ -18,4 +21,26 @@ it("estimates a release-only roll from release to release, in the group's batche
     nodesPerBatch: 1, batches: 6, surgeNodes: 4, minutes: 48, upperBoundMinutes: 126,
   }]);
   expect(estimate).toMatchObject({ minutes: 48, upperBoundMinutes: 126 });
+});
+
+describe("upgrade-plan with pinned AMI releases", () => {
+  const pinnedFleet = () => edit(migrationFleet(), (f) => {
+    f.clusters.blue.nodeGroups.general.releaseVersion = "1.33.5-20261105";
+    f.clusters.green.nodeGroups.general.releaseVersion = "1.35.1-20261105";
+  });
+  const docOf = (fleet: unknown) => StackDocument.parse(stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }), "test.yaml");
+  const releaseIn = (text: string, cluster: string) =>
+    (parse(text) as { config: { "baton:fleet": { clusters: Record<string, { nodeGroups: Record<string, { releaseVersion?: string }> } | undefined> } } })
+      .config["baton:fleet"].clusters[cluster]?.nodeGroups["general"]?.releaseVersion;
+
+  it.each(["in-place", "node-group", "blue-green"] as const)("%s: every step is allowed; a group whose minor moves leaves its old minor's pin behind", (method) => {
+    const planned = planUpgrade(docOf(pinnedFleet()), method, { to: "1.35", today: TODAY });
+    expect(planned.ok, planned.ruledOut).toBe(true);
+    expect(planned.notes.join(" ")).toContain("AMI release pins (releaseVersion) on blue/general, green/general are removed where a step moves the group's Kubernetes minor");
+    const last = planned.files.at(-1)!.text;
+    // green never moved: its pin stays; every group now at 1.35 on blue's side runs EKS's pick.
+    expect(releaseIn(last, "green")).toBe("1.35.1-20261105");
+    // The groups that moved to 1.34 or 1.35 (blue's, or their successors and copies) carry no pin of an older minor.
+    expect(last).not.toMatch(/releaseVersion: "?1\.3[34]\./);
+  });
 });
