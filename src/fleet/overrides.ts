@@ -23,7 +23,7 @@ export const OVERRIDE_CONFIG_KEY = "baton:override";
 export const TRANSITION_RULES = [
   "control-plane-skip-minor", "control-plane-downgrade", "control-plane-nodegroups-behind",
   "decommission-weighted-cluster", "replace-weighted-cluster", "new-cluster-weighted",
-  "nodegroup-remove-unretired", "nodegroup-downgrade", "serving-path-replacement",
+  "nodegroup-remove-unretired", "nodegroup-downgrade", "nodegroup-release-downgrade", "serving-path-replacement",
 ] as const;
 
 export interface Override {
