@@ -44,7 +44,7 @@ const STATUS_WORDS: Record<AmiStatus, string> = {
 };
 
 /** The region the releases are read in (and cached for): --region, the stack's aws:region, or the SDK's environment. */
-function regionOf(options: AmisOptions, stackRegion: string | undefined): string | undefined {
+export function regionOf(options: { readonly region?: string }, stackRegion: string | undefined): string | undefined {
   return options.region ?? stackRegion ?? (process.env["AWS_REGION"] || process.env["AWS_DEFAULT_REGION"] || undefined);
 }
 
@@ -80,7 +80,7 @@ async function refresh(rows: readonly NodeGroupRelease[], region: string | undef
   }
 }
 
-async function rowsWithRecommendations(rows: readonly NodeGroupRelease[], cache: AmiCache | undefined, region: string | undefined): Promise<AmiRow[]> {
+export async function rowsWithRecommendations(rows: readonly NodeGroupRelease[], cache: AmiCache | undefined, region: string | undefined): Promise<AmiRow[]> {
   const { checkPublishedRelease } = await import("../fleet/ami-releases.js");
   const { compareReleases } = await import("../fleet/rules/nodegroup.js");
   return rows.map((row) => {
@@ -204,6 +204,6 @@ export function registerAmis(program: Command, io: Io, setExit: SetExit): void {
 }
 
 /** Without a region anywhere, the region of the newest cache entry (what a refresh just wrote). */
-function newestRegion(cache: AmiCache | undefined): string | undefined {
+export function newestRegion(cache: AmiCache | undefined): string | undefined {
   return [...(cache?.entries ?? [])].sort((a, b) => (a.readAt < b.readAt ? 1 : -1))[0]?.region;
 }

@@ -10,7 +10,9 @@ import { isDirectory, stackFileNames } from "./stack-dirs.js";
 import { todayOption } from "./today.js";
 
 interface UpgradePlanFlags {
-  readonly to: string;
+  readonly to?: string;
+  readonly amis?: boolean;
+  readonly region?: string;
   readonly method: "in-place" | "node-group" | "blue-green" | "compare";
   readonly out?: string;
   readonly manifests: string[];
@@ -41,7 +43,9 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .command("upgrade-plan")
     .description("plan the road from a fleet to a Kubernetes version as stack files, each step checked by the spec's plan; compare the methods; exit 0 when ready, 1 when the method cannot reach the target or the plan needs input or attention")
     .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml; or a folder of them (every Pulumi.<stack>.yaml, planned in the waves their baton:wave names)")
-    .requiredOption("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35")
+    .option("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35 (required unless --amis)")
+    .option("--amis", "plan an AMI-only road instead of a version: one step per node group, each pinning the AMI release AWS recommends (as `baton amis --refresh` cached it)")
+    .option("--region <region>", "with --amis: the region whose cached recommendations to use (default: the stack's aws:region)")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
     // One path per --manifests, repeatable: a variadic option would swallow the stack config written after it.
@@ -57,6 +61,12 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .option("--max-parallel <n>", "a folder of stacks: the workflow runs at most this many stacks of a wave at once")
     .option("--runs-on <label>", "a folder of stacks: the runner the workflow's jobs run on", "ubuntu-latest")
     .action(async (file: string, flags: UpgradePlanFlags) => {
+      if (flags.amis) {
+        await planAmiRoad(file, flags, io, setExit);
+        return;
+      }
+      if (flags.to === undefined) throw new UsageError("--to <version> is required: the Kubernetes minor to reach, e.g. --to 1.35 (or --amis for an AMI-only road)");
+      const to = flags.to;
       const upgrade = await import("../upgrade/index.js");
       const { parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
       // The plan's calendar starts on --today, and every step is judged on it, as `baton plan --today` would.
@@ -66,14 +76,14 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         const rate = flags.extendedSupportRate === undefined ? undefined : Number(flags.extendedSupportRate);
         if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0)) throw new UsageError(`--extended-support-rate ${JSON.stringify(flags.extendedSupportRate)} is not an amount in USD, e.g. 0.60`);
         options = {
-          to: flags.to, today,
+          to, today,
           percents: parseSteps(flags.steps),
           newClusters: parseNewClusters(flags.newCluster),
           stepIntervalMinutes: parseDuration(flags.stepInterval, "--step-interval") / 60_000,
           assumptions: { bakeMinutes: parseDuration(flags.bake, "--bake") / 60_000, ...(rate !== undefined ? { extendedSupportUsdPerClusterHour: rate } : {}) },
           ...(flags.manifests.length > 0 ? { manifests: await readManifests(flags.manifests) } : {}),
         };
-        upgrade.assertTargetVersion(flags.to, today);
+        upgrade.assertTargetVersion(to, today);
       } catch (error) {
         if (error instanceof ScheduleError || error instanceof upgrade.UpgradePlanError) throw new UsageError(error.message);
         throw error;
@@ -137,6 +147,72 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       if (!planned.ok && flags.out !== undefined) io.err(c.red(`no file written: ${upgrade.METHOD_NAMES[planned.method]} cannot reach ${planned.to}`));
       setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
     });
+}
+
+/**
+ * `upgrade-plan <stack-config> --amis`: the node groups whose recommended AMI release (from the
+ * `baton amis` cache) they do not pin yet, rolled one per step, each step a complete stack file the
+ * spec's plan allows, with its estimate.
+ */
+async function planAmiRoad(file: string, flags: UpgradePlanFlags, io: Io, setExit: SetExit): Promise<void> {
+  if (flags.to !== undefined) throw new UsageError("--amis plans no version move: drop --to (plan the version first, then the AMIs)");
+  if (flags.method !== "in-place") throw new UsageError("--amis takes no --method: each step rolls one node group in place");
+  if (isDirectory(file)) throw new UsageError("--amis takes one stack config, not a folder");
+  const [upgrade, { validateFleet }, { nodeGroupReleases }, amis, cache, { parseStackConfig }, { parseDuration, ScheduleError }] = await Promise.all([
+    import("../upgrade/index.js"), import("../fleet/validate.js"), import("../fleet/ami-releases.js"), import("./amis.js"), import("./ami-cache.js"),
+    import("../fleet/stack-config.js"), import("../traffic/schedule.js"),
+  ]);
+  const today = flags.today ?? new Date().toISOString().slice(0, 10);
+  const text = readTextFile(file);
+  let doc;
+  try {
+    doc = upgrade.StackDocument.parse(text, file);
+  } catch (error) {
+    if (error instanceof FleetSpecError) throw new UsageError(`${file}: ${error.problems.map(formatProblem).join("\n")}`);
+    throw error;
+  }
+  const validation = validateFleet(doc.fleet(), { today });
+  if (!validation.fleet) {
+    io.err(validation.problems.map(formatProblem).join("\n\n"));
+    throw new UsageError(`${file} does not match the fleet schema (${validation.problems.length} problem(s) above); fix it before planning`);
+  }
+  let cached;
+  try {
+    cached = cache.readAmiCache(cache.amiCachePath());
+  } catch (error) {
+    if (!(error instanceof cache.AmiCacheError)) throw error;
+    io.err(`baton: ignoring the AMI release cache: ${error.message} (rerun baton amis --refresh, or delete the file)`);
+  }
+  const region = amis.regionOf(flags, parseStackConfig(text, file).region);
+  const rows = await amis.rowsWithRecommendations(nodeGroupReleases(validation.fleet), cached, region ?? amis.newestRegion(cached));
+  const unknown = rows.filter((r) => r.status === "unknown").map((r) => `${r.cluster}/${r.nodeGroup}`);
+  if (unknown.length === rows.length && rows.length > 0) {
+    throw new UsageError(`no recommended AMI release cached for any node group of ${file}: run baton amis ${file} --refresh first (it reads them from SSM)`);
+  }
+  let stepIntervalMinutes;
+  try {
+    stepIntervalMinutes = parseDuration(flags.stepInterval, "--step-interval") / 60_000;
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new UsageError(error.message);
+    throw error;
+  }
+  const planned = upgrade.planAmiRoad(doc, amis.pinsToWrite(rows), { today, stepIntervalMinutes });
+  const notes = unknown.length > 0 ? [...planned.notes, `No recommended release cached for ${unknown.join(", ")}: left as they are (baton amis ${file} --refresh).`] : planned.notes;
+  const shown = { ...planned, notes };
+  const c = colors(io);
+  if (flags.out !== undefined && planned.ok && planned.files.length > 0) {
+    try {
+      writeStepFiles(flags.out, [{ dir: flags.out, files: planned.files }]);
+    } catch (error) {
+      if (!(error instanceof StepFilesWriteError)) throw error;
+      io.err(c.red(`baton: ${error.message}`));
+      setExit(EXIT.io);
+      return;
+    }
+    io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${flags.out}`));
+  }
+  io.out(flags.format === "json" ? upgrade.renderPlanJson(shown) : flags.format === "markdown" ? upgrade.renderPlanMarkdown(shown) : upgrade.renderPlanText(shown, c));
+  setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
 }
 
 async function readManifests(paths: readonly string[]) {

@@ -9,7 +9,7 @@ import { groupByWave, waveLabel, type Wave } from "../fleet/waves.js";
 import { methodPlanData } from "./render-json.js";
 import { formatMinutes, METHOD_NAMES } from "./render-text.js";
 import type { StackDocument } from "./stack-document.js";
-import { planUpgrade, type MethodPlan, type UpgradeMethod, type UpgradePlanOptions } from "./upgrade-plan.js";
+import { planUpgrade, type MethodPlan, type PlanMethod, type UpgradeMethod, type UpgradePlanOptions } from "./upgrade-plan.js";
 
 export interface FleetStackInput {
   /** The stack's name, from its file name `Pulumi.<stack>.yaml`. */
@@ -70,7 +70,7 @@ export interface RunnablePlan {
   readonly stackFile: string;
   /** The text the plan starts from is kept beside the steps, as `original.yaml`; its digest is checked. */
   readonly originalSha256: string;
-  readonly method: UpgradeMethod;
+  readonly method: PlanMethod;
   readonly to: string;
   readonly today: string;
   /** How long each step is watched under the health gates, unless `run-plan --bake` says otherwise. */

@@ -24,7 +24,7 @@ const Runnable = z.object({
   wave: z.number().int().min(0).optional(),
   stackFile: z.string().min(1),
   originalSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  method: z.enum(["in-place", "node-group", "blue-green"]),
+  method: z.enum(["in-place", "node-group", "blue-green", "ami-releases"]),
   to: z.string(),
   today: z.string(),
   bakeMinutes: z.number().min(0).max(24 * 60),

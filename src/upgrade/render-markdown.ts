@@ -36,7 +36,7 @@ export function renderPlanMarkdown(plan: MethodPlan, maxLength = GITHUB_COMMENT_
 }
 
 function renderPlan(plan: MethodPlan, pictures: boolean): string {
-  const lines = [`## Upgrade to Kubernetes ${plan.to}: ${METHOD_NAMES[plan.method]}`, ""];
+  const lines = [plan.method === "ami-releases" ? `## Node AMI releases: ${plan.to}` : `## Upgrade to Kubernetes ${plan.to}: ${METHOD_NAMES[plan.method]}`, ""];
   if (!plan.ok) lines.push(`> ⛔ Not reachable by this method: ${plan.ruledOut}`, "");
   for (const reason of plan.ok ? notReadyReasons(plan) : []) lines.push(`> ✏️ Not ready: ${reason}`, "");
   lines.push(...totalsTable(plan.totals), "");

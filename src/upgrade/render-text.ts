@@ -17,7 +17,7 @@ export function formatMinutes(minutes: number): string {
   return parts.filter(Boolean).join(" ");
 }
 
-export const METHOD_NAMES = { "in-place": "in place", "node-group": "node group blue/green", "blue-green": "cluster blue/green" } as const;
+export const METHOD_NAMES = { "in-place": "in place", "node-group": "node group blue/green", "blue-green": "cluster blue/green", "ami-releases": "node AMI releases" } as const;
 
 export function formatTotals(t: UpgradeTotals): string[] {
   const lines = [

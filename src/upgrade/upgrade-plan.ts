@@ -23,6 +23,10 @@ import { StepBuilder, StepRefusedError, type DraftStep, type InputNeeded } from 
 
 export const UPGRADE_METHODS = ["in-place", "node-group", "blue-green"] as const;
 export type UpgradeMethod = (typeof UPGRADE_METHODS)[number];
+/** What a plan's road is: a method to a Kubernetes version, or node AMI releases within the versions the groups run. */
+export type PlanMethod = UpgradeMethod | "ami-releases";
+/** An AMI road's `to`: it moves no version. */
+export const AMI_ROAD_TARGET = "the recommended AMI releases";
 
 export interface UpgradePlanOptions extends BlueGreenOptions {
   /** The Kubernetes minor every cluster should reach, `"1.NN"`. */
@@ -111,7 +115,7 @@ export interface UpgradeTotals {
 export type PlanStatus = "ready" | "needs-attention" | "needs-input" | "unreachable";
 
 export interface MethodPlan {
-  readonly method: UpgradeMethod;
+  readonly method: PlanMethod;
   readonly to: string;
   readonly today: string;
   /** False when the spec refuses a step on the way or the fleet's shape rules the method out. */
@@ -328,6 +332,44 @@ export function planUpgrade(doc: StackDocument, method: UpgradeMethod, options: 
     return { ...base, ok: false, status: "unreachable", ruledOut: refused, refusal: { step: error.title, plan: error.refusal }, ...buildSteps(error.done, original, options, a) };
   }
   const built = buildSteps(builder.steps, original, options, a);
+  return { ...base, ok: true, status: statusOf(built.steps), ...built };
+}
+
+/** A node group to roll onto an AMI release (what `baton amis` recommends). */
+export interface AmiPin {
+  readonly cluster: string;
+  readonly nodeGroup: string;
+  readonly release: string;
+}
+
+/**
+ * An AMI-only road: one node group per step, each step pinning its group's `releaseVersion` (a
+ * roll in the group's updateConfig batches), in the order given, each checked by the spec's plan.
+ * No version moves, so nothing else changes; a step the spec refuses (an older release, one of
+ * another minor) ends the road there, as any method's refused step does.
+ */
+export function planAmiRoad(doc: StackDocument, pins: readonly AmiPin[], options: Omit<UpgradePlanOptions, "to">): MethodPlan {
+  const a: EstimateAssumptions = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
+  const original = schemaSpec(doc);
+  const planOptions: UpgradePlanOptions = { ...options, to: AMI_ROAD_TARGET };
+  const base = {
+    method: "ami-releases" as const, to: AMI_ROAD_TARGET, today: options.today, assumptions: a,
+    notes: pins.length === 0 ? ["Every node group already pins its recommended release, or none is known (baton amis <stack-config> --refresh)."] : [],
+  };
+  const builder = new StepBuilder(doc, options.today);
+  try {
+    for (const pin of pins) {
+      const group = ["clusters", pin.cluster, "nodeGroups", pin.nodeGroup];
+      builder.step(`roll-${pin.cluster}-${pin.nodeGroup}-ami`, `Roll ${pin.cluster}/${pin.nodeGroup} onto AMI release ${pin.release}`, (next) => {
+        next.set([...group, "releaseVersion"], pin.release);
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof StepRefusedError)) throw error;
+    const refused = `the spec refuses step ${error.done.length + 1}, "${error.title}" (${error.refusal.refusedRules.join(", ")})`;
+    return { ...base, ok: false, status: "unreachable", ruledOut: refused, refusal: { step: error.title, plan: error.refusal }, ...buildSteps(error.done, original, planOptions, a) };
+  }
+  const built = buildSteps(builder.steps, original, planOptions, a);
   return { ...base, ok: true, status: statusOf(built.steps), ...built };
 }
 

@@ -174,3 +174,43 @@ describe("baton amis", () => {
     expect(result.out).toMatch(/blue\/general\s+.*recommended release unknown/);
   });
 });
+
+describe("baton upgrade-plan --amis", () => {
+  it("plans an AMI-only road from the cache: one node group per step, each a roll with its estimate, files written", async () => {
+    publish({ [AL2023_133]: "1.33.6-20261126", [ROCKET_135]: "1.55.0-d93bb1b1" });
+    expect((await run("amis", stack, "--refresh")).code).toBe(0);
+    const out = path.join(dir, "road");
+    const result = await run("upgrade-plan", stack, "--amis", "--out", out, "--today", "2026-12-02", "--format", "json");
+    expect(result.code, result.err).toBe(0);
+    const planned = JSON.parse(result.out) as {
+      method: string; to: string;
+      steps: { file: string; title: string; changes: { kind: string; summary: string }[]; estimate: { minutes: number; rolls: { nodeGroup: string; from: string; to: string; batches: number }[] } }[];
+    };
+    expect(planned.method).toBe("ami-releases");
+    expect(planned.steps.map((s) => [s.file, s.title])).toEqual([
+      ["01-roll-blue-general-ami.yaml", "Roll blue/general onto AMI release 1.33.6-20261126"],
+      ["02-roll-green-arm-ami.yaml", "Roll green/arm onto AMI release 1.55.0-d93bb1b1"],
+    ]);
+    // Each step changes one group, as a roll in its updateConfig batches: 6 nodes at 25 % (1 a batch), 4 nodes 2 at a time.
+    expect(planned.steps.map((s) => s.changes.map((c) => c.kind))).toEqual([["node-group-roll"], ["node-group-roll"]]);
+    expect(planned.steps.map((s) => s.estimate.rolls.map((r) => [r.nodeGroup, r.from, r.to, r.batches]))).toEqual([
+      [["blue/general", "1.33.5-20261105", "1.33.6-20261126", 6]],
+      [["green/arm", "as EKS picked it", "1.55.0-d93bb1b1", 2]],
+    ]);
+    expect(planned.steps.map((s) => s.estimate.minutes)).toEqual([48, 16]);
+    // The last file pins both, and the original file is untouched.
+    const last = readFileSync(path.join(out, "02-roll-green-arm-ami.yaml"), "utf8");
+    expect(last).toContain('releaseVersion: "1.33.6-20261126"');
+    expect(last).toContain("1.55.0-d93bb1b1");
+    expect(readFileSync(stack, "utf8")).toBe(STACK);
+  });
+
+  it("refuses --to with --amis, and says to refresh when nothing is cached", async () => {
+    expect((await run("upgrade-plan", stack, "--amis", "--to", "1.34")).err).toContain("--amis plans no version move: drop --to");
+    const empty = await run("upgrade-plan", stack, "--amis");
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain(`run baton amis ${stack} --refresh first`);
+    expect((await run("upgrade-plan", stack)).err).toContain("--to <version> is required");
+  });
+});
+
