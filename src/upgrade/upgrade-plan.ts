@@ -26,7 +26,7 @@ export type UpgradeMethod = (typeof UPGRADE_METHODS)[number];
 /** What a plan's road is: a method to a Kubernetes version, or node AMI releases within the versions the groups run. */
 export type PlanMethod = UpgradeMethod | "ami-releases";
 /** An AMI road's `to`: it moves no version. */
-export const AMI_ROAD_TARGET = "the recommended AMI releases";
+export const AMI_ROAD_TARGET = "AWS's recommended releases";
 
 export interface UpgradePlanOptions extends BlueGreenOptions {
   /** The Kubernetes minor every cluster should reach, `"1.NN"`. */
