@@ -211,7 +211,7 @@ export function statusFindings(status: FleetStatus): string[] {
     else if (c.insights) {
       // An ERROR insight is EKS saying the upgrade would break something: the status is blocked.
       for (const i of blockingInsights(c.insights.value)) {
-        findings.push(`cluster ${c.name}: upgrade to ${i.kubernetesVersion ?? c.insights.value.versions.at(-1)} blocked by EKS upgrade insight "${i.name}" (ERROR)${i.recommendation ? `: ${i.recommendation}` : ""}`);
+        findings.push(`cluster ${c.name}: upgrade to ${i.kubernetesVersion ?? c.insights.value.versions.at(-1)} blocked by EKS upgrade insight "${i.name}" (ERROR)${i.recommendation ? `: ${i.recommendation.replace(/\.$/, "")}` : ""}`);
       }
     }
   }

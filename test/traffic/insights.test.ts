@@ -102,7 +102,7 @@ describe("upgrade insights in the live status (mocked EKS responses)", () => {
     mocks.eks.on(DescribeInsightCommand, { id: ID.flowSchemas }).resolves({ insight: flowSchemas("ERROR") });
     const s = await status();
     expect(statusFindings(s)).toEqual([
-      'cluster blue: upgrade to 1.34 blocked by EKS upgrade insight "Deprecated APIs removed in Kubernetes v1.34" (ERROR): Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v1.34.',
+      'cluster blue: upgrade to 1.34 blocked by EKS upgrade insight "Deprecated APIs removed in Kubernetes v1.34" (ERROR): Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v1.34',
     ]);
     const insight = s.clusters[0]!.insights!.ok ? s.clusters[0]!.insights!.value.insights[0]! : undefined;
     // The busiest recent client first, dates as ISO text (what --json prints).
@@ -257,5 +257,62 @@ describe("baton status with upgrade insights", () => {
     expect(await run("status", file, "--to", "1.34.2")).toMatchObject({ code: 2, err: expect.stringContaining('--to "1.34.2" is not a Kubernetes minor version') });
     expect(await run("status", file, "--no-insights", "--refresh-insights")).toMatchObject({ code: 2 });
     expect(mocks.eks.calls()).toHaveLength(0);
+  });
+});
+
+describe("baton upgrade-plan --insights", () => {
+  const stack = path.resolve(__dirname, "../../stacks/Pulumi.migration.yaml");
+  const plan = (...extra: string[]) => run("upgrade-plan", stack, "--to", "1.35", "--today", TODAY, ...extra);
+
+  it("stays offline without --insights", async () => {
+    expect((await plan()).code).toBe(0);
+    expect(mocks.eks.calls()).toHaveLength(0);
+  });
+
+  it("an ERROR insight for a version on the road makes the plan not ready, naming the insight and its recommendation (exit 1)", async () => {
+    mocks.eks.on(ListInsightsCommand, { clusterName: "shop-blue" }).resolves({ insights: [summary(ID.flowSchemas, "Deprecated APIs removed in Kubernetes v1.34", "ERROR"), ...passing(3)] });
+    mocks.eks.on(DescribeInsightCommand, { id: ID.flowSchemas }).resolves({ insight: flowSchemas("ERROR") });
+    const r = await plan("--insights");
+    expect(r.code).toBe(1);
+    // Only blue is below 1.35; its road passes 1.34 and 1.35.
+    expect(mocks.eks.commandCalls(ListInsightsCommand).map((c) => c.args[0].input)).toEqual([
+      { clusterName: "shop-blue", filter: { categories: ["UPGRADE_READINESS"], kubernetesVersions: ["1.34", "1.35"] }, maxResults: 100 },
+    ]);
+    expect(r.out.split("\n")[0]).toBe(
+      'upgrade plan: in place to 1.35 (needs attention: blocked by EKS upgrade insight "Deprecated APIs removed in Kubernetes v1.34" on cluster blue (1.34): Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v1.34; starting 2026-11-23)',
+    );
+    expect(r.out).toContain([
+      "EKS upgrade insights",
+      "  blue (shop-blue):",
+      "    upgrade insights for 1.34, 1.35: BLOCKED: 1 ERROR, 3 passing",
+    ].join("\n"));
+    expect(r.out).toContain("          client helm/v3.14.2, 3 request(s) in 30 days, last 2026-12-01T09:15:00.000Z");
+    const json = JSON.parse((await plan("--insights", "--format", "json")).out) as { status: string; insights: { cluster: string; read: { insights: { name: string; status: string }[] } }[] };
+    expect(json.status).toBe("needs-attention");
+    expect(json.insights[0]).toMatchObject({ cluster: "blue", read: { insights: [{ name: "Deprecated APIs removed in Kubernetes v1.34", status: "ERROR" }] } });
+    const markdown = (await plan("--insights", "--format", "markdown")).out;
+    expect(markdown).toContain("- **blue** (1.34, 1.35): 1 ERROR, 3 passing");
+    expect(markdown).toContain("`/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas` → `/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas`; clients: `helm/v3.14.2` (last 2026-12-01T09:15:00.000Z), `kube-controller-manager/v1.33.4`");
+  });
+
+  it("WARNING and PASSING insights leave the plan ready (exit 0), shown", async () => {
+    mocks.eks.on(ListInsightsCommand, { clusterName: "shop-blue" }).resolves({ insights: [summary(ID.kubelet, "Kubelet version skew", "WARNING"), ...passing(4)] });
+    mocks.eks.on(DescribeInsightCommand, { id: ID.kubelet }).resolves({ insight: kubeletSkew });
+    const r = await plan("--insights");
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")[0]).toBe("upgrade plan: in place to 1.35 (ready; starting 2026-11-23)");
+    expect(r.out).toContain("    upgrade insights for 1.34, 1.35: 1 WARNING, 4 passing\n      WARNING Kubelet version skew (1.34)");
+  });
+
+  it("insights that cannot be read make the plan not ready, in one line naming the IAM action", async () => {
+    mocks.eks.on(ListInsightsCommand).rejects(new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: eks:ListInsights on resource: arn:aws:eks:us-east-1:123456789012:cluster/shop-blue" }));
+    const r = await plan("--insights");
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toContain("needs attention: upgrade insights not read: upgrade insights of shop-blue for 1.34, 1.35: access denied: the AWS identity in use may not call eks:ListInsights; allow it in that identity's IAM policy");
+  });
+
+  it("refuses --refresh-insights without --insights, and --insights on a folder of stacks", async () => {
+    expect(await plan("--refresh-insights")).toMatchObject({ code: 2, err: expect.stringContaining("--refresh-insights applies to --insights") });
+    expect(await run("upgrade-plan", path.dirname(stack), "--to", "1.35", "--today", TODAY, "--insights")).toMatchObject({ code: 2, err: expect.stringContaining("--insights reads one stack's clusters") });
   });
 });

@@ -19,6 +19,7 @@ import {
   type InsightSummary,
 } from "@aws-sdk/client-eks";
 import { compareVersions, minorOf, VERSION_PATTERN, versionFromMinor } from "../../fleet/versions.js";
+import { awsProblem, describeAwsError } from "./errors.js";
 
 /** Pages of ListInsights read at most (100 insights a page). */
 export const MAX_INSIGHT_PAGES = 5;
@@ -264,4 +265,48 @@ export async function readUpgradeInsights(eks: EKSClient, cluster: string, versi
 /** The ERROR insights: what blocks an upgrade to one of the versions read. */
 export function blockingInsights(read: UpgradeInsights): UpgradeInsight[] {
   return read.insights.filter((i) => i.status === "ERROR");
+}
+
+/** One cluster's insights for a plan: what EKS said, or why it could not be read (one line naming the fix). */
+export interface ClusterInsights {
+  /** The cluster's name in the fleet. */
+  readonly cluster: string;
+  readonly eksName: string;
+  readonly versions: readonly string[];
+  readonly read?: UpgradeInsights;
+  readonly error?: string;
+}
+
+/**
+ * The insights of every cluster below `to`, read one cluster after another. A failure every call
+ * shares (no credentials, an expired session, no region) is said for the remaining clusters
+ * without asking AWS again.
+ */
+export async function readClustersInsights(
+  eks: EKSClient,
+  clusters: readonly { readonly cluster: string; readonly eksName: string; readonly version: string }[],
+  to: string,
+  options: InsightsReadOptions & { readonly regionFix?: string } = {},
+): Promise<ClusterInsights[]> {
+  const out: ClusterInsights[] = [];
+  let shared: string | undefined;
+  for (const c of clusters) {
+    const versions = versionsBetween(c.version, to);
+    if (versions.length === 0) continue;
+    const base = { cluster: c.cluster, eksName: c.eksName, versions };
+    if (shared !== undefined) {
+      out.push({ ...base, error: shared });
+      continue;
+    }
+    try {
+      out.push({ ...base, read: await readUpgradeInsights(eks, c.eksName, versions, options) });
+    } catch (error) {
+      const context = options.regionFix ? { regionFix: options.regionFix } : {};
+      const problem = awsProblem(error, context);
+      // A problem of every call is said the same way for each cluster (once, where it is printed).
+      if (problem.everyCall) shared = problem.fix ?? problem.short;
+      out.push({ ...base, error: shared ?? describeAwsError(`upgrade insights of ${c.eksName} for ${versions.join(", ")}`, error, context) });
+    }
+  }
+  return out;
 }
