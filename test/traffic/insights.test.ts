@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import {
-  AccessDeniedException, DescribeInsightCommand, DescribeInsightsRefreshCommand, EKSClient, ListInsightsCommand, StartInsightsRefreshCommand,
+  AccessDeniedException, ThrottlingException, DescribeInsightCommand, DescribeInsightsRefreshCommand, EKSClient, ListInsightsCommand, StartInsightsRefreshCommand,
   type Insight, type InsightStatusValue, type InsightSummary,
 } from "@aws-sdk/client-eks";
 import { stringify } from "yaml";
@@ -169,6 +169,28 @@ describe("upgrade insights in the live status (mocked EKS responses)", () => {
   });
 });
 
+describe("bounds and throttling", () => {
+  it("stops a read that runs past its deadline, and says so where the insights are shown", async () => {
+    let clock = 0;
+    mocks.eks.on(ListInsightsCommand).callsFake(() => {
+      clock += 40_000;
+      return Promise.resolve({ insights: passing(1), nextToken: "more" });
+    });
+    const error = await readUpgradeInsights(clients.eks, "shop-blue", ["1.34"], { now: () => clock, deadlineMs: 60_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "InsightsDeadlineError", message: expect.stringContaining("stopped after 60 s, the bound of one cluster's read") });
+    expect(mocks.eks.commandCalls(ListInsightsCommand)).toHaveLength(2);
+  });
+
+  it("throttling past the SDK's retries is the existing one line, and the view still renders", async () => {
+    mocks.eks.on(ListInsightsCommand, { clusterName: "shop-blue" }).resolves({ insights: [summary(ID.kubelet, "Kubelet version skew", "WARNING")] });
+    mocks.eks.on(DescribeInsightCommand).rejects(new ThrottlingException({ $metadata: { httpStatusCode: 429 }, message: "Rate exceeded" }));
+    const s = await status();
+    expect(s.clusters[0]!.insights).toMatchObject({ ok: false, error: "upgrade insights of shop-blue for 1.34: throttled by AWS (ThrottlingException)", throttled: true });
+    expect(s.awsProblems).toEqual(["AWS throttled reads past the SDK's retries: try again shortly, or raise AWS_MAX_ATTEMPTS (e.g. AWS_MAX_ATTEMPTS=10)"]);
+    expect(s.clusters[1]!.insights).toMatchObject({ ok: true });
+  });
+});
+
 describe("a denied insights read", () => {
   const deniedList = () => new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: eks:ListInsights on resource: arn:aws:eks:us-east-1:123456789012:cluster/shop-blue" });
 
@@ -293,6 +315,17 @@ describe("baton upgrade-plan --insights", () => {
     const markdown = (await plan("--insights", "--format", "markdown")).out;
     expect(markdown).toContain("- **blue** (1.34, 1.35): 1 ERROR, 3 passing");
     expect(markdown).toContain("`/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas` → `/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas`; clients: `helm/v3.14.2` (last 2026-12-01T09:15:00.000Z), `kube-controller-manager/v1.33.4`");
+  });
+
+  it("--method compare: every method's plan carries the insights, and none is ready while an ERROR stands", async () => {
+    mocks.eks.on(ListInsightsCommand, { clusterName: "shop-blue" }).resolves({ insights: [summary(ID.flowSchemas, "Deprecated APIs removed in Kubernetes v1.34", "ERROR")] });
+    mocks.eks.on(DescribeInsightCommand, { id: ID.flowSchemas }).resolves({ insight: flowSchemas("ERROR") });
+    const r = await plan("--insights", "--method", "compare");
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('in place needs attention: blocked by EKS upgrade insight "Deprecated APIs removed in Kubernetes v1.34" on cluster blue (1.34)');
+    expect(r.out).toContain('cluster blue/green needs attention: blocked by EKS upgrade insight');
+    // Read once for the three methods.
+    expect(mocks.eks.commandCalls(ListInsightsCommand)).toHaveLength(1);
   });
 
   it("WARNING and PASSING insights leave the plan ready (exit 0), shown", async () => {

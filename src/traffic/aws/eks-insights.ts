@@ -183,8 +183,9 @@ export async function readUpgradeInsights(eks: EKSClient, cluster: string, versi
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deadlineMs);
   timer.unref?.();
+  const late = () => `stopped after ${Math.round(deadlineMs / 1000)} s, the bound of one cluster's read; try again, or read them with aws eks list-insights --cluster-name ${cluster}`;
   const inTime = () => {
-    if (now() > deadline) throw new InsightsDeadlineError(`reading the upgrade insights of ${cluster} took longer than ${Math.round(deadlineMs / 1000)} s; try again, or read them with aws eks list-insights --cluster-name ${cluster}`);
+    if (now() > deadline) throw new InsightsDeadlineError(late());
   };
   const send = { abortSignal: abort.signal };
   try {
@@ -254,7 +255,7 @@ export async function readUpgradeInsights(eks: EKSClient, cluster: string, versi
     };
   } catch (error) {
     if (abort.signal.aborted && !(error instanceof InsightsDeadlineError)) {
-      throw new InsightsDeadlineError(`reading the upgrade insights of ${cluster} took longer than ${Math.round(deadlineMs / 1000)} s; try again, or read them with aws eks list-insights --cluster-name ${cluster}`, { cause: error });
+      throw new InsightsDeadlineError(late(), { cause: error });
     }
     throw error;
   } finally {
