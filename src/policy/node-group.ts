@@ -7,9 +7,9 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { Problem } from "../fleet/problems.js";
-import { checkUpdateConfig, checkVersionSkew, MAX_NODE_SKEW } from "../fleet/rules/nodegroup.js";
+import { checkReleaseVersionFormat, checkReleaseVersionMinor, checkUpdateConfig, checkVersionSkew, MAX_NODE_SKEW } from "../fleet/rules/nodegroup.js";
 import { UpdateConfig } from "../fleet/schema.js";
-import { DEFAULT_UPDATE_CONFIG } from "../fleet/types.js";
+import { DEFAULT_UPDATE_CONFIG, type AmiType } from "../fleet/types.js";
 import { VERSION_PATTERN } from "../fleet/versions.js";
 import { policyToday, VERSION_POLICY_CONFIG_SCHEMA, type VersionPolicyConfig } from "./config.js";
 import { launchTemplateImdsProblems } from "./launch-template.js";
@@ -58,6 +58,32 @@ export const nodeGroupUpdateConfig: ResourceValidationPolicy = {
   severity: "medium",
   validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, report) => {
     reportProblems(nodeGroupUpdateConfigProblems(group), label(args.name), report);
+  }),
+};
+
+/**
+ * The spec's AMI release rules on the provider's arguments: a `releaseVersion` of the group's AMI
+ * family (AL2023 or Bottlerocket; other families are not judged), and an AL2023 release of the
+ * group's own `version` when it sets one (its cluster's otherwise, which the spec checks).
+ */
+export function nodeGroupReleaseProblems(group: NodeGroupArgs): Problem[] {
+  const release = group.releaseVersion;
+  const amiType = group.amiType ?? "";
+  if (release === undefined || !/^(AL2023|BOTTLEROCKET)_/.test(amiType)) return [];
+  const spec = { releaseVersion: release, amiType: amiType as AmiType, version: group.version };
+  const at = (problems: Problem[]) => problems.map((p) => ({ ...p, path: p.path.replace(/^\./, "") }));
+  const format = at(checkReleaseVersionFormat(spec, ""));
+  if (format.length > 0 || group.version === undefined || !VERSION_PATTERN.test(group.version)) return format;
+  return at(checkReleaseVersionMinor(group.version, spec, ""));
+}
+
+export const nodeGroupReleaseVersion: ResourceValidationPolicy = {
+  name: "nodegroup-release-version",
+  description: "An EKS managed node group's releaseVersion must be a release of its AMI family (AL2023, Bottlerocket) and, for AL2023, of its Kubernetes version.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, report) => {
+    reportProblems(nodeGroupReleaseProblems(group), label(args.name), report);
   }),
 };
 

@@ -6,7 +6,7 @@ import type { Policies } from "@pulumi/policy";
 import { albForwardWeights } from "./alb-forward.js";
 import { eksAuditLogging, eksEndpointNotOpen, eksEndpointPrivate, eksSecretsEncryption, eksVersionExtendedSupport, eksVersionSupported } from "./eks-cluster.js";
 import { launchTemplateImdsv2 } from "./launch-template.js";
-import { nodeGroupImdsv2, nodeGroupUpdateConfig, nodeGroupUpdateConfigPresent, nodeGroupVersionSkew } from "./node-group.js";
+import { nodeGroupImdsv2, nodeGroupReleaseVersion, nodeGroupUpdateConfig, nodeGroupUpdateConfigPresent, nodeGroupVersionSkew } from "./node-group.js";
 import { route53WeightedRecord, route53WeightedSet } from "./route53.js";
 import { targetGroupBindingIngress } from "./target-group-binding.js";
 
@@ -21,6 +21,7 @@ export const policies: Policies = [
   eksVersionExtendedSupport,
   nodeGroupUpdateConfig,
   nodeGroupUpdateConfigPresent,
+  nodeGroupReleaseVersion,
   launchTemplateImdsv2,
   nodeGroupImdsv2,
   nodeGroupVersionSkew,

@@ -35,6 +35,7 @@ beforeAll(async () => {
   const noTemplate = new aws.eks.NodeGroup("no-template", {
     clusterName: ops.name, nodeRoleArn: "arn:aws:iam::123456789012:role/node", subnetIds: ["subnet-0a1b2c3d"],
     scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 },
+    amiType: "BOTTLEROCKET_x86_64", releaseVersion: "1.30.9-20261120", // an Amazon Linux release on Bottlerocket
   });
   const arn = (n: number) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-${n}/0123456789abcdef`;
   const rule = new aws.lb.ListenerRule("shop", {
@@ -78,6 +79,7 @@ describe("the pack over an insecure hand-written program", () => {
     expect(at("nodegroup-imdsv2").sort()).toEqual(["no-template", "old"]);
     expect(at("nodegroup-version-skew")).toEqual(["old"]);
     expect(at("nodegroup-update-config-present")).toEqual(["no-template"]);
+    expect(at("nodegroup-release-version")).toEqual(["no-template"]);
     expect(at("tgb-ingress-not-open")).toEqual(["shop"]);
     const skew = violations.find((v) => v.policyName === "nodegroup-version-skew");
     expect(skew?.message).toContain('Cluster "open": The node group is 4 minors behind its control plane (1.28)');

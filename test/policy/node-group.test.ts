@@ -22,6 +22,25 @@ const group: NodeGroupArgs = {
 const template: LaunchTemplateArgs = { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } };
 const cluster: ClusterArgs = { roleArn: "arn:aws:iam::123456789012:role/c", name: "prod-blue", version: "1.33", vpcConfig: { subnetIds: [] } };
 
+describe("node group AMI release", () => {
+  const check = (extra: Partial<NodeGroupArgs>) => run(policies, "nodegroup-release-version", [resource(NODE_GROUP, "general", { ...group, ...extra })]);
+
+  it("passes a release of the group's AMI family and version, and a group that pins none", async () => {
+    expect(await check({ amiType: "AL2023_x86_64_STANDARD", version: "1.34", releaseVersion: "1.34.2-20261120" })).toEqual([]);
+    expect(await check({ amiType: "BOTTLEROCKET_ARM_64", releaseVersion: "1.55.0-d93bb1b1" })).toEqual([]);
+    expect(await check({ amiType: "AL2023_x86_64_STANDARD" })).toEqual([]);
+  });
+
+  it("refuses another family's release and an AL2023 release of another minor, with the spec's rule and fix", async () => {
+    const [family] = await check({ amiType: "BOTTLEROCKET_x86_64", releaseVersion: "1.34.2-20261120" });
+    expect(family?.message).toContain('aws:eks/nodeGroup:NodeGroup "general": releaseVersion = "1.34.2-20261120"');
+    expect(family?.message).toContain("[nodegroup-release-version-format]");
+    const [minor] = await check({ amiType: "AL2023_x86_64_STANDARD", version: "1.35", releaseVersion: "1.34.2-20261120" });
+    expect(minor?.message).toContain("is an AMI release for Kubernetes 1.34, but the node group runs 1.35");
+    expect(minor?.message).toContain("[nodegroup-release-version-minor]");
+  });
+});
+
 describe("node group updateConfig", () => {
   const check = (updateConfig: NodeGroupArgs["updateConfig"]) => run(policies, "nodegroup-update-config", [resource(NODE_GROUP, "general", { ...group, updateConfig })]);
 

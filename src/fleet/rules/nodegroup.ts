@@ -21,6 +21,9 @@ export function checkNodeGroup(cluster: ClusterSpec, nodeGroup: NodeGroupSpec, p
 /** The AMI families EKS names releases for: Amazon Linux 2023 (per Kubernetes minor) and Bottlerocket (its own OS version). */
 export type AmiFamily = "al2023" | "bottlerocket";
 
+/** What the AMI release rules read of a node group (the policy pack passes the provider's arguments). */
+export type ReleasedGroup = Pick<NodeGroupSpec, "releaseVersion" | "amiType" | "version">;
+
 export function amiFamily(amiType: AmiType): AmiFamily {
   return amiType.startsWith("BOTTLEROCKET") ? "bottlerocket" : "al2023";
 }
@@ -67,7 +70,7 @@ const FAMILY_WORDS: Record<AmiFamily, { name: string; example: string; shape: st
 };
 
 /** Rule `nodegroup-release-version-format`: a pinned release has its AMI family's shape. */
-export function checkReleaseVersionFormat(nodeGroup: NodeGroupSpec, path: string): Problem[] {
+export function checkReleaseVersionFormat(nodeGroup: ReleasedGroup, path: string): Problem[] {
   const release = nodeGroup.releaseVersion;
   if (release === undefined) return [];
   const family = amiFamily(nodeGroup.amiType);
@@ -89,7 +92,7 @@ export function checkReleaseVersionFormat(nodeGroup: NodeGroupSpec, path: string
  * group's. A version bump that keeps the old minor's release is refused here: EKS cannot roll the
  * nodes to 1.NN with a release of another minor.
  */
-export function checkReleaseVersionMinor(groupVersion: string, nodeGroup: NodeGroupSpec, path: string): Problem[] {
+export function checkReleaseVersionMinor(groupVersion: string, nodeGroup: ReleasedGroup, path: string): Problem[] {
   const release = nodeGroup.releaseVersion;
   if (release === undefined || amiFamily(nodeGroup.amiType) !== "al2023") return [];
   const minor = releaseMinor(release);
