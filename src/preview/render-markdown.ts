@@ -10,7 +10,7 @@ import { clipLongRuns, formatProblem } from "../fleet/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import { fenced, weightsFlowchart } from "./mermaid.js";
 import type { Review, ServiceTraffic } from "./review.js";
-import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, forcedRollNote, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollTime, shareMove, verdictLine, weight } from "./wording.js";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -86,9 +86,9 @@ function irreversible(review: Review): string[] {
 
 function rolls(review: Review): string[] {
   if (review.rolls.length === 0) return [];
-  return ["", "#### Node group rolls", "", "| node group | cause | nodes | at a time | batches | surge (max) |", "|---|---|---|---|---|---|",
-    ...review.rolls.map((r) => `| ${cell(r.subject.replace(/^node group /, ""))} | ${cell(r.cause)} | ${r.nodes} | ${r.perBatch} | ${r.batches} | ${r.surge} |`),
-    "", ROLL_NOTE, ...forcedLines(review)];
+  return ["", "#### Node group rolls", "", "| node group | cause | nodes | at a time | batches | surge (max) | time (estimate) |", "|---|---|---|---|---|---|---|",
+    ...review.rolls.map((r) => `| ${cell(r.subject.replace(/^node group /, ""))} | ${cell(r.cause)} | ${r.nodes} | ${r.perBatch} | ${r.batches} | ${r.surge} | ${cell(rollTime(r))} |`),
+    "", ROLL_NOTE, ROLL_TIME_NOTE, ...forcedLines(review)];
 }
 
 function forcedLines(review: Review): string[] {

@@ -3,7 +3,7 @@ import { clipLongRuns } from "../fleet/problems.js";
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
-import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, forcedRollNote, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
 const WIDTH = 100;
 
@@ -59,7 +59,7 @@ export function renderText(review: Review, paint: Paint): string {
   if (review.rolls.length > 0) {
     out.push("", paint.bold("node group rolls"));
     for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
-    out.push(...wrap(`  ${ROLL_NOTE}`, "  ").map(paint.dim));
+    out.push(...wrap(`  ${ROLL_NOTE} ${ROLL_TIME_NOTE}`, "  ").map(paint.dim));
     const forced = forcedRollNote(review.rolls);
     if (forced !== undefined) out.push(...wrap(`  ${forced}`, "  ").map(paint.yellow));
   }

@@ -3,6 +3,8 @@
  * (an offline capture diff or a real preview) and, when known, the fleet specs before and after.
  * The verdict, rollbacks and roll sizes come from the fleet model layer; nothing here re-decides a rule.
  */
+import { DEFAULT_ASSUMPTIONS } from "../upgrade/assumptions.js";
+import { rollMinutes } from "../upgrade/estimate.js";
 import { pinnedAddonVersion } from "../fleet/addon-versions.js";
 import { eksClusterName } from "../fleet/names.js";
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
@@ -47,6 +49,9 @@ export interface NodeGroupRoll {
   readonly batches: number;
   /** Nodes EKS adds before draining (its scale-up phase), an upper bound. */
   readonly surge: number;
+  /** The estimate of the roll (`upgrade-plan`'s, with its default assumptions): typical, and every drain at EKS's 15-minute limit. */
+  readonly minutes: number;
+  readonly upperBoundMinutes: number;
   /** `forceUpdateVersion`: pods are evicted even where a PodDisruptionBudget forbids it. */
   readonly forced?: boolean;
 }
@@ -267,11 +272,13 @@ function markStandIns(moves: readonly AddonMove[], before: FleetSpec | undefined
 }
 
 function rollOf(subject: string, cause: string, nodes: number, updateConfig: { maxUnavailable?: number; maxUnavailablePercentage?: number }, zones: number): NodeGroupRoll {
+  const batches = rollBatches(updateConfig, nodes);
   return {
     subject, cause, nodes,
     perBatch: nodesPerBatch(updateConfig, nodes),
-    batches: rollBatches(updateConfig, nodes),
+    batches,
     surge: rollSurgeNodes(updateConfig, nodes, zones),
+    ...rollMinutes(batches, DEFAULT_ASSUMPTIONS),
   };
 }
 

@@ -1,5 +1,7 @@
 /** Words and numbers every preview output shares, so the comment, text and JSON never disagree. */
-import { EKS_POD_EVICTION_TIMEOUT_MINUTES } from "../fleet/nodegroups.js";
+import { formatMinutes } from "../upgrade/estimate.js";
+import { EKS_POD_EVICTION_TIMEOUT_MINUTES, EKS_POST_DRAIN_WAIT_SECONDS } from "../fleet/nodegroups.js";
+import { DEFAULT_ASSUMPTIONS } from "../upgrade/assumptions.js";
 import type { ChangeOp } from "./model.js";
 import type { Escape } from "../fleet/rollback.js";
 import type { AddonStandIn, NodeGroupRoll, Review, TrafficRow } from "./review.js";
@@ -45,10 +47,18 @@ export function shareMove(row: TrafficRow): string {
 }
 
 export function rollSentence(roll: NodeGroupRoll): string {
-  return `${roll.nodes} node(s), ${roll.perBatch} at a time: ${roll.batches} batch(es); EKS first adds up to ${roll.surge} surge node(s)`;
+  return `${roll.nodes} node(s), ${roll.perBatch} at a time: ${roll.batches} batch(es); EKS first adds up to ${roll.surge} surge node(s); ${rollTime(roll)}`;
+}
+
+/** A roll's estimate in words: "about 48 min (at most 2 h 6 min)". */
+export function rollTime(roll: NodeGroupRoll): string {
+  return `about ${formatMinutes(roll.minutes)} (at most ${formatMinutes(roll.upperBoundMinutes)})`;
 }
 
 export const ROLL_NOTE = `Each batch is drained before the next starts; EKS fails the update when a node's pods cannot be evicted within ${EKS_POD_EVICTION_TIMEOUT_MINUTES} minutes (a PodDisruptionBudget that never allows an eviction stops it).`;
+
+/** Where a roll's time comes from (the estimate `baton upgrade-plan` makes, with its stated assumptions). */
+export const ROLL_TIME_NOTE = `Times are estimates: per batch, new nodes launch (${DEFAULT_ASSUMPTIONS.nodeLaunchMinutes} min), the old ones drain (${DEFAULT_ASSUMPTIONS.typicalDrainMinutes} min; at most ${EKS_POD_EVICTION_TIMEOUT_MINUTES}) and EKS waits ${EKS_POST_DRAIN_WAIT_SECONDS} s before terminating them (assumptions in docs/upgrade-plan.md).`;
 
 /** Said under the rolls when any of them is forced (`forceUpdateVersion`). */
 export function forcedRollNote(rolls: readonly NodeGroupRoll[]): string | undefined {

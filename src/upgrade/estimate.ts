@@ -45,6 +45,26 @@ export interface StepEstimate {
 
 const WAIT = EKS_POST_DRAIN_WAIT_SECONDS / 60;
 
+/** 45 → "45 min", 130 → "2 h 10 min", 1600 → "1 d 2 h 40 min". */
+export function formatMinutes(minutes: number): string {
+  const total = Math.round(minutes);
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const mins = total % 60;
+  const parts = [days > 0 ? `${days} d` : "", hours > 0 ? `${hours} h` : "", mins > 0 || total === 0 ? `${mins} min` : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+/**
+ * How long a roll of `batches` sequential batches takes: each batch launches its replacements (the
+ * first in EKS's scale-up), drains and waits EKS's 60 seconds; the upper bound puts EKS's 15-minute
+ * eviction limit in every drain.
+ */
+export function rollMinutes(batches: number, a: EstimateAssumptions): { minutes: number; upperBoundMinutes: number } {
+  const perBatch = (drain: number) => a.nodeLaunchMinutes + drain + WAIT;
+  return { minutes: round(batches * perBatch(a.typicalDrainMinutes)), upperBoundMinutes: round(batches * perBatch(EKS_POD_EVICTION_TIMEOUT_MINUTES)) };
+}
+
 export function describeUpdateConfig(update: UpdateConfigSpec): string {
   return update.maxUnavailable !== undefined ? `maxUnavailable ${update.maxUnavailable}` : `maxUnavailablePercentage ${update.maxUnavailablePercentage}`;
 }
@@ -54,13 +74,10 @@ export function estimateRoll(name: string, from: string, to: string, group: Node
   const update = effectiveUpdateConfig(group);
   const nodes = group.scaling.desired;
   const batches = rollBatches(update, nodes);
-  // The scale-up launches the first batch's replacements; each later batch launches its own.
-  const perBatch = (drain: number) => a.nodeLaunchMinutes + drain + WAIT;
   return {
     nodeGroup: name, from, to, nodes, updateConfig: describeUpdateConfig(update),
     nodesPerBatch: nodes > 0 ? nodesPerBatch(update, nodes) : 0, batches, surgeNodes: rollSurgeNodes(update, nodes, zones),
-    minutes: round(batches * perBatch(a.typicalDrainMinutes)),
-    upperBoundMinutes: round(batches * perBatch(EKS_POD_EVICTION_TIMEOUT_MINUTES)),
+    ...rollMinutes(batches, a),
   };
 }
 

@@ -9,15 +9,9 @@ import { notReadyReasons, type MethodPlan, type UpgradeStep, type UpgradeTotals 
 const same = (s: string) => s;
 const plain: Paint = { red: same, green: same, yellow: same, dim: same, bold: same };
 
-/** 45 → "45 min", 130 → "2 h 10 min", 1600 → "1 d 2 h 40 min". */
-export function formatMinutes(minutes: number): string {
-  const total = Math.round(minutes);
-  const days = Math.floor(total / 1440);
-  const hours = Math.floor((total % 1440) / 60);
-  const mins = total % 60;
-  const parts = [days > 0 ? `${days} d` : "", hours > 0 ? `${hours} h` : "", mins > 0 || total === 0 ? `${mins} min` : ""];
-  return parts.filter(Boolean).join(" ");
-}
+import { formatMinutes } from "./estimate.js";
+
+export { formatMinutes };
 
 export const METHOD_NAMES = { "in-place": "in place", "node-group": "node group blue/green", "blue-green": "cluster blue/green", "ami-releases": "node AMI releases" } as const;
 

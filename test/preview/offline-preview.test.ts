@@ -58,7 +58,7 @@ describe("offline preview of fleet changes", () => {
     expect(review.irreversible.map((s) => s.subject)).toEqual(["cluster blue", "node group blue/general"]);
     expect(review.irreversible[0]!.summary).toMatch(/upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
     // 6 nodes at 25 %: 1 node a time, 6 batches; EKS surges by 2 × 2 subnets first.
-    expect(review.rolls).toEqual([{ subject: "node group blue/general", cause: "Kubernetes 1.33 → 1.34", nodes: 6, perBatch: 1, batches: 6, surge: 4 }]);
+    expect(review.rolls).toEqual([{ subject: "node group blue/general", cause: "Kubernetes 1.33 → 1.34", nodes: 6, perBatch: 1, batches: 6, surge: 4, minutes: 48, upperBoundMinutes: 126 }]);
     const md = renderMarkdown(review);
     expect(md).toMatch(/#### Cannot be undone\n\n- \*\*upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
     // No edit undoes it: the rollback is a traffic move to the cluster that served before, apart from any undo.
