@@ -164,6 +164,32 @@ describe("baton amis", () => {
     expect(result.err).toContain("access denied: the AWS identity in use may not call ssm:GetParameters");
   });
 
+  it("no region anywhere: says how to give one, exit 2", async () => {
+    writeFileSync(stack, STACK.replace("  aws:region: us-east-1\n", ""));
+    const saved = { region: process.env["AWS_REGION"], fallback: process.env["AWS_DEFAULT_REGION"] };
+    delete process.env["AWS_REGION"];
+    delete process.env["AWS_DEFAULT_REGION"];
+    ssm.on(GetParametersCommand).rejects(new Error("Region is missing"));
+    try {
+      const result = await run("amis", stack, "--refresh");
+      expect(result.code).toBe(2);
+      expect(result.err).toContain("no AWS region: pass --region (e.g. --region us-east-1), set aws:region in the stack config, or set AWS_REGION");
+    } finally {
+      if (saved.region !== undefined) process.env["AWS_REGION"] = saved.region;
+      if (saved.fallback !== undefined) process.env["AWS_DEFAULT_REGION"] = saved.fallback;
+    }
+  });
+
+  it("asks SSM ten names a call, the most GetParameters takes", async () => {
+    const { readPublishedReleases } = await import("../../src/traffic/aws/ssm-releases.js");
+    const names = Array.from({ length: 23 }, (_, i) => `/aws/service/eks/optimized-ami/1.${10 + i}/amazon-linux-2023/x86_64/standard/recommended/release_version`);
+    publish(Object.fromEntries(names.slice(0, 20).map((n, i) => [n, `1.${10 + i}.0-20261126`])));
+    const published = await readPublishedReleases(new SSMClient({ region: "us-east-1" }), [...names, names[0]!]);
+    expect(ssm.commandCalls(GetParametersCommand).map((c) => c.args[0].input.Names?.length)).toEqual([10, 10, 3]);
+    expect(Object.keys(published.values)).toHaveLength(20);
+    expect(published.missing).toEqual(names.slice(20));
+  });
+
   it("reports a broken cache and lists the pins without it", async () => {
     writeFileSync(path.join(dir, "broken.json"), JSON.stringify({ format: 1, entries: [{ region: "us-east-1", parameter: "/etc/passwd", value: "x", readAt: "2026-12-01T00:00:00Z" }] }));
     process.env["BATON_AMIS_CACHE"] = path.join(dir, "broken.json");
