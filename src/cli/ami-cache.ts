@@ -2,9 +2,14 @@
  * The recommended AMI releases last read from SSM (`baton amis --refresh`), kept on disk so that
  * `baton amis` without credentials still says what was recommended, and when. Bounded in size and
  * entries; a file that is not what baton wrote is reported and ignored, never half-used (like the
- * EKS version cache, version-cache.ts).
+ * EKS version cache, version-cache.ts). Its entries are signed (HMAC-SHA256) with the user's cache
+ * key, the one that signs the preview's cache (preview/cache-key.ts, kept outside the cache
+ * folder): since `--write` pins what the cache says, a file someone else wrote or edited is not
+ * trusted.
  */
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
+import type { CacheKey } from "../preview/cache-key.js";
 import { homedir } from "node:os";
 import path from "node:path";
 import { InputFileError, readInputFile } from "../fleet/input-file.js";
@@ -30,6 +35,16 @@ export interface AmiCache {
   readonly entries: readonly AmiCacheEntry[];
 }
 
+/** The cache as written: its entries, the fingerprint of the key that signed them, and the signature. */
+interface SignedAmiCache extends AmiCache {
+  readonly keyId: string;
+  readonly signature: string;
+}
+
+function sign(entries: readonly AmiCacheEntry[], key: CacheKey): string {
+  return createHmac("sha256", key.secret).update(`baton ami cache ${CACHE_FORMAT}\n`).update(JSON.stringify(entries)).digest("hex");
+}
+
 /** `BATON_AMIS_CACHE`, else `$XDG_CACHE_HOME/baton/ami-releases.json` (default `~/.cache`). */
 export function amiCachePath(env: NodeJS.ProcessEnv = process.env): string {
   if (env["BATON_AMIS_CACHE"]) return env["BATON_AMIS_CACHE"];
@@ -52,8 +67,8 @@ function checkEntry(entry: unknown, index: number): AmiCacheEntry {
   return { region: e["region"] as string, parameter: e["parameter"] as string, value: e["value"] as string, readAt: e["readAt"] as string };
 }
 
-/** Reads and checks the cache; undefined when there is none. Anything else wrong throws AmiCacheError. */
-export function readAmiCache(file: string): AmiCache | undefined {
+/** Reads and checks the cache; undefined when there is none. Anything else wrong (a signature not made with `key`) throws AmiCacheError. */
+export function readAmiCache(file: string, key: CacheKey): AmiCache | undefined {
   let text: string;
   try {
     if (!existsSync(file)) return undefined;
@@ -75,6 +90,13 @@ export function readAmiCache(file: string): AmiCache | undefined {
   if (rows.length > MAX_AMI_CACHE_ENTRIES) throw new AmiCacheError(`${file} holds ${rows.length} entries; at most ${MAX_AMI_CACHE_ENTRIES}`);
   try {
     const entries = rows.map(checkEntry);
+    const signature = typeof d["signature"] === "string" ? d["signature"] : "";
+    const expected = Buffer.from(sign(entries, key), "hex");
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : "", "hex");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const other = typeof d["keyId"] === "string" && d["keyId"] !== key.id;
+      throw new AmiCacheError(`its entries are not signed with your cache key (${key.source})${other ? `: they were signed with another key (${String(d["keyId"]).slice(0, 16)})` : ""}, so they are not trusted`);
+    }
     const seen = new Set<string>();
     for (const entry of entries) {
       const key = `${entry.region} ${entry.parameter}`;
@@ -96,10 +118,11 @@ export function mergeAmiCache(cache: AmiCache | undefined, fresh: readonly AmiCa
   return { format: CACHE_FORMAT, entries };
 }
 
-/** Writes the cache atomically (a sibling file, then a rename), creating its folder. */
-export function writeAmiCache(file: string, cache: AmiCache): void {
+/** Writes the cache, signed with `key`, atomically (a sibling file, then a rename), creating its folder. */
+export function writeAmiCache(file: string, cache: AmiCache, key: CacheKey): void {
+  const signed: SignedAmiCache = { format: CACHE_FORMAT, entries: cache.entries, keyId: key.id, signature: sign(cache.entries, key) };
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(signed, null, 2)}\n`);
 }
 
 /** The cached entry for `parameter`: in `region` when one is known, else the most recently read in any region. */

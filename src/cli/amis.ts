@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import type { NodeGroupRelease } from "../fleet/ami-releases.js";
 import { FleetSpecError } from "../fleet/problems.js";
+import type { CacheKey } from "../preview/cache-key.js";
 import type { ReleasePin } from "../traffic/release-pins.js";
 import { amiCachePath, cachedRelease, mergeAmiCache, readAmiCache, writeAmiCache, AmiCacheError, type AmiCache, type AmiCacheEntry } from "./ami-cache.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
@@ -175,19 +176,17 @@ export function registerAmis(program: Command, io: Io, setExit: SetExit): void {
       const { nodeGroupReleases } = await import("../fleet/ami-releases.js");
       const rows = nodeGroupReleases(validation.fleet);
       const region = regionOf(options, config.region);
-      const cacheFile = amiCachePath();
-      let cache: AmiCache | undefined;
-      try {
-        cache = readAmiCache(cacheFile);
-      } catch (error) {
-        if (!(error instanceof AmiCacheError)) throw error;
-        io.err(`baton: ignoring the AMI release cache: ${error.message} (rerun with --refresh, or delete the file)`);
-      }
+      const opened = await openAmiCache(io.err);
+      let cache = opened.cache;
       if (options.refresh && rows.length > 0) {
         const fresh = await refresh(rows, region, io);
         cache = mergeAmiCache(cache, fresh);
-        writeAmiCache(cacheFile, cache);
-        io.err(`read ${fresh.length} recommended release(s) from SSM; wrote ${cacheFile}`);
+        if (opened.key === undefined) {
+          io.err(`read ${fresh.length} recommended release(s) from SSM; not cached (no cache key)`);
+        } else {
+          writeAmiCache(opened.file, cache, opened.key);
+          io.err(`read ${fresh.length} recommended release(s) from SSM; wrote ${opened.file}`);
+        }
       }
       const listed = await rowsWithRecommendations(rows, cache, region ?? newestRegion(cache));
       if (options.json) io.out(JSON.stringify({ file, rows: listed }, null, 2));
@@ -201,6 +200,32 @@ export function registerAmis(program: Command, io: Io, setExit: SetExit): void {
       if (pins.length > 0 && !options.json) io.out(colors(io).dim(`\nbaton amis ${file} --write pins ${pins.length} node group(s) to the recommended release; each pin is a roll`));
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * The AMI release cache and the key that signs it. Without a usable key (preview/cache-key.ts says
+ * why) there is no cache: the command still runs, and says so. A cache that does not check out is
+ * reported and ignored.
+ */
+export async function openAmiCache(warn: (text: string) => void): Promise<{ file: string; key?: CacheKey; cache?: AmiCache }> {
+  const { loadCacheKey, CacheKeyError } = await import("../preview/cache-key.js");
+  const file = amiCachePath();
+  let key: CacheKey;
+  try {
+    key = loadCacheKey();
+  } catch (error) {
+    if (!(error instanceof CacheKeyError)) throw error;
+    warn(`baton: the AMI release cache is not used: ${error.message}`);
+    return { file };
+  }
+  try {
+    const cache = readAmiCache(file, key);
+    return { file, key, ...(cache !== undefined ? { cache } : {}) };
+  } catch (error) {
+    if (!(error instanceof AmiCacheError)) throw error;
+    warn(`baton: ignoring the AMI release cache: ${error.message} (rerun baton amis --refresh, or delete the file)`);
+    return { file, key };
+  }
 }
 
 /** Without a region anywhere, the region of the newest cache entry (what a refresh just wrote). */

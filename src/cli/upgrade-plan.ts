@@ -170,8 +170,8 @@ async function planAmiRoad(file: string, flags: UpgradePlanFlags, io: Io, setExi
   if (flags.to !== undefined) throw new UsageError("--amis plans no version move: drop --to (plan the version first, then the AMIs)");
   if (flags.method !== "in-place") throw new UsageError("--amis takes no --method: each step rolls one node group in place");
   if (isDirectory(file)) throw new UsageError("--amis takes one stack config, not a folder");
-  const [upgrade, { validateFleet }, { nodeGroupReleases }, amis, cache, { parseStackConfig }, { parseDuration, ScheduleError }] = await Promise.all([
-    import("../upgrade/index.js"), import("../fleet/validate.js"), import("../fleet/ami-releases.js"), import("./amis.js"), import("./ami-cache.js"),
+  const [upgrade, { validateFleet }, { nodeGroupReleases }, amis, { parseStackConfig }, { parseDuration, ScheduleError }] = await Promise.all([
+    import("../upgrade/index.js"), import("../fleet/validate.js"), import("../fleet/ami-releases.js"), import("./amis.js"),
     import("../fleet/stack-config.js"), import("../traffic/schedule.js"),
   ]);
   const today = flags.today ?? new Date().toISOString().slice(0, 10);
@@ -188,13 +188,7 @@ async function planAmiRoad(file: string, flags: UpgradePlanFlags, io: Io, setExi
     io.err(validation.problems.map(formatProblem).join("\n\n"));
     throw new UsageError(`${file} does not match the fleet schema (${validation.problems.length} problem(s) above); fix it before planning`);
   }
-  let cached;
-  try {
-    cached = cache.readAmiCache(cache.amiCachePath());
-  } catch (error) {
-    if (!(error instanceof cache.AmiCacheError)) throw error;
-    io.err(`baton: ignoring the AMI release cache: ${error.message} (rerun baton amis --refresh, or delete the file)`);
-  }
+  const cached = (await amis.openAmiCache(io.err)).cache;
   const region = amis.regionOf(flags, parseStackConfig(text, file).region);
   const rows = await amis.rowsWithRecommendations(nodeGroupReleases(validation.fleet), cached, region ?? amis.newestRegion(cached));
   const unknown = rows.filter((r) => r.status === "unknown").map((r) => `${r.cluster}/${r.nodeGroup}`);

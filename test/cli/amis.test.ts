@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import { writeAmiCache } from "../../src/cli/ami-cache.js";
+import { loadCacheKey } from "../../src/preview/cache-key.js";
 import { runBaton as run } from "../support/cli.js";
 
 const AL2023_133 = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/release_version";
@@ -41,7 +43,9 @@ const ssm = mockClient(SSMClient);
 let dir: string;
 let stack: string;
 let cache: string;
-const env = { cache: process.env["BATON_AMIS_CACHE"], profile: process.env["AWS_PROFILE"] };
+const env = { cache: process.env["BATON_AMIS_CACHE"], profile: process.env["AWS_PROFILE"], key: process.env["BATON_CACHE_KEY"] };
+/** The key that signs the cache in these tests (the preview cache's key, given as BATON_CACHE_KEY). */
+const KEY = "0123456789abcdef".repeat(4);
 
 /** SSM as it answers GetParameters: the names it knows with their values, the others in InvalidParameters. */
 function publish(values: Record<string, string>): void {
@@ -58,6 +62,7 @@ beforeEach(() => {
   writeFileSync(stack, STACK);
   cache = path.join(dir, "cache", "ami-releases.json");
   process.env["BATON_AMIS_CACHE"] = cache;
+  process.env["BATON_CACHE_KEY"] = KEY;
   delete process.env["AWS_PROFILE"];
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,6 +71,8 @@ afterAll(() => {
   if (env.cache === undefined) delete process.env["BATON_AMIS_CACHE"];
   else process.env["BATON_AMIS_CACHE"] = env.cache;
   if (env.profile !== undefined) process.env["AWS_PROFILE"] = env.profile;
+  if (env.key === undefined) delete process.env["BATON_CACHE_KEY"];
+  else process.env["BATON_CACHE_KEY"] = env.key;
 });
 
 describe("baton amis", () => {
@@ -139,9 +146,9 @@ describe("baton amis", () => {
   });
 
   it("missing credentials: one line naming the fix, exit 2, the cache untouched", async () => {
-    const previous = JSON.stringify({ format: 1, entries: [{ region: "us-east-1", parameter: AL2023_133, value: "1.33.5-20261105", readAt: "2026-11-20T08:00:00.000Z" }] });
-    writeFileSync(path.join(dir, "keep.json"), previous);
     process.env["BATON_AMIS_CACHE"] = path.join(dir, "keep.json");
+    writeAmiCache(path.join(dir, "keep.json"), { format: 1, entries: [{ region: "us-east-1", parameter: AL2023_133, value: "1.33.5-20261105", readAt: "2026-11-20T08:00:00.000Z" }] }, loadCacheKey());
+    const previous = readFileSync(path.join(dir, "keep.json"), "utf8");
     ssm.on(GetParametersCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
     const result = await run("amis", stack, "--refresh");
     expect(result.code).toBe(2);
@@ -188,6 +195,25 @@ describe("baton amis", () => {
     expect(ssm.commandCalls(GetParametersCommand).map((c) => c.args[0].input.Names?.length)).toEqual([10, 10, 3]);
     expect(Object.keys(published.values)).toHaveLength(20);
     expect(published.missing).toEqual(names.slice(20));
+  });
+
+  it("trusts only a cache signed with the user's key: an edited entry, or another key's, is ignored and named", async () => {
+    publish({ [AL2023_133]: "1.33.6-20261126", [ROCKET_135]: "1.55.0-d93bb1b1" });
+    expect((await run("amis", stack, "--refresh")).code).toBe(0);
+    const written = JSON.parse(readFileSync(cache, "utf8")) as { keyId: string; signature: string; entries: { value: string }[] };
+    expect(written.signature).toMatch(/^[0-9a-f]{64}$/);
+    // Someone edits the recommended release by hand: --write must not pin it.
+    written.entries[0]!.value = "1.33.9-20261231";
+    writeFileSync(cache, JSON.stringify(written));
+    const edited = await run("amis", stack, "--write");
+    expect(edited.err).toContain("ignoring the AMI release cache");
+    expect(edited.err).toContain("not signed with your cache key (BATON_CACHE_KEY), so they are not trusted");
+    expect(edited.out).toContain("nothing to pin");
+    expect(readFileSync(stack, "utf8")).toBe(STACK);
+    // Signed with another key: named as such.
+    expect((await run("amis", stack, "--refresh")).code).toBe(0);
+    process.env["BATON_CACHE_KEY"] = "f".repeat(64);
+    expect((await run("amis", stack)).err).toMatch(/they were signed with another key \([0-9a-f]{16}\)/);
   });
 
   it("reports a broken cache and lists the pins without it", async () => {
