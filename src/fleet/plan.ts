@@ -316,11 +316,14 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
       }
       const update = effectiveUpdateConfig(ag);
       const batches = rollBatches(update, ag.scaling.desired);
-      const fields = bv !== av ? ["version", ...rollFields] : rollFields;
+      // Unpinned in the change that moves the version: the roll takes EKS's latest release of the new minor.
+      const unpinned = release === "unpin" && bv !== av;
+      const fields = bv !== av ? ["version", ...rollFields, ...(unpinned ? ["releaseVersion"] : [])] : rollFields;
       // EKS cannot take a group back to an earlier AMI release, as it cannot to an earlier version.
       const oneWay = bv !== av || release === "roll";
       // A first pin of the release the nodes already run changes nothing in AWS; offline, baton cannot know which they run.
-      const releaseWords = release !== "roll" ? undefined : bg.releaseVersion !== undefined
+      const releaseWords = unpinned ? `AMI release pin ${bg.releaseVersion} removed: EKS takes the latest ${av} release`
+        : release !== "roll" ? undefined : bg.releaseVersion !== undefined
         ? `AMI release ${bg.releaseVersion} → ${ag.releaseVersion}`
         : `AMI release as EKS picked it → ${ag.releaseVersion}; no roll if the nodes already run it`;
       const shown = bv !== av
@@ -341,7 +344,7 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
         ...(forced ? { forced } : {}),
       });
     }
-    if (release === "unpin") {
+    if (release === "unpin" && bv === av) {
       changes.push({
         kind: "config-change", subject, path: `${path}.releaseVersion`, fields: ["releaseVersion"], irreversible: false, refusals: [],
         before: bg.releaseVersion, after: undefined,

@@ -134,6 +134,16 @@ describe("a release bump in a plan", () => {
     expect(result.changes[0]!.rollback.edits).toEqual([{ path: `${GROUP}.releaseVersion`, value: "1.33.5-20261105" }]);
   });
 
+  it("unpinning in the change that bumps the version: one roll onto EKS's latest release of the new minor", () => {
+    const before = pinned("1.33.5-20261105");
+    const result = planned(before, edit(pinned(undefined), (f) => { f.clusters.blue.version = "1.34"; }));
+    expect(result.allowed).toBe(true);
+    expect(result.changes.filter((c) => c.subject === "node group blue/general")).toEqual([expect.objectContaining({
+      kind: "node-group-roll", fields: ["version", "releaseVersion"],
+      summary: "roll node group blue/general from 1.33 to 1.34 (AMI release pin 1.33.5-20261105 removed: EKS takes the latest 1.34 release): 6 nodes in 6 batch(es)",
+    })]);
+  });
+
   it("refuses a move to an earlier release of the same minor", () => {
     const result = planned(pinned("1.33.6-20261126"), pinned("1.33.5-20261105"));
     expect(result.allowed).toBe(false);
