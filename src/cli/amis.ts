@@ -23,7 +23,7 @@ interface AmisOptions {
   readonly today?: string;
 }
 
-export type AmiStatus = "up-to-date" | "not-pinned" | "behind" | "other-minor" | "newer" | "unknown";
+export type AmiStatus = "up-to-date" | "not-pinned" | "behind" | "other-minor" | "not-a-release" | "newer" | "unknown";
 
 export interface AmiRow extends NodeGroupRelease {
   readonly recommended?: string;
@@ -40,6 +40,7 @@ const STATUS_WORDS: Record<AmiStatus, string> = {
   "not-pinned": "not pinned: the release EKS picked at creation or the last version bump",
   behind: "behind the recommended release",
   "other-minor": "pinned to another minor's release",
+  "not-a-release": "pinned to no release of its AMI family",
   newer: "newer than the recommended release",
   unknown: "recommended release unknown",
 };
@@ -83,7 +84,7 @@ async function refresh(rows: readonly NodeGroupRelease[], region: string | undef
 
 export async function rowsWithRecommendations(rows: readonly NodeGroupRelease[], cache: AmiCache | undefined, region: string | undefined): Promise<AmiRow[]> {
   const { checkPublishedRelease } = await import("../fleet/ami-releases.js");
-  const { compareReleases } = await import("../fleet/rules/nodegroup.js");
+  const { compareReleases, isReleaseOf } = await import("../fleet/rules/nodegroup.js");
   return rows.map((row) => {
     const entry = cachedRelease(cache, row.parameter, region);
     if (entry === undefined || checkPublishedRelease(row, entry.value) !== undefined) {
@@ -93,16 +94,17 @@ export async function rowsWithRecommendations(rows: readonly NodeGroupRelease[],
     const seen = { recommended, readAt: entry.readAt, region: entry.region };
     if (row.pinned === undefined) return { ...row, ...seen, status: "not-pinned" };
     if (row.pinned === recommended) return { ...row, ...seen, status: "up-to-date" };
+    if (!isReleaseOf(row.family, row.pinned)) return { ...row, ...seen, status: "not-a-release" };
     const order = compareReleases(row.family, row.pinned, recommended);
     if (order === undefined) return { ...row, ...seen, status: "other-minor" };
     return { ...row, ...seen, status: order < 0 ? "behind" : "newer" };
   });
 }
 
-/** The groups `--write` pins: every group whose recommended release is known and that is unpinned, behind, or pinned to another minor's release. */
+/** The groups `--write` pins: every group whose recommended release is known and that is unpinned, behind, or pinned to another minor's release or to no release at all. */
 export function pinsToWrite(rows: readonly AmiRow[]): ReleasePin[] {
   return rows
-    .filter((r) => r.recommended !== undefined && (r.status === "not-pinned" || r.status === "behind" || r.status === "other-minor"))
+    .filter((r) => r.recommended !== undefined && (r.status === "not-pinned" || r.status === "behind" || r.status === "other-minor" || r.status === "not-a-release"))
     .map((r) => ({ cluster: r.cluster, nodeGroup: r.nodeGroup, release: r.recommended! }));
 }
 

@@ -136,6 +136,16 @@ describe("baton amis", () => {
     expect((await run("validate", stack, "--today", "2026-12-02")).code).toBe(0);
   });
 
+  it("--write replaces a pin that is no release of the group's family", async () => {
+    writeFileSync(stack, STACK.replace('releaseVersion: "1.33.5-20261105"', "releaseVersion: latest"));
+    publish({ [AL2023_133]: "1.33.6-20261126", [ROCKET_135]: "1.55.0-d93bb1b1" });
+    const listed = await run("amis", stack, "--refresh");
+    expect(listed.out).toMatch(/blue\/general\s+\S+\s+1\.33\s+latest\s+1\.33\.6-20261126\s+pinned to no release of its AMI family/);
+    expect((await run("amis", stack, "--write", "--today", "2026-12-02")).code).toBe(0);
+    // The plain scalar stays plain: only the value changes.
+    expect(readFileSync(stack, "utf8")).toContain("releaseVersion: 1.33.6-20261126  # pinned on purpose");
+  });
+
   it("reports a parameter SSM does not have, and ignores a value that is no release of the group's family", async () => {
     publish({ [AL2023_133]: "ami-0123456789abcdef0" });
     const result = await run("amis", stack, "--refresh");
