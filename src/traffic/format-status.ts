@@ -22,7 +22,10 @@ export function formatStatus(status: FleetStatus, paint: Paint): string {
       else if (g.live.value.length === 0) lines.push(`    ${g.name}: ${paint.red("not found on AWS")}`);
       for (const n of g.live.ok ? g.live.value : []) {
         const nv = n.version === g.configVersion ? n.version : paint.red(`${n.version} (config ${g.configVersion})`);
-        lines.push(`    ${g.name} (${n.name}): ${nv}${n.releaseVersion ? ` [${n.releaseVersion}]` : ""}, ${n.status}${updates(n.updates)}`);
+        const release = n.releaseVersion === undefined ? ""
+          : g.configRelease === undefined || g.configRelease === n.releaseVersion ? ` [${n.releaseVersion}]`
+          : ` ${paint.red(`[${n.releaseVersion}] (config pins ${g.configRelease})`)}`;
+        lines.push(`    ${g.name} (${n.name}): ${nv}${release}, ${n.status}${updates(n.updates)}`);
       }
     }
     if (c.insights) lines.push(...formatInsights(c.insights, paint));

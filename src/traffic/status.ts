@@ -48,6 +48,8 @@ type Reader = ReturnType<typeof reader>;
 export interface NodeGroupStatus {
   readonly name: string;
   readonly configVersion: string;
+  /** The AMI release the config pins (`releaseVersion`); absent: EKS's pick, nothing to compare. */
+  readonly configRelease?: string;
   /** Every AWS node group carrying this group's name prefix (two during a replacement). */
   readonly live: Read<readonly LiveNodeGroup[]>;
 }
@@ -134,7 +136,10 @@ async function clusterStatus(read: Reader, clients: AwsClients, fleet: FleetSpec
           for (const awsName of matches) out.push(await readNodeGroup(clients.eks, eksName, awsName));
           return out;
         });
-    nodeGroups.push({ name: groupName, configVersion: effectiveNodeGroupVersion(spec, group), live: groupLive });
+    nodeGroups.push({
+      name: groupName, configVersion: effectiveNodeGroupVersion(spec, group), live: groupLive,
+      ...(group.releaseVersion !== undefined ? { configRelease: group.releaseVersion } : {}),
+    });
   }
   const upgradeInsights = live.ok && insights !== false ? await insightsStatus(read, clients, eksName, live.value, insights) : undefined;
   return { name, eksName, configVersion: spec.version, live, nodeGroups, ...(upgradeInsights ? { insights: upgradeInsights } : {}) };
@@ -205,7 +210,15 @@ export function statusFindings(status: FleetStatus): string[] {
       if (!g.live.ok) {
         if (c.live.ok) push(g.live);
       } else if (g.live.value.length === 0) findings.push(`node group ${c.name}/${g.name} not found on AWS`);
-      else for (const n of g.live.value) if (n.version !== g.configVersion) findings.push(`node group ${n.name} runs ${n.version}, config says ${g.configVersion}`);
+      else {
+        for (const n of g.live.value) {
+          if (n.version !== g.configVersion) findings.push(`node group ${n.name} runs ${n.version}, config says ${g.configVersion}`);
+          // A pin pulumi up has not applied yet, or a release changed outside the stack: the next up rolls the group.
+          else if (g.configRelease !== undefined && n.releaseVersion !== undefined && n.releaseVersion !== g.configRelease) {
+            findings.push(`node group ${n.name} runs AMI release ${n.releaseVersion}, config pins ${g.configRelease} (the next pulumi up rolls it)`);
+          }
+        }
+      }
     }
     if (c.insights && !c.insights.ok) push(c.insights);
     else if (c.insights) {

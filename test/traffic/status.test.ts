@@ -56,6 +56,22 @@ describe("live status (mocked AWS SDK responses)", () => {
     expect(statusFindings(s)).toEqual(["cluster green runs 1.34, config says 1.35"]);
   });
 
+  it("names a pinned AMI release the group does not run yet: the next pulumi up rolls it", async () => {
+    const pinned = validateFleet(edit(input, (f) => {
+      f.clusters.blue.nodeGroups.general.releaseVersion = "1.33.6-20261126";
+      f.clusters.green.nodeGroups.general.releaseVersion = "1.35.0-20261101";
+    }), { today: TODAY });
+    if (!pinned.ok) throw new Error("pinned fixture fleet is invalid");
+    const s = await gatherStatus(clients, pinned.fleet, { region: "us-east-1", now: new Date("2026-11-23T10:00:00Z") });
+    // The fixture's groups run <version>.0-20261101: green's pin is what it runs, blue's is not yet applied.
+    expect(statusFindings(s)).toEqual(["node group shop-blue-general-4f2a9c1 runs AMI release 1.33.0-20261101, config pins 1.33.6-20261126 (the next pulumi up rolls it)"]);
+    const { formatStatus } = await import("../../src/traffic/format-status.js");
+    const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
+    const text = formatStatus(s, plain);
+    expect(text).toContain("general (shop-blue-general-4f2a9c1): 1.33 [1.33.0-20261101] (config pins 1.33.6-20261126), ACTIVE");
+    expect(text).toContain("general (shop-green-general-0c9d8e7): 1.35 [1.35.0-20261101], ACTIVE");
+  });
+
   it("flags drift when the listener rule or records hold other weights, and weight on something unmapped", async () => {
     wireFleet({ blue: 50, green: 50 });
     mocks.route53.on(ListResourceRecordSetsCommand).resolves({
