@@ -10,7 +10,7 @@ import type { InputText } from "../checks/inputs.js";
 import type { ConfigEdit, Plan } from "../fleet/plan.js";
 import { Fleet } from "../fleet/schema.js";
 import type { FleetSpec } from "../fleet/types.js";
-import { weightChangeSpeed } from "../fleet/traffic.js";
+import { shares, weightChangeSpeed } from "../fleet/traffic.js";
 import { checkEksVersion, compareVersions, supportPhase, VERSION_PATTERN } from "../fleet/versions.js";
 import { percentOf } from "../traffic/weights.js";
 import { DEFAULT_ASSUMPTIONS, type EstimateAssumptions } from "./assumptions.js";
@@ -345,9 +345,16 @@ export interface AmiPin {
   readonly release: string;
 }
 
+/** The share of all traffic a cluster serves: the sum of its share in each service. */
+function trafficShare(fleet: FleetSpec, cluster: string): number {
+  return Object.values(fleet.services).reduce((sum, service) => sum + (shares(service.weights)[cluster] ?? 0), 0);
+}
+
 /**
  * An AMI-only road: one node group per step, each step pinning its group's `releaseVersion` (a
- * roll in the group's updateConfig batches), in the order given, each checked by the spec's plan.
+ * roll in the group's updateConfig batches), each checked by the spec's plan. The groups of the
+ * cluster that serves the least traffic roll first (a canary: a bad release shows where it costs
+ * least); among equals, in the order given.
  * No version moves, so nothing else changes; a step the spec refuses (an older release, one of
  * another minor) ends the road there, as any method's refused step does.
  */
@@ -360,8 +367,10 @@ export function planAmiRoad(doc: StackDocument, pins: readonly AmiPin[], options
     notes: pins.length === 0 ? ["Every node group already pins its recommended release, or none is known (baton amis <stack-config> --refresh)."] : [],
   };
   const builder = new StepBuilder(doc, options.today);
+  const ordered = pins.map((pin, i) => ({ pin, i, share: trafficShare(original, pin.cluster) }))
+    .sort((a, b) => a.share - b.share || a.i - b.i).map((o) => o.pin);
   try {
-    for (const pin of pins) {
+    for (const pin of ordered) {
       const group = ["clusters", pin.cluster, "nodeGroups", pin.nodeGroup];
       builder.step(`roll-${pin.cluster}-${pin.nodeGroup}-ami`, `Roll ${pin.cluster}/${pin.nodeGroup} onto AMI release ${pin.release}`, (next) => {
         next.set([...group, "releaseVersion"], pin.release);

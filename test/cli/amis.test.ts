@@ -249,6 +249,7 @@ describe("baton upgrade-plan --amis", () => {
       steps: { file: string; title: string; changes: { kind: string; summary: string }[]; estimate: { minutes: number; rolls: { nodeGroup: string; from: string; to: string; batches: number }[] } }[];
     };
     expect(planned.method).toBe("ami-releases");
+    // This stack routes no service: every cluster serves nothing, so the file's order holds.
     expect(planned.steps.map((s) => [s.file, s.title])).toEqual([
       ["01-roll-blue-general-ami.yaml", "Roll blue/general onto AMI release 1.33.6-20261126"],
       ["02-roll-green-arm-ami.yaml", "Roll green/arm onto AMI release 1.55.0-d93bb1b1"],

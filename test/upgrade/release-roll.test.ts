@@ -4,7 +4,7 @@ import { validateFleet } from "../../src/fleet/validate.js";
 import { DEFAULT_ASSUMPTIONS } from "../../src/upgrade/assumptions.js";
 import { estimateStep } from "../../src/upgrade/estimate.js";
 import { StackDocument } from "../../src/upgrade/stack-document.js";
-import { planUpgrade } from "../../src/upgrade/upgrade-plan.js";
+import { planAmiRoad, planUpgrade } from "../../src/upgrade/upgrade-plan.js";
 import { parse, stringify } from "yaml";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
@@ -42,5 +42,30 @@ describe("upgrade-plan with pinned AMI releases", () => {
     expect(releaseIn(last, "green")).toBe("1.35.1-20261105");
     // The groups that moved to 1.34 or 1.35 (blue's, or their successors and copies) carry no pin of an older minor.
     expect(last).not.toMatch(/releaseVersion: "?1\.3[34]\./);
+  });
+});
+
+describe("an AMI-only road", () => {
+  const docOf = (fleet: unknown) => StackDocument.parse(stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }), "test.yaml");
+  const pins = [
+    { cluster: "blue", nodeGroup: "general", release: "1.33.6-20261126" },
+    { cluster: "green", nodeGroup: "general", release: "1.35.2-20261126" },
+  ];
+
+  it("rolls one node group per step, the least-used cluster's first, each step an allowed roll", () => {
+    // green serves 10 % of web and none of api; blue the rest: green's group goes first.
+    const planned = planAmiRoad(docOf(migrationFleet()), pins, { today: TODAY });
+    expect(planned).toMatchObject({ ok: true, status: "ready", method: "ami-releases" });
+    expect(planned.steps.map((s) => [s.title, s.changes.map((c) => c.kind), s.estimate.minutes])).toEqual([
+      ["Roll green/general onto AMI release 1.35.2-20261126", ["node-group-roll"], 24],
+      ["Roll blue/general onto AMI release 1.33.6-20261126", ["node-group-roll"], 48],
+    ]);
+    expect(planned.totals).toMatchObject({ steps: 2, minutes: 72, irreversibleSteps: 2 });
+  });
+
+  it("stops where the spec refuses a step: a release of another minor", () => {
+    const planned = planAmiRoad(docOf(migrationFleet()), [{ cluster: "blue", nodeGroup: "general", release: "1.34.2-20261126" }], { today: TODAY });
+    expect(planned.ok).toBe(false);
+    expect(planned.ruledOut).toContain("nodegroup-release-version-minor");
   });
 });
