@@ -4,7 +4,7 @@
  * numbers into the source at the ranges the YAML library's document API reports for each node,
  * instead of re-serialising the document (which would normalise formatting).
  */
-import { isAlias, isMap, isScalar, type Document, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type YAMLMap } from "yaml";
 import { configPath, FLEET_CONFIG_KEY, FleetSpecError, type Problem } from "../fleet/problems.js";
 import { isSharedNode, lineEndingOf, parseYaml, withLineFeeds, yamlToJs, YamlLimitError } from "../fleet/yaml.js";
 import { closest } from "../fleet/suggest.js";
@@ -131,6 +131,21 @@ export function writeServiceWeights(text: string, file: string, service: string,
   return out;
 }
 
+/**
+ * Where a node's own text ends: a scalar's value, a flow collection's closing bracket, a block
+ * collection's last entry (recursively). A block collection's range runs on over the comments
+ * after it, which belong to what follows; a new entry goes before them.
+ */
+function contentEnd(node: unknown): number | undefined {
+  if (isScalar(node)) return node.range?.[1];
+  if (isMap(node) || isSeq(node)) {
+    if (node.flow || node.items.length === 0) return node.range?.[1];
+    const item = node.items.at(-1);
+    return isPair(item) ? contentEnd(item.value) ?? contentEnd(item.key) : contentEnd(item);
+  }
+  return undefined;
+}
+
 /** Where and how to add new `key: value` entries to a map (a weights map, a node group): in its own style, flow or block. */
 export function insertion(text: string, node: YAMLMap, entries: readonly string[]): Splice {
   const range = node.range!;
@@ -153,7 +168,7 @@ export function insertion(text: string, node: YAMLMap, entries: readonly string[
   const keyStart = isScalar(first.key) && first.key.range ? first.key.range[0] : range[0];
   const indent = " ".repeat(keyStart - (lines.lastIndexOf("\n", keyStart - 1) + 1));
   const last = node.items.at(-1)!;
-  const lastEnd = isScalar(last.value) && last.value.range ? last.value.range[1] : range[1];
+  const lastEnd = contentEnd(last.value) ?? contentEnd(last.key) ?? range[1];
   const lineEnd = lines.indexOf("\n", lastEnd);
   const at = lineEnd === -1 ? text.length : lineEnd + 1;
   const prefix = lineEnd === -1 ? eol : "";
