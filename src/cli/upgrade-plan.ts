@@ -47,7 +47,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .argument("<stack-config>", "the stack config as deployed, e.g. stacks/Pulumi.migration.yaml; or a folder of them (every Pulumi.<stack>.yaml, planned in the waves their baton:wave names)")
     .option("--to <version>", "the Kubernetes minor every cluster should reach, e.g. 1.35 (required unless --amis)")
     .option("--amis", "plan an AMI-only road instead of a version: one step per node group, each pinning the AMI release AWS recommends (as `baton amis --refresh` cached it)")
-    .option("--region <region>", "with --amis: the region whose cached recommendations to use (default: the stack's aws:region)")
+    .option("--region <region>", "the region whose cached AMI release recommendations (baton amis --refresh) --amis and pinned groups on the way use (default: the stack's aws:region)")
     .addOption(new Option("-m, --method <method>", "in-place, node-group (node group blue/green), blue-green (cluster blue/green), or compare").choices(["in-place", "node-group", "blue-green", "compare"]).default("in-place"))
     .option("-o, --out <dir>", "write each step as a complete stack file, 01-<slug>.yaml, 02-…, into this folder (one folder per method with compare)")
     // One path per --manifests, repeatable: a variadic option would swallow the stack config written after it.
@@ -115,6 +115,10 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         io.err(validation.problems.map(formatProblem).join("\n\n"));
         throw new UsageError(`${file} does not match the fleet schema (${validation.problems.length} problem(s) above); fix it before planning an upgrade`);
       }
+
+      // Pinned AMI releases follow each group's minor: to the recommended release `baton amis --refresh` cached, where it did.
+      const releases = await cachedReleases(validation.fleet, text, file, flags, io);
+      if (releases !== undefined) options = { ...options, releases };
 
       const c = colors(io);
       // Checking manifests against every version a step moves to is the slow part: say so on a terminal.
@@ -219,6 +223,20 @@ async function planAmiRoad(file: string, flags: UpgradePlanFlags, io: Io, setExi
   }
   io.out(flags.format === "json" ? upgrade.renderPlanJson(shown) : flags.format === "markdown" ? upgrade.renderPlanMarkdown(shown) : upgrade.renderPlanText(shown, c));
   setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
+}
+
+/**
+ * The recommended AMI releases `baton amis --refresh` cached for the stack's region, by SSM
+ * parameter, when the fleet pins any release (undefined otherwise: nothing to re-pin).
+ */
+async function cachedReleases(fleet: import("../fleet/types.js").FleetSpec, text: string, file: string, flags: UpgradePlanFlags, io: Io): Promise<Record<string, string> | undefined> {
+  const pinned = Object.values(fleet.clusters).some((c) => Object.values(c.nodeGroups).some((g) => g.releaseVersion !== undefined));
+  if (!pinned) return undefined;
+  const [amis, { parseStackConfig }] = await Promise.all([import("./amis.js"), import("../fleet/stack-config.js")]);
+  const { cache } = await amis.openAmiCache(io.err);
+  const region = amis.regionOf(flags, parseStackConfig(text, file).region) ?? amis.newestRegion(cache);
+  const entries = (cache?.entries ?? []).filter((e) => region === undefined || e.region === region);
+  return Object.fromEntries(entries.map((e) => [e.parameter, e.value]));
 }
 
 /** EKS's upgrade insights of every cluster of the stack below `--to`, read in the stack's `aws:region`. */

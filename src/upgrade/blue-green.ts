@@ -7,7 +7,7 @@
 import { isSchedulable } from "../fleet/nodegroups.js";
 import { WEIGHT_LIMITS } from "../fleet/traffic.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
-import { clustersBelow, dropReleasePin, isBehind, slugVersion } from "./in-place.js";
+import { clustersBelow, isBehind, repinRelease, slugVersion } from "./in-place.js";
 import type { InputNeeded, StepBuilder } from "./steps.js";
 import type { StackDocument } from "./stack-document.js";
 
@@ -81,7 +81,7 @@ export function planClusterBlueGreen(builder: StepBuilder, to: string, options: 
           if (spec.retiring) doc.delete(["clusters", receiver, "nodeGroups", group]);
           else {
             if (doc.has(["clusters", receiver, "nodeGroups", group, "version"])) doc.delete(["clusters", receiver, "nodeGroups", group, "version"]);
-            dropReleasePin(doc, ["clusters", receiver, "nodeGroups", group]);
+            repinRelease(builder, doc, ["clusters", receiver, "nodeGroups", group], spec.amiType, to);
           }
         }
         // Add-on pins name builds for the old Kubernetes version; the new cluster takes the defaults for its own.

@@ -5,7 +5,9 @@
  * control plane only when every node group runs its version.
  */
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
-import type { ClusterSpec } from "../fleet/types.js";
+import { releaseParameter } from "../fleet/ami-releases.js";
+import { amiFamily, isReleaseOf, releaseMinor } from "../fleet/rules/nodegroup.js";
+import type { AmiType, ClusterSpec } from "../fleet/types.js";
 import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
 import type { StackDocument } from "./stack-document.js";
 import type { StepBuilder } from "./steps.js";
@@ -31,12 +33,18 @@ function pinnedBehind(builder: StepBuilder, cluster: string): string[] {
 }
 
 /**
- * A node group whose Kubernetes minor a step moves cannot keep an AMI release pinned for the old
- * one: the pin goes, so EKS takes the latest release of the new minor (`baton amis --write` pins
- * it again). Bottlerocket pins go too: which minors a Bottlerocket release serves is SSM's to say.
+ * A node group whose Kubernetes minor a step moves to `version` cannot keep an AMI release pinned
+ * for the old one: the pin becomes the release AWS recommends for the new minor when the plan
+ * knows it (`baton amis --refresh`'s cache), and otherwise goes, so EKS takes the latest release
+ * of the new minor (`baton amis --write` pins it again). Bottlerocket pins are treated alike:
+ * which minors a Bottlerocket release serves is SSM's to say. An unpinned group stays unpinned.
  */
-export function dropReleasePin(doc: StackDocument, group: readonly string[]): void {
-  if (doc.has([...group, "releaseVersion"])) doc.delete([...group, "releaseVersion"]);
+export function repinRelease(builder: StepBuilder, doc: StackDocument, group: readonly string[], amiType: AmiType, version: string): void {
+  if (!doc.has([...group, "releaseVersion"])) return;
+  const release = builder.releases[releaseParameter(amiType, version)];
+  const fits = release !== undefined && isReleaseOf(amiFamily(amiType), release) && (amiFamily(amiType) === "bottlerocket" || releaseMinor(release) === version);
+  if (fits) doc.set([...group, "releaseVersion"], release);
+  else doc.delete([...group, "releaseVersion"]);
 }
 
 function rollPinnedGroups(builder: StepBuilder, cluster: string): void {
@@ -46,7 +54,7 @@ function rollPinnedGroups(builder: StepBuilder, cluster: string): void {
   builder.step(`roll-${cluster}-nodes-to-${slugVersion(version)}`, `Roll ${cluster}'s pinned node group(s) ${behind.join(", ")} to ${version}`, (doc) => {
     for (const group of behind) {
       doc.set(["clusters", cluster, "nodeGroups", group, "version"], version);
-      dropReleasePin(doc, ["clusters", cluster, "nodeGroups", group]);
+      repinRelease(builder, doc, ["clusters", cluster, "nodeGroups", group], builder.spec.clusters[cluster]!.nodeGroups[group]!.amiType, version);
     }
   });
 }
@@ -58,11 +66,11 @@ export function planInPlace(builder: StepBuilder, to: string): void {
       const version = builder.spec.clusters[cluster]!.version;
       if (compareVersions(version, to) >= 0) break;
       const next = versionFromMinor(minorOf(version) + 1);
-      const following = Object.entries(builder.spec.clusters[cluster]!.nodeGroups).filter(([, g]) => g.version === undefined).map(([name]) => name);
+      const following = Object.entries(builder.spec.clusters[cluster]!.nodeGroups).filter(([, g]) => g.version === undefined);
       builder.step(`upgrade-${cluster}-to-${slugVersion(next)}`, `Upgrade ${cluster}'s control plane from ${version} to ${next}`, (doc) => {
         doc.set(["clusters", cluster, "version"], next);
-        // The groups that follow the cluster roll with it, onto EKS's latest release of the new minor.
-        for (const group of following) dropReleasePin(doc, ["clusters", cluster, "nodeGroups", group]);
+        // The groups that follow the cluster roll with it, onto a release of the new minor.
+        for (const [group, spec] of following) repinRelease(builder, doc, ["clusters", cluster, "nodeGroups", group], spec.amiType, next);
       });
     }
   }

@@ -7,7 +7,7 @@
  */
 import { effectiveNodeGroupVersion } from "../fleet/nodegroups.js";
 import { compareVersions, minorOf, versionFromMinor } from "../fleet/versions.js";
-import { clustersBelow, dropReleasePin, slugVersion } from "./in-place.js";
+import { clustersBelow, repinRelease, slugVersion } from "./in-place.js";
 import type { StepBuilder } from "./steps.js";
 
 /** `general` → `general-1-35`; `general-1-34` → `general-1-35`; a name already taken gets a letter. */
@@ -40,8 +40,8 @@ function replaceBehindGroups(builder: StepBuilder, cluster: string): void {
       // The new group follows its cluster; it starts with no taint of retirement.
       if (doc.has([...at(successor), "version"])) doc.delete([...at(successor), "version"]);
       if (doc.has([...at(successor), "retiring"])) doc.delete([...at(successor), "retiring"]);
-      // A new group at the new minor starts on EKS's latest release for it.
-      dropReleasePin(doc, at(successor));
+      // A new group at the new minor starts on a release of it.
+      repinRelease(builder, doc, at(successor), spec.nodeGroups[name]!.amiType, version);
     }
   });
   builder.step(`retire-${cluster}-node-groups-${slugVersion(effectiveNodeGroupVersion(spec, behind[0]![1]))}`, `Retire ${replaced.map((r) => r.name).join(", ")} on ${cluster}: no new pods land on them`, (doc) => {

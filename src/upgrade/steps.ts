@@ -47,7 +47,11 @@ export class StepBuilder {
   private current: StackDocument;
   private currentSpec: FleetSpec;
 
-  constructor(start: StackDocument, private readonly today: string) {
+  /**
+   * @param releases AMI releases to pin where a step moves a pinned group's minor, by the SSM
+   * parameter that recommends them (`fleet/ami-releases.ts`); a group with none is unpinned.
+   */
+  constructor(start: StackDocument, private readonly today: string, readonly releases: Readonly<Record<string, string>> = {}) {
     this.current = start;
     this.currentSpec = specOf(start);
   }

@@ -39,6 +39,11 @@ export interface UpgradePlanOptions extends BlueGreenOptions {
   /** Minimum minutes between the starts of two steps (review and apply cadence); 0: back to back. */
   readonly stepIntervalMinutes?: number;
   readonly assumptions?: Partial<EstimateAssumptions>;
+  /**
+   * The AMI releases AWS recommends, by SSM parameter (`baton amis --refresh`'s cache): a pinned
+   * group whose minor a step moves is pinned to the new minor's, or unpinned when it is not here.
+   */
+  readonly releases?: Readonly<Record<string, string>>;
 }
 
 export interface TrafficMove {
@@ -307,7 +312,7 @@ function notesFor(method: UpgradeMethod, fleet: FleetSpec, to: string): string[]
   }
   const pinnedReleases = Object.entries(fleet.clusters).flatMap(([n, c]) => Object.entries(c.nodeGroups).filter(([, g]) => g.releaseVersion !== undefined).map(([g]) => `${n}/${g}`));
   if (pinnedReleases.length > 0) {
-    notes.push(`AMI release pins (releaseVersion) on ${pinnedReleases.join(", ")} are removed where a step moves the group's Kubernetes minor or copies the group: EKS then takes the latest release of the new minor. Pin it again with \`baton amis <step-file> --refresh --write\`.`);
+    notes.push(`AMI release pins (releaseVersion) on ${pinnedReleases.join(", ")} follow the group's Kubernetes minor: where a step moves it (or copies the group) the pin becomes the new minor's recommended release when \`baton amis --refresh\` cached it, and is removed otherwise (EKS then takes the latest; pin it again with \`baton amis <step-file> --refresh --write\`).`);
   }
   const pinnedAddons = Object.entries(fleet.clusters).filter(([, c]) => Object.keys(c.addons).length > 0).map(([n]) => n);
   if (method !== "blue-green" && pinnedAddons.length > 0) {
@@ -324,7 +329,7 @@ export function planUpgrade(doc: StackDocument, method: UpgradeMethod, options: 
   const base = { method, to: options.to, today: options.today, notes: notesFor(method, original, options.to), assumptions: a };
   const ruledOut = shapeRulesOut(method, original);
   if (ruledOut) return { ...base, ok: false, status: "unreachable", ruledOut, ...buildSteps([], original, options, a) };
-  const builder = new StepBuilder(doc, options.today);
+  const builder = new StepBuilder(doc, options.today, options.releases);
   try {
     if (method === "in-place") planInPlace(builder, options.to);
     else if (method === "node-group") planNodeGroupBlueGreen(builder, options.to);

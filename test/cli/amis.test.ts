@@ -268,6 +268,20 @@ describe("baton upgrade-plan --amis", () => {
     expect(readFileSync(stack, "utf8")).toBe(STACK);
   });
 
+  it("a version road moves a pinned group's release with its minor, to the release cached for the new one", async () => {
+    const AL2023_134 = AL2023_133.replace("1.33", "1.34");
+    publish({ [AL2023_133]: "1.33.6-20261126", [AL2023_134]: "1.34.3-20261126", [ROCKET_135]: "1.55.0-d93bb1b1" });
+    // Cache the 1.34 recommendation too: refresh on a copy of the stack bumped to 1.34.
+    const bumped = path.join(dir, "Pulumi.bumped.yaml");
+    writeFileSync(bumped, STACK.replace('version: "1.33"', 'version: "1.34"'));
+    expect((await run("amis", bumped, "--refresh")).code).toBe(0);
+    const out = path.join(dir, "road");
+    const result = await run("upgrade-plan", stack, "--to", "1.34", "--out", out, "--today", "2026-12-02");
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain("roll node group blue/general from 1.33 to 1.34 (AMI release 1.33.5-20261105 → 1.34.3-20261126)");
+    expect(readFileSync(path.join(out, "01-upgrade-blue-to-1-34.yaml"), "utf8")).toMatch(/releaseVersion: "1\.34\.3-20261126" +# pinned on purpose/);
+  });
+
   it("refuses --to with --amis, and says to refresh when nothing is cached", async () => {
     expect((await run("upgrade-plan", stack, "--amis", "--to", "1.34")).err).toContain("--amis plans no version move: drop --to");
     const empty = await run("upgrade-plan", stack, "--amis");

@@ -36,12 +36,38 @@ describe("upgrade-plan with pinned AMI releases", () => {
   it.each(["in-place", "node-group", "blue-green"] as const)("%s: every step is allowed; a group whose minor moves leaves its old minor's pin behind", (method) => {
     const planned = planUpgrade(docOf(pinnedFleet()), method, { to: "1.35", today: TODAY });
     expect(planned.ok, planned.ruledOut).toBe(true);
-    expect(planned.notes.join(" ")).toContain("AMI release pins (releaseVersion) on blue/general, green/general are removed where a step moves the group's Kubernetes minor");
+    expect(planned.notes.join(" ")).toContain("AMI release pins (releaseVersion) on blue/general, green/general follow the group's Kubernetes minor");
     const last = planned.files.at(-1)!.text;
     // green never moved: its pin stays; every group now at 1.35 on blue's side runs EKS's pick.
     expect(releaseIn(last, "green")).toBe("1.35.1-20261105");
     // The groups that moved to 1.34 or 1.35 (blue's, or their successors and copies) carry no pin of an older minor.
     expect(last).not.toMatch(/releaseVersion: "?1\.3[34]\./);
+  });
+});
+
+describe("upgrade-plan with the recommended releases known", () => {
+  const docOf = (fleet: unknown) => StackDocument.parse(stringify({ config: { "aws:region": "us-east-1", "baton:fleet": fleet } }), "test.yaml");
+  const parameter = (minor: string) => `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/x86_64/standard/recommended/release_version`;
+
+  it("in place: each bump pins the new minor's recommended release, or unpins where none is known", () => {
+    const fleet = edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.releaseVersion = "1.33.5-20261105"; });
+    const planned = planUpgrade(docOf(fleet), "in-place", { to: "1.35", today: TODAY, releases: { [parameter("1.34")]: "1.34.3-20261126" } });
+    expect(planned.ok, planned.ruledOut).toBe(true);
+    const blueRelease = (text: string) => (parse(text) as { config: { "baton:fleet": { clusters: { blue: { nodeGroups: { general: { releaseVersion?: string } } } } } } })
+      .config["baton:fleet"].clusters.blue.nodeGroups.general.releaseVersion;
+    expect(planned.files.map((f) => [f.name, blueRelease(f.text)])).toEqual([
+      ["01-upgrade-blue-to-1-34.yaml", "1.34.3-20261126"],
+      ["02-upgrade-blue-to-1-35.yaml", undefined],
+    ]);
+    expect(planned.steps[0]!.changes.find((c) => c.kind === "node-group-roll")!.summary)
+      .toBe("roll node group blue/general from 1.33 to 1.34 (AMI release 1.33.5-20261105 → 1.34.3-20261126): 6 nodes in 6 batch(es)");
+  });
+
+  it("never pins a release of another minor, whatever the cache says", () => {
+    const fleet = edit(migrationFleet(), (f) => { f.clusters.blue.nodeGroups.general.releaseVersion = "1.33.5-20261105"; });
+    const planned = planUpgrade(docOf(fleet), "in-place", { to: "1.34", today: TODAY, releases: { [parameter("1.34")]: "1.35.1-20261126" } });
+    expect(planned.ok, planned.ruledOut).toBe(true);
+    expect(planned.files[0]!.text).not.toContain("releaseVersion");
   });
 });
 
