@@ -40,6 +40,7 @@ function formatChange(change: Change, paint: Paint, planned: Plan): string {
     : change.irreversible ? paint.yellow(" [irreversible]") : "";
   const lines = [`${verdict} ${paint.bold(change.kind)} ${change.summary}${tag}`];
   for (const problem of change.refusals) lines.push(...formatProblem(problem).split("\n").map((l) => `    ${l}`));
+  for (const note of change.notes ?? []) lines.push(`    note: ${note}`);
   if (!planned.allowed) {
     if (refusedBy.length > change.refusals.length) lines.push(`    refused by ${[...new Set(refusedBy.map((p) => p.rule))].join(", ")} above`);
     return lines.join("\n");

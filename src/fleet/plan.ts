@@ -82,6 +82,8 @@ export interface Change {
   /** The rules this change breaks; empty when it is allowed. */
   readonly refusals: readonly Problem[];
   readonly rollback: Rollback;
+  /** What a reviewer must know beyond the summary (e.g. how a version rollback reaches EKS). */
+  readonly notes?: readonly string[];
 }
 
 export interface Plan {
@@ -304,8 +306,20 @@ function rollbackWindowNote(name: string, context: PlanContext): string {
   const move = context.versions?.[name];
   const closes = rollbackClosesOn(move);
   if (closes !== undefined) return `allowed only until ${closes} (${ROLLBACK_WINDOW_DAYS} days after the upgrade deployed on ${move!.at})`;
-  if (move?.how === "unknown") return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place (the stack's record predates the version history; EKS checks both)`;
-  return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place (pulumi up checks the stack's record; EKS checks both)`;
+  if (move?.how === "unknown") return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place; the stack's record predates its version history, so EKS checks both`;
+  return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place; pulumi up checks the stack's record, and EKS checks both`;
+}
+
+/**
+ * How a control-plane rollback reaches EKS through Pulumi, and the path that does not depend on it.
+ * As read on 2026-12-02: @pulumi/aws 7.48.0 (the bridged terraform-provider-aws) updates `version`
+ * in place with UpdateClusterVersion; it has no `rollbackConfig` argument (terraform-provider-aws
+ * #48751 tracks rollback support), and baton leaves `forceUpdateVersion` unset, so EKS's readiness
+ * checks are not overridden. See docs/rollback.md.
+ */
+export function controlPlaneRollbackPath(name: string, version: string): string {
+  return `Through Pulumi, this edit reaches EKS as an in-place UpdateClusterVersion to ${version} with no rollbackConfig (@pulumi/aws 7.48.0 has no such argument) and no force (baton leaves forceUpdateVersion unset), so EKS's rollback-readiness checks decide; this has not run against AWS. `
+    + `If EKS or the provider refuses it, roll back outside Pulumi (aws eks update-cluster-version --name <EKS name of ${name}> --kubernetes-version ${version}, or eksctl upgrade cluster --version ${version}), then apply this stack change and run pulumi refresh.`;
 }
 
 function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext): Change[] {
@@ -351,7 +365,8 @@ function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext)
       changes.push({
         kind: "control-plane-upgrade", subject: `cluster ${name}`, path: `${path}.version`, fields: ["version"],
         before: b.version, after: a.version, irreversible: false, refusals,
-        summary: `roll control plane ${name} back from Kubernetes ${b.version} to ${a.version} (EKS version rollback, ${rollbackWindowNote(name, context)}); its add-ons stay as they are unless pinned`,
+        summary: `roll control plane ${name} back from Kubernetes ${b.version} to ${a.version} (EKS version rollback; its add-ons stay as they are unless pinned): ${rollbackWindowNote(name, context)}`,
+        notes: [controlPlaneRollbackPath(name, a.version)],
         rollback: {
           edits: [{ path: `${path}.version`, value: b.version }],
           takesEffect: "an in-place control-plane upgrade (tens of minutes)",
@@ -489,6 +504,7 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
       }
       changes.push({
         kind: "node-group-roll", subject, path, fields, irreversible: bv !== av && !rollingBack, refusals,
+        ...(rollingBack ? { notes: [`Through Pulumi, this edit reaches EKS as UpdateNodegroupVersion to ${av} (not run against AWS). EKS's rollback guide rolls managed node groups back that way, while its API reference still says a node group cannot go back to an earlier Kubernetes version (both as read 2026-12-02): if EKS refuses, add a node group at ${av} and retire this one.`] } : {}),
         before: bv !== av ? bv : pick(bg, rollFields),
         after: av !== bv ? av : pick(ag, rollFields),
         summary: `${rollingBack ? "roll back" : "roll"} node group ${clusterName}/${name}${bv !== av ? ` from ${bv} to ${av}` : ` (${rollFields.join(", ")})`}: ${ag.scaling.desired} nodes in ${batches} batch(es)`,
