@@ -48,8 +48,7 @@ function formatChange(change: Change, paint: Paint, planned: Plan): string {
   const rollback = change.rollback;
   lines.push(`    rollback: ${rollback.note}`);
   if (timeBoxed) {
-    const until = timeBoxed.closesOn !== undefined ? `until ${timeBoxed.closesOn}` : timeBoxed.windowDays !== undefined ? `for ${timeBoxed.windowDays} days after it completes` : "";
-    lines.push(`      ${timeBoxed.steps.length > 1 ? "stack changes, in order, each applied before the next" : "one stack change"}${until ? ` (${until})` : ""}:`);
+    lines.push(`      ${timeBoxed.steps.length > 1 ? "stack changes, in order, each applied before the next" : "one stack change"} (${timeBoxed.when}):`);
     timeBoxed.steps.forEach((step, i) => {
       lines.push(`      ${i + 1}. ${step.title}`);
       for (const edit of step.edits) lines.push(`           ${formatEdit(edit)}`);

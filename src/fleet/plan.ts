@@ -49,6 +49,8 @@ export interface TimeBoxedRollback {
   readonly windowDays?: number;
   /** The first day (ISO) the rollback is no longer possible, when known; else "N days after it completes". */
   readonly closesOn?: string;
+  /** Until when, as a reviewer reads it: `for 7 days after it completes`, `while control plane blue runs 1.35 or 1.34`. */
+  readonly when: string;
 }
 
 export interface Rollback {
@@ -217,6 +219,9 @@ export interface PlanContext {
   /** How each version was reached, as the last deployment recorded it; undefined offline (unknown). */
   readonly versions?: VersionHistory;
 }
+
+/** When an in-place upgrade about to be applied can be rolled back: its completion is not known yet. */
+const WINDOW_WHEN = `for ${ROLLBACK_WINDOW_DAYS} days after it completes`;
 
 const nextMinor = (version: string, by: number) => versionFromMinor(minorOf(version) + by);
 
@@ -399,7 +404,7 @@ function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext)
         before: b.version, after: a.version, irreversible: true, refusals,
         summary: `${step > 0 ? "upgrade" : "downgrade"} control plane ${name} from Kubernetes ${b.version} to ${a.version}; its add-ons follow`,
         rollback: steps
-          ? timeBoxedRollback(after, before, name, upgradeNote(name, b, a, steps), { steps, windowDays: ROLLBACK_WINDOW_DAYS })
+          ? timeBoxedRollback(after, before, name, upgradeNote(name, b, a, steps), { steps, windowDays: ROLLBACK_WINDOW_DAYS, when: WINDOW_WHEN })
           : trafficRollback(after, before, name, `The control-plane change of ${name}`),
       });
     }
@@ -494,11 +499,11 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
         const steps: RollbackStep[] = [{ title: `roll node group ${clusterName}/${name} back to ${bv}`, edits: [{ path: versionPath, value: bv }] }];
         rollback = timeBoxedRollback(after, before, clusterName,
           `The node version upgrade of ${clusterName}/${name} can be rolled back with one stack change (version: "${bv}": another roll of ${ag.scaling.desired} nodes in ${batches} batch(es)) while control plane ${clusterName} runs ${a.version} or ${bv}.`,
-          { steps });
+          { steps, when: `while control plane ${clusterName} runs ${a.version} or ${bv}` });
       } else if (movesWithControlPlane) {
         rollback = timeBoxedRollback(after, before, clusterName,
           `Rolled back with control plane ${clusterName}, for ${ROLLBACK_WINDOW_DAYS} days after the upgrade completes: the node groups first, in their own change (version: "${bv}"), then the control plane; after that it cannot be undone.`,
-          { steps: controlPlaneRollbackSteps(configPath(["clusters", clusterName]), clusterName, b, a), windowDays: ROLLBACK_WINDOW_DAYS });
+          { steps: controlPlaneRollbackSteps(configPath(["clusters", clusterName]), clusterName, b, a), windowDays: ROLLBACK_WINDOW_DAYS, when: WINDOW_WHEN });
       } else {
         rollback = trafficRollback(after, before, clusterName, `The node version change of ${clusterName}/${name}`);
       }

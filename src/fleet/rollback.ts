@@ -1,7 +1,8 @@
 /**
  * The rollback of a whole plan, as a reviewer applies it: one config edit that undoes every
- * reversible change, each key set once, and, apart from it, what to do when a step that no edit
- * undoes (a control-plane upgrade, a deleted cluster) misbehaves. Each change's own rollback comes
+ * reversible change, each key set once, and, apart from it, what to do when a step that no single
+ * edit undoes (a version upgrade, rolled back in ordered stack changes within EKS's window; a
+ * deleted cluster, never) misbehaves. Each change's own rollback comes
  * from `plan`; this only composes them, so the two can never be mixed into one edit that sets a
  * key twice.
  */
@@ -26,6 +27,11 @@ export interface Escape {
   readonly edits: readonly ConfigEdit[];
   /** How fast the escape takes effect; undefined when there are no edits. */
   readonly takesEffect?: string;
+  /**
+   * True when every change it covers can still be rolled back in place for a while (an in-place
+   * version upgrade, see Rollback.timeBoxed): the escape is what to do meanwhile, not the only way.
+   */
+  readonly timeBoxed?: true;
 }
 
 export interface PlanRollback {
@@ -85,6 +91,7 @@ export function planRollbackSteps(planned: Plan): PlanRollback {
       notes: unique(changes.map((c) => c.rollback.note)),
       edits,
       ...(edits.length > 0 ? { takesEffect: unique(changes.map((c) => c.rollback.takesEffect)).join("; ") } : {}),
+      ...(changes.every((c) => c.rollback.timeBoxed !== undefined) ? { timeBoxed: true as const } : {}),
     })),
   };
 }
