@@ -7,7 +7,7 @@
 import { checkTexts } from "../checks/check.js";
 import { boundServices } from "../checks/rules/service-target-port.js";
 import type { InputText } from "../checks/inputs.js";
-import type { ConfigEdit, Plan } from "../fleet/plan.js";
+import { plan, type ConfigEdit, type Plan } from "../fleet/plan.js";
 import { Fleet } from "../fleet/schema.js";
 import type { FleetSpec } from "../fleet/types.js";
 import { weightChangeSpeed } from "../fleet/traffic.js";
@@ -67,6 +67,11 @@ export interface UpgradeStep {
     readonly edits: readonly ConfigEdit[];
     readonly note: string;
     readonly takesEffect: string;
+    /**
+     * For an in-place version upgrade EKS can roll back: the rollback files (under `rollback/`),
+     * applied in order, each with its own pull request and pulumi up, and until when.
+     */
+    readonly window?: { readonly when: string; readonly files: readonly string[] };
   };
   readonly estimate: StepEstimate;
   readonly traffic: readonly TrafficMove[];
@@ -93,6 +98,8 @@ export interface UpgradeTotals {
   readonly minutes: number;
   readonly upperBoundMinutes: number;
   readonly irreversibleSteps: number;
+  /** Of the irreversible steps, those EKS can still roll back in place for a while (in-place version upgrades). */
+  readonly rollbackWindowSteps: number;
   readonly extendedSupport: readonly ExtendedSupportStay[];
   readonly extendedSupportDays: number;
   readonly extendedSupportUsd: number;
@@ -126,6 +133,8 @@ export interface MethodPlan {
   readonly notes: readonly string[];
   /** The text of each step's file, in order (not part of the JSON output). */
   readonly files: readonly { readonly name: string; readonly text: string }[];
+  /** The rollback files of the in-place version steps, written to `rollback/` beside the steps (not part of the JSON output). */
+  readonly rollbackFiles: readonly { readonly name: string; readonly text: string }[];
   readonly assumptions: EstimateAssumptions;
 }
 
@@ -214,6 +223,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
   let extraClusterHours = 0;
   let extraNodeHours = 0;
 
+  const rollbackFiles: { name: string; text: string }[] = [];
   const steps = drafts.map((draft, i): UpgradeStep => {
     const estimate = estimateStep(draft.plan.changes, draft.beforeSpec, draft.afterSpec, a);
     const begins = Math.max(clock, previousStart + interval);
@@ -245,8 +255,13 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     const escape = draft.plan.changes.filter((c) => c.irreversible).map((c) => c.rollback);
     // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
     const escapeEdits = draft.plan.changes.filter((c) => c.irreversible && c.kind !== "decommission").flatMap((c) => c.rollback.edits);
+    const window = rollbackWindowFiles(draft, names[i]!, options.today);
+    rollbackFiles.push(...window.files);
     const rollback = irreversible
-      ? { edits: uniqueEdits(escapeEdits), note: escape[0]!.note, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
+      ? {
+          edits: uniqueEdits(escapeEdits), note: `${escape[0]!.note}${window.refused ? ` (${window.refused}.)` : ""}`, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; "),
+          ...(window.files.length > 0 ? { window: { when: window.when!, files: window.files.map((f) => f.name) } } : {}),
+        }
       : {
           file: i === 0 ? "the original stack config" : names[i - 1]!,
           edits: draft.plan.changes.flatMap((c) => c.rollback.edits),
@@ -273,6 +288,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     minutes: round1((clock - start) / MINUTE),
     upperBoundMinutes: round1(sum(steps.map((s) => s.estimate.upperBoundMinutes)) + Math.max(0, (clock - start) / MINUTE - sum(steps.map((s) => s.estimate.minutes)))),
     irreversibleSteps: steps.filter((s) => s.irreversible).length,
+    rollbackWindowSteps: steps.filter((s) => s.irreversible && s.rollback.window !== undefined).length,
     extendedSupport,
     extendedSupportDays: round2(sum(extendedSupport.map((s) => s.days))),
     extendedSupportUsd: round2(sum(extendedSupport.map((s) => s.usd))),
@@ -280,7 +296,40 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     extraClusterUsd: round2(extraClusterHours * a.standardSupportUsdPerClusterHour),
     extraNodeHours: round1(extraNodeHours),
   };
-  return { steps, totals, files: drafts.map((d, i) => ({ name: names[i]!, text: d.after.text() })) };
+  return { steps, totals, files: drafts.map((d, i) => ({ name: names[i]!, text: d.after.text() })), rollbackFiles };
+}
+
+/** The folder, beside the step files, that holds the rollback files of in-place version steps. */
+export const ROLLBACK_FOLDER = "rollback";
+
+/** `baton:fleet.clusters.blue.version` as a path below `baton:fleet`. */
+const fleetPath = (path: string) => path.replace(/^baton:fleet\./, "").split(".");
+
+/**
+ * The rollback files of a step whose version upgrade EKS can roll back: the step's file with each
+ * rollback stack change applied in turn (comments kept), so each file is one pull request. Every
+ * file is judged by the spec against the one before it, as `baton plan` would.
+ */
+function rollbackWindowFiles(draft: DraftStep, stepFile: string, today: string): { files: { name: string; text: string }[]; when?: string; refused?: string } {
+  const change = draft.plan.changes.find((c) => c.kind === "control-plane-upgrade" && c.rollback.timeBoxed?.windowDays !== undefined);
+  const box = change?.rollback.timeBoxed;
+  if (box === undefined) return { files: [] };
+  const base = stepFile.replace(/\.yaml$/, "");
+  let doc = draft.after;
+  const files: { name: string; text: string }[] = [];
+  for (const [j, step] of box.steps.entries()) {
+    const next = doc.clone();
+    for (const edit of step.edits) {
+      if (edit.remove) next.delete(fleetPath(edit.path));
+      else next.set(fleetPath(edit.path), edit.value);
+    }
+    const verdict = plan(doc.fleet(), next.fleet(), { today });
+    // E.g. the version rolled back to is in extended support and the cluster's policy is STANDARD.
+    if (!verdict.allowed) return { files: [], refused: `the spec refuses its rollback (${verdict.refusedRules.join(", ")}), so no rollback files are written` };
+    doc = next;
+    files.push({ name: `${ROLLBACK_FOLDER}/${base}.rollback-${j + 1}-of-${box.steps.length}.yaml`, text: next.text() });
+  }
+  return { files, when: box.when };
 }
 
 /** Why the fleet's shape rules a method out before any step is tried, or undefined. */
@@ -296,7 +345,7 @@ function notesFor(method: UpgradeMethod, fleet: FleetSpec, to: string): string[]
   const ahead = Object.entries(fleet.clusters).filter(([, c]) => compareVersions(c.version, to) >= 0).map(([n, c]) => `${n} (${c.version})`);
   if (ahead.length > 0) notes.push(`Already at or past ${to}: ${ahead.join(", ")}.`);
   if (method !== "blue-green" && Object.keys(fleet.clusters).length === 1) {
-    notes.push("A single cluster has no second to shift traffic to: its control-plane upgrades have no rollback.");
+    notes.push("A single cluster has no second to shift traffic to: its control-plane upgrades roll back only through EKS's version rollback (7 days after each completes, node groups first).");
   }
   const pinnedAddons = Object.entries(fleet.clusters).filter(([, c]) => Object.keys(c.addons).length > 0).map(([n]) => n);
   if (method !== "blue-green" && pinnedAddons.length > 0) {
