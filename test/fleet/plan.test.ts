@@ -54,7 +54,7 @@ describe("plan", () => {
     expect(upgrade.rollback.note).toContain("after that it cannot be undone");
     expect(upgrade.rollback.note).toContain("Shifting its traffic to blue restores service at once");
     expect(upgrade.rollback.timeBoxed).toEqual({
-      windowDays: 7,
+      windowDays: 7, when: "for 7 days after it completes",
       steps: [
         { title: "roll node group green/general back to 1.34", edits: [{ path: "baton:fleet.clusters.green.nodeGroups.general.version", value: "1.34" }] },
         { title: "roll control plane green back to 1.34", edits: [
