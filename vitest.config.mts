@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,6 +10,10 @@ export default defineConfig({
     globals: true,
     // Pulumi's mock runtime keeps global state per process: run each test file in its own process.
     pool: "forks",
+    // Vitest's default for a run is one worker fewer than the cores: a single worker on a 2-core
+    // machine. Many files here spend their time waiting on child processes (the language host, the
+    // CLI, tsc), so one worker more than the cores keeps both busy.
+    maxWorkers: availableParallelism() + 1,
     // A fresh clone's first run reads everything from a cold disk, on a machine that may be busy.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -24,6 +24,8 @@ interface UpgradePlanFlags {
   readonly workflow?: string;
   readonly maxParallel?: string;
   readonly runsOn: string;
+  readonly insights?: boolean;
+  readonly refreshInsights?: boolean;
 }
 
 function parseNewClusters(pairs: readonly string[]): Record<string, string> {
@@ -56,6 +58,8 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
     .option("--workflow <file>", "a folder of stacks with --out: where to write the GitHub Actions workflow that runs the plan in waves (default <out>/baton-upgrade.yml)")
     .option("--max-parallel <n>", "a folder of stacks: the workflow runs at most this many stacks of a wave at once")
     .option("--runs-on <label>", "a folder of stacks: the runner the workflow's jobs run on", "ubuntu-latest")
+    .option("--insights", "read EKS's upgrade insights for every minor on each cluster's road (AWS credentials, the stack's aws:region; eks:ListInsights, eks:DescribeInsight): an ERROR insight, or insights that cannot be read, make the plan not ready (exit 1)")
+    .option("--refresh-insights", "with --insights: ask EKS to run its checks again first (eks:StartInsightsRefresh) and wait up to 30 s for them")
     .action(async (file: string, flags: UpgradePlanFlags) => {
       const upgrade = await import("../upgrade/index.js");
       const { parseDuration, parseSteps, ScheduleError } = await import("../traffic/schedule.js");
@@ -79,15 +83,18 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         throw error;
       }
 
+      if (flags.refreshInsights && !flags.insights) throw new UsageError("--refresh-insights applies to --insights; add --insights or drop --refresh-insights");
       if (isDirectory(file)) {
+        if (flags.insights) throw new UsageError("--insights reads one stack's clusters: run upgrade-plan --insights on each stack config of the folder");
         if (flags.method === "compare") throw new UsageError("--method compare takes one stack config; for a folder of stacks, choose the method (in-place, node-group or blue-green)");
         await planStackDir(file, flags, options, io, setExit);
         return;
       }
       if (flags.workflow !== undefined || flags.maxParallel !== undefined) throw new UsageError("--workflow and --max-parallel apply to a folder of stacks");
       let doc;
+      const text = readTextFile(file);
       try {
-        doc = upgrade.StackDocument.parse(readTextFile(file), file);
+        doc = upgrade.StackDocument.parse(text, file);
       } catch (error) {
         if (error instanceof FleetSpecError) throw new UsageError(`${file}: ${error.problems.map(formatProblem).join("\n")}`);
         throw error;
@@ -108,6 +115,11 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
         plans = flags.method === "compare" ? upgrade.compareUpgrades(doc, options) : [upgrade.planUpgrade(doc, flags.method, options)];
       } finally {
         progress?.stop();
+      }
+      if (flags.insights) {
+        const insights = await readPlanInsights(validation.fleet, text, file, flags);
+        const { withInsights } = await import("../upgrade/insights.js");
+        plans = plans.map((p) => withInsights(p, insights));
       }
       const writable = plans.some((p) => p.ok);
       if (flags.out !== undefined && writable) {
@@ -142,6 +154,17 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       if (!planned.ok && flags.out !== undefined) io.err(c.red(`no file written: ${upgrade.METHOD_NAMES[planned.method]} cannot reach ${planned.to}`));
       setExit(planned.status === "ready" ? EXIT.ok : EXIT.failed);
     });
+}
+
+/** EKS's upgrade insights of every cluster of the stack below `--to`, read in the stack's `aws:region`. */
+async function readPlanInsights(fleet: import("../fleet/types.js").FleetSpec, text: string, file: string, flags: UpgradePlanFlags) {
+  const [{ parseStackConfig }, { eksClusterName }, { createAwsClients }, { readClustersInsights }, { STACK_REGION_FIX }] = await Promise.all([
+    import("../fleet/stack-config.js"), import("../fleet/names.js"), import("../traffic/aws/clients.js"), import("../traffic/aws/eks-insights.js"), import("../traffic/aws/errors.js"),
+  ]);
+  const region = parseStackConfig(text, file).region;
+  const { eks } = createAwsClients(region);
+  const clusters = Object.entries(fleet.clusters).map(([cluster, spec]) => ({ cluster, eksName: eksClusterName(fleet.name, cluster), version: spec.version }));
+  return readClustersInsights(eks, clusters, flags.to, { regionFix: STACK_REGION_FIX, ...(flags.refreshInsights ? { refresh: true } : {}) });
 }
 
 async function readManifests(paths: readonly string[]) {

@@ -1,6 +1,7 @@
 /** `baton status` as text: clusters, node groups, then services with live against config weights. */
 import type { Paint } from "../fleet/format-plan.js";
 import { formatWeights } from "../fleet/traffic.js";
+import type { UpgradeInsight, UpgradeInsights } from "./aws/eks-insights.js";
 import type { FleetStatus, Read } from "./status.js";
 
 const updates = (list: readonly { type: string; id: string }[]) => (list.length === 0 ? "" : `, update in progress: ${list.map((u) => `${u.type} (${u.id})`).join(", ")}`);
@@ -24,6 +25,7 @@ export function formatStatus(status: FleetStatus, paint: Paint): string {
         lines.push(`    ${g.name} (${n.name}): ${nv}${n.releaseVersion ? ` [${n.releaseVersion}]` : ""}, ${n.status}${updates(n.updates)}`);
       }
     }
+    if (c.insights) lines.push(...formatInsights(c.insights, paint));
   }
   lines.push("", paint.bold("services"));
   for (const s of status.services) {
@@ -46,4 +48,47 @@ export function formatStatus(status: FleetStatus, paint: Paint): string {
   // What the failed reads above have in common, once each, with the fix.
   if (status.awsProblems.length > 0) lines.push("", ...status.awsProblems.map((p) => paint.red(`AWS: ${p}`)));
   return lines.join("\n");
+}
+
+const count = (n: number, what: string) => `${n} ${what}`;
+
+/** One cluster's upgrade insights: a summary line, then each one not PASSING with its deprecated APIs and their clients. */
+export function formatInsights(read: Read<UpgradeInsights>, paint: Paint, indent = "    "): string[] {
+  if (!read.ok) return [`${indent}upgrade insights: ${paint.red(`unavailable: ${read.error}`)}`];
+  const r = read.value;
+  const by = (s: UpgradeInsight["status"]) => r.insights.filter((i) => i.status === s).length;
+  const [errors, warnings, unknown] = [by("ERROR"), by("WARNING"), by("UNKNOWN")];
+  const parts = [
+    ...(errors > 0 ? [paint.red(count(errors, "ERROR"))] : []),
+    ...(warnings > 0 ? [paint.yellow(count(warnings, "WARNING"))] : []),
+    ...(unknown > 0 ? [count(unknown, "UNKNOWN")] : []),
+    `${r.passing} passing`,
+  ];
+  const head = errors > 0 ? paint.red("BLOCKED: ") : "";
+  const listed = r.insights.length + r.passing === 0 ? "none listed by EKS" : parts.join(", ");
+  const lines = [`${indent}upgrade insights for ${r.versions.join(", ")}: ${head}${listed}`];
+  if (r.refresh) lines.push(`${indent}  refresh: ${r.refresh.status}${r.refresh.message ? ` (${r.refresh.message})` : ""}${r.refresh.status === "IN_PROGRESS" ? "; showing the last completed check" : ""}`);
+  for (const i of r.insights) {
+    const label = i.status === "ERROR" ? paint.red(i.status) : i.status === "WARNING" ? paint.yellow(i.status) : i.status;
+    lines.push(`${indent}  ${label} ${i.name}${i.kubernetesVersion ? ` (${i.kubernetesVersion})` : ""}${i.lastRefreshTime ? `, checked ${i.lastRefreshTime}` : ""}`);
+    if (i.reason) lines.push(`${indent}    ${i.reason}`);
+    if (i.recommendation) lines.push(`${indent}    recommendation: ${i.recommendation}`);
+    for (const api of i.deprecatedApis) {
+      const replaced = api.replacedWith ? ` → ${api.replacedWith}` : "";
+      const stops = api.stopServingVersion ? ` (no longer served in ${api.stopServingVersion})` : "";
+      lines.push(`${indent}    deprecated API ${api.usage}${replaced}${stops}`);
+      if (api.clients.length === 0) lines.push(`${indent}      no client seen in the last 30 days`);
+      for (const client of api.clients) {
+        const requests = client.requestsLast30Days === undefined ? "" : `, ${client.requestsLast30Days} request(s) in 30 days`;
+        lines.push(`${indent}      client ${client.userAgent}${requests}${client.lastRequestTime ? `, last ${client.lastRequestTime}` : ""}`);
+      }
+      if (api.moreClients > 0) lines.push(`${indent}      and ${api.moreClients} more client(s)`);
+    }
+    for (const addon of i.addons) lines.push(`${indent}    add-on ${addon.name}: compatible versions ${addon.compatibleVersions.join(", ") || "none listed"}`);
+    for (const resource of i.resources.slice(0, 10)) lines.push(`${indent}    resource ${resource}`);
+    if (i.resources.length > 10) lines.push(`${indent}    and ${i.resources.length - 10} more resource(s)`);
+    if (!i.described) lines.push(paint.dim(`${indent}    details not read (aws eks describe-insight --cluster-name ${r.cluster} --id ${i.id})`));
+  }
+  if (r.incomplete) lines.push(paint.yellow(`${indent}  incomplete: ${r.incomplete}`));
+  return lines;
 }

@@ -9,6 +9,7 @@ import { targetHealth, type TargetCounts } from "./aws/alb.js";
 import type { AwsClients } from "./aws/clients.js";
 import { awsProblem, STACK_REGION_FIX } from "./aws/errors.js";
 import { isAutoNamed, listNodeGroupNames, readCluster, readNodeGroup, type LiveCluster, type LiveNodeGroup } from "./aws/eks.js";
+import { blockingInsights, nextVersion, readUpgradeInsights, versionsBetween, type InsightsReadOptions, type UpgradeInsights } from "./aws/eks-insights.js";
 import { clusterTargetGroups, readServiceWeights } from "./aws/service-traffic.js";
 import { sameWeights } from "./weights.js";
 
@@ -57,6 +58,32 @@ export interface ClusterStatus {
   readonly configVersion: string;
   readonly live: Read<LiveCluster>;
   readonly nodeGroups: readonly NodeGroupStatus[];
+  /**
+   * EKS's upgrade insights for the versions ahead (the next minor, or every minor up to `--to`);
+   * absent when not asked for, or when the cluster already runs the target.
+   */
+  readonly insights?: Read<UpgradeInsights>;
+}
+
+/** Which upgrade insights a status reads. */
+export interface StatusInsightsOptions {
+  /** The version to judge the road to; default each cluster's next minor. */
+  readonly to?: string;
+  /** Ask EKS to run its checks again first (StartInsightsRefresh). */
+  readonly refresh?: boolean;
+  /**
+   * Reads kept from an earlier status (a watch reads insights once: EKS refreshes them daily),
+   * keyed by cluster and versions. Only successful reads are kept.
+   */
+  readonly cache?: Map<string, Read<UpgradeInsights>>;
+  readonly read?: Omit<InsightsReadOptions, "refresh">;
+}
+
+export interface StatusOptions {
+  readonly region?: string;
+  readonly now?: Date;
+  /** false: no upgrade insights are read. Default: each cluster's next minor. */
+  readonly insights?: StatusInsightsOptions | false;
 }
 
 export interface ServiceStatus {
@@ -79,7 +106,19 @@ export interface FleetStatus {
   readonly awsProblems: readonly string[];
 }
 
-async function clusterStatus(read: Reader, clients: AwsClients, fleet: FleetSpec, name: string): Promise<ClusterStatus> {
+async function insightsStatus(read: Reader, clients: AwsClients, eksName: string, live: LiveCluster, options: StatusInsightsOptions): Promise<Read<UpgradeInsights> | undefined> {
+  const versions = options.to === undefined ? [nextVersion(live.version)].filter((v): v is string => v !== undefined) : versionsBetween(live.version, options.to);
+  if (versions.length === 0) return undefined;
+  const key = `${eksName} ${versions.join(",")}`;
+  const cached = options.cache?.get(key);
+  if (cached) return cached;
+  const what = `upgrade insights of ${eksName} for ${versions.join(", ")}`;
+  const result = await read(what, () => readUpgradeInsights(clients.eks, eksName, versions, { ...options.read, ...(options.refresh ? { refresh: true } : {}) }));
+  if (result.ok) options.cache?.set(key, result);
+  return result;
+}
+
+async function clusterStatus(read: Reader, clients: AwsClients, fleet: FleetSpec, name: string, insights: StatusInsightsOptions | false): Promise<ClusterStatus> {
   const spec = fleet.clusters[name]!;
   const eksName = eksClusterName(fleet.name, name);
   const live = await read(`EKS cluster ${eksName}`, () => readCluster(clients.eks, eksName));
@@ -97,7 +136,8 @@ async function clusterStatus(read: Reader, clients: AwsClients, fleet: FleetSpec
         });
     nodeGroups.push({ name: groupName, configVersion: effectiveNodeGroupVersion(spec, group), live: groupLive });
   }
-  return { name, eksName, configVersion: spec.version, live, nodeGroups };
+  const upgradeInsights = live.ok && insights !== false ? await insightsStatus(read, clients, eksName, live.value, insights) : undefined;
+  return { name, eksName, configVersion: spec.version, live, nodeGroups, ...(upgradeInsights ? { insights: upgradeInsights } : {}) };
 }
 
 async function serviceStatus(read: Reader, clients: AwsClients, fleet: FleetSpec, name: string): Promise<ServiceStatus> {
@@ -125,10 +165,11 @@ async function serviceStatus(read: Reader, clients: AwsClients, fleet: FleetSpec
 }
 
 /** Reads every cluster, node group and service of the fleet. Never writes. */
-export async function gatherStatus(clients: AwsClients, fleet: FleetSpec, options: { region?: string; now?: Date } = {}): Promise<FleetStatus> {
+export async function gatherStatus(clients: AwsClients, fleet: FleetSpec, options: StatusOptions = {}): Promise<FleetStatus> {
   const read = reader();
+  const insights = options.insights ?? {};
   const [clusters, services] = await Promise.all([
-    Promise.all(Object.keys(fleet.clusters).map((c) => clusterStatus(read, clients, fleet, c))),
+    Promise.all(Object.keys(fleet.clusters).map((c) => clusterStatus(read, clients, fleet, c, insights))),
     Promise.all(Object.keys(fleet.services).map((s) => serviceStatus(read, clients, fleet, s))),
   ]);
   const fixes = failedReads(clusters, services).flatMap((r) => (r.ok || r.fix === undefined ? [] : [r.fix]));
@@ -145,7 +186,7 @@ export async function gatherStatus(clients: AwsClients, fleet: FleetSpec, option
 /** The reads of a status that failed, in the order the view shows them. */
 export function failedReads(clusters: readonly ClusterStatus[], services: readonly ServiceStatus[]): Read<unknown>[] {
   const reads: Read<unknown>[] = [];
-  for (const c of clusters) reads.push(c.live, ...c.nodeGroups.map((g) => g.live));
+  for (const c of clusters) reads.push(c.live, ...c.nodeGroups.map((g) => g.live), ...(c.insights ? [c.insights] : []));
   for (const s of services) reads.push(s.live, ...Object.values(s.targets));
   return reads.filter((r) => !r.ok);
 }
@@ -165,6 +206,13 @@ export function statusFindings(status: FleetStatus): string[] {
         if (c.live.ok) push(g.live);
       } else if (g.live.value.length === 0) findings.push(`node group ${c.name}/${g.name} not found on AWS`);
       else for (const n of g.live.value) if (n.version !== g.configVersion) findings.push(`node group ${n.name} runs ${n.version}, config says ${g.configVersion}`);
+    }
+    if (c.insights && !c.insights.ok) push(c.insights);
+    else if (c.insights) {
+      // An ERROR insight is EKS saying the upgrade would break something: the status is blocked.
+      for (const i of blockingInsights(c.insights.value)) {
+        findings.push(`cluster ${c.name}: upgrade to ${i.kubernetesVersion ?? c.insights.value.versions.at(-1)} blocked by EKS upgrade insight "${i.name}" (ERROR)${i.recommendation ? `: ${i.recommendation.replace(/\.$/, "")}` : ""}`);
+      }
     }
   }
   for (const s of status.services) {

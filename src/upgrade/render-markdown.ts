@@ -6,6 +6,27 @@ import { GITHUB_COMMENT_LIMIT } from "../preview/render-markdown.js";
 import { formatMinutes, irreversibleCell, METHOD_NAMES } from "./render-text.js";
 import { notReadyReasons, type MethodPlan, type UpgradeTotals } from "./upgrade-plan.js";
 
+/** The insights read for the plan: each cluster's counts, and every insight not PASSING with its recommendation and the clients of its deprecated APIs. */
+function insightsSection(plan: MethodPlan): string[] {
+  const lines = ["### EKS upgrade insights", ""];
+  for (const c of plan.insights ?? []) {
+    if (!c.read) {
+      lines.push(`- **${c.cluster}** (${c.versions.join(", ")}): not read: ${c.error ?? "unknown"}`);
+      continue;
+    }
+    const counts = ["ERROR", "WARNING", "UNKNOWN"].map((s) => [s, c.read!.insights.filter((i) => i.status === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+    lines.push(`- **${c.cluster}** (${c.versions.join(", ")}): ${[...counts, `${c.read.passing} passing`].join(", ")}`);
+    for (const i of c.read.insights) {
+      lines.push(`  - ${i.status === "ERROR" ? "⛔" : "⚠️"} ${i.status} **${i.name}**${i.kubernetesVersion ? ` (${i.kubernetesVersion})` : ""}${i.recommendation ? `: ${i.recommendation}` : ""}`);
+      for (const api of i.deprecatedApis) {
+        lines.push(`    - \`${api.usage}\`${api.replacedWith ? ` → \`${api.replacedWith}\`` : ""}; clients: ${api.clients.map((k) => `\`${k.userAgent}\`${k.lastRequestTime ? ` (last ${k.lastRequestTime})` : ""}`).join(", ") || "none in the last 30 days"}${api.moreClients > 0 ? ` and ${api.moreClients} more` : ""}`);
+      }
+    }
+  }
+  if ((plan.insights ?? []).length === 0) lines.push("No cluster is below the target: no insight read.");
+  return lines;
+}
+
 function totalsTable(t: UpgradeTotals): string[] {
   return [
     "| | |",
@@ -42,6 +63,7 @@ function renderPlan(plan: MethodPlan, pictures: boolean): string {
   lines.push(...totalsTable(plan.totals), "");
   for (const note of plan.notes) lines.push(`> ${note}`);
   if (plan.notes.length > 0) lines.push("");
+  if (plan.insights) lines.push(...insightsSection(plan), "");
   if (pictures) lines.push(...timeline(plan));
   lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review it against the file before it (`baton preview <step> --from <the file before it>`), merge, `pulumi up`.", "");
   for (const step of plan.steps) {

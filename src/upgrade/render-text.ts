@@ -2,6 +2,8 @@
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { formatProblem } from "../fleet/problems.js";
 import { formatWeights } from "../fleet/traffic.js";
+import { formatInsights } from "../traffic/format-status.js";
+import type { ClusterInsights } from "./insights.js";
 import { notReadyReasons, type MethodPlan, type UpgradeStep, type UpgradeTotals } from "./upgrade-plan.js";
 
 const same = (s: string) => s;
@@ -57,12 +59,25 @@ function formatStep(step: UpgradeStep, c: Paint): string[] {
   return lines;
 }
 
+/** The insights read for a plan (`--insights`), per cluster: ERROR, WARNING and UNKNOWN ones in full, PASSING ones counted. */
+export function formatPlanInsights(insights: readonly ClusterInsights[], c: Paint = plain): string[] {
+  if (insights.length === 0) return [c.bold("EKS upgrade insights: no cluster is below the target, none read")];
+  const lines = [c.bold("EKS upgrade insights")];
+  for (const cluster of insights) {
+    lines.push(`  ${cluster.cluster} (${cluster.eksName}):`);
+    const read = cluster.read ? { ok: true as const, value: cluster.read } : { ok: false as const, error: cluster.error ?? "not read" };
+    lines.push(...formatInsights(read, c, "    "));
+  }
+  return lines;
+}
+
 export function renderPlanText(plan: MethodPlan, c: Paint = plain): string {
   const lines: string[] = [];
   const reasons = notReadyReasons(plan);
   const status = !plan.ok ? c.red("incomplete") : reasons.length > 0 ? c.yellow(reasons.join("; ")) : c.green("ready");
   lines.push(`${c.bold(`upgrade plan: ${METHOD_NAMES[plan.method]} to ${plan.to}`)} (${status}; starting ${plan.today})`);
   for (const note of plan.notes) lines.push(c.dim(`note: ${note}`));
+  if (plan.insights) lines.push("", ...formatPlanInsights(plan.insights, c));
   if (plan.steps.length === 0 && plan.ok) lines.push("", `nothing to do: every cluster runs ${plan.to} or newer.`);
   for (const step of plan.steps) lines.push("", ...formatStep(step, c));
   lines.push("", ...formatTotals(plan.totals));

@@ -17,6 +17,7 @@ import { DEFAULT_ASSUMPTIONS, type EstimateAssumptions } from "./assumptions.js"
 import { planClusterBlueGreen, type BlueGreenOptions } from "./blue-green.js";
 import { estimateStep, sharesMove, type StepEstimate } from "./estimate.js";
 import { planInPlace } from "./in-place.js";
+import { insightReasons, type ClusterInsights } from "./insights.js";
 import { planNodeGroupBlueGreen } from "./node-group.js";
 import type { StackDocument } from "./stack-document.js";
 import { StepBuilder, StepRefusedError, type DraftStep, type InputNeeded } from "./steps.js";
@@ -131,6 +132,8 @@ export interface MethodPlan {
   /** The spec's verdict on the step it refused. */
   readonly refusal?: { readonly step: string; readonly plan: Plan };
   readonly notes: readonly string[];
+  /** EKS's upgrade insights for the versions on the road, when read (`--insights`); an ERROR one makes the plan not ready. */
+  readonly insights?: readonly ClusterInsights[];
   /** The text of each step's file, in order (not part of the JSON output). */
   readonly files: readonly { readonly name: string; readonly text: string }[];
   /** The rollback files of the in-place version steps, written to `rollback/` beside the steps (not part of the JSON output). */
@@ -392,6 +395,7 @@ export function notReadyReasons(plan: MethodPlan): string[] {
   const placeholders = new Set(plan.steps.flatMap((s) => s.inputs.map((i) => i.path)));
   const files = plan.steps.filter((s) => s.inputs.length > 0).length;
   if (placeholders.size > 0) reasons.push(`needs input: ${placeholders.size} placeholder(s) to fill in, in ${files} step file(s)`);
+  for (const reason of insightReasons(plan.insights ?? [])) reasons.push(`needs attention: ${reason}`);
   return reasons;
 }
 

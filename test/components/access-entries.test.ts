@@ -34,7 +34,9 @@ describe("admins and the identity that creates the cluster", () => {
     const fleet = edit(migrationFleet(), (f) => { f.clusters.blue.admins = [CI_ROLE]; });
     let thrown: unknown;
     await runMocked(async () => {
-      try { await import("../../stacks/index.js"); } catch (error) { thrown = error; }
+      // The stack module exports the program Pulumi's runtime calls and awaits.
+      const { default: program } = await import("../../stacks/index.js");
+      try { await program(); } catch (error) { thrown = error; }
     }, { "baton:fleet": JSON.stringify(fleet), "aws:assumeRoles": JSON.stringify([{ roleArn: CI_ROLE }]) });
     expect(pulumi.RunError.isInstance(thrown)).toBe(true);
     expect((thrown as Error).message).toContain("[admins-include-deployer]");

@@ -5,7 +5,7 @@
  */
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListNodegroupsCommand, ListUpdatesCommand, type ClusterStatus, type Nodegroup, type NodegroupStatus } from "@aws-sdk/client-eks";
+import { DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListInsightsCommand, ListNodegroupsCommand, ListUpdatesCommand, type ClusterStatus, type InsightSummary, type Nodegroup, type NodegroupStatus } from "@aws-sdk/client-eks";
 import {
   DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client, ElasticLoadBalancingV2ServiceException, type TargetHealthDescription, type TargetHealthStateEnum,
@@ -42,6 +42,13 @@ const health = (states: TargetHealthStateEnum[]): { TargetHealthDescriptions: Ta
   })),
 });
 
+const PASSING_134 = ["Kubelet version skew", "Cluster health issues", "EKS add-on version compatibility", "Deprecated APIs removed in Kubernetes v1.34"];
+const passingInsight = (name: string, i: number): InsightSummary => ({
+  id: `0a1b2c3d-4e5f-4a6b-8c7d-00000000000${i}`, name, category: "UPGRADE_READINESS", kubernetesVersion: "1.34",
+  lastRefreshTime: new Date("2026-11-23T06:00:00Z"), lastTransitionTime: new Date("2026-11-01T06:00:00Z"),
+  description: `Checks ${name.toLowerCase()} before an upgrade to 1.34.`, insightStatus: { status: "PASSING", reason: "No issue detected." },
+});
+
 /** Everything in sync with the migration stack file: web at blue 90 / green 10, api at blue 100 / green 0. */
 export function wireFleet(webWeights = { blue: 90, green: 10 }): void {
   for (const m of Object.values(mocks)) m.reset();
@@ -65,6 +72,9 @@ export function wireFleet(webWeights = { blue: 90, green: 10 }): void {
   });
   mocks.eks.on(DescribeNodegroupCommand, { nodegroupName: "shop-blue-general-4f2a9c1" }).resolves(nodegroup("shop-blue", "shop-blue-general-4f2a9c1", "1.33", "ACTIVE"));
   mocks.eks.on(DescribeNodegroupCommand, { nodegroupName: "shop-green-general-0c9d8e7" }).resolves(nodegroup("shop-green", "shop-green-general-0c9d8e7", "1.35", "ACTIVE"));
+  // Upgrade insights: blue's checks for 1.34 all pass; EKS lists none for green's next minor.
+  mocks.eks.on(ListInsightsCommand).resolves({ insights: [] });
+  mocks.eks.on(ListInsightsCommand, { clusterName: "shop-blue" }).resolves({ insights: PASSING_134.map((name, i) => passingInsight(name, i)) });
 
   mocks.elbv2.on(DescribeRulesCommand, { ListenerArn: LISTENER }).resolves({
     Rules: [

@@ -156,3 +156,19 @@ describe("the README's recorded frame", () => {
     expect(recorded![1]).toBe(frame.trimEnd());
   });
 });
+
+describe("upgrade insights in a watch", () => {
+  it("are read once per cluster and kept across reads (EKS refreshes them daily)", async () => {
+    const listInsights = () => mocks.eks.calls().filter((c) => (c.args[0] as { constructor: { name: string } }).constructor.name === "ListInsightsCommand").length;
+    const w = watchIo();
+    const done = main(["node", "baton", "status", file, "--watch", "--interval", "5s"], w.io);
+    expect(await w.frame(1)).toContain("upgrade insights for 1.34: 4 passing");
+    await vi.advanceTimersByTimeAsync(5_000);
+    const second = await w.frame(2);
+    expect(second).toContain("upgrade insights for 1.34: 4 passing");
+    expect(readsOfBlue()).toBe(2);
+    expect(listInsights()).toBe(2);
+    w.interrupt();
+    expect(await done).toBe(0);
+  });
+});
