@@ -324,7 +324,7 @@ function rollbackWindowNote(name: string, context: PlanContext): string {
  */
 export function controlPlaneRollbackPath(name: string, version: string): string {
   return `Through Pulumi, this edit reaches EKS as an in-place UpdateClusterVersion to ${version} with no rollbackConfig (@pulumi/aws 7.48.0 has no such argument) and no force (baton leaves forceUpdateVersion unset), so EKS's rollback-readiness checks decide; this has not run against AWS. `
-    + `If EKS or the provider refuses it, roll back outside Pulumi (aws eks update-cluster-version --name <EKS name of ${name}> --kubernetes-version ${version}, or eksctl upgrade cluster --version ${version}), then apply this stack change and run pulumi refresh.`;
+    + `If EKS or the provider refuses it, roll back outside Pulumi (aws eks update-cluster-version --name <EKS name of ${name}> --kubernetes-version ${version}, or eksctl upgrade cluster --version ${version}), run pulumi refresh, then apply this stack change.`;
 }
 
 function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext): Change[] {

@@ -4,6 +4,7 @@
  * path and fix. The evidence (how the version was reached, and when) comes from the stack's
  * record under `pulumi up`; offline it is unknown and the change says what EKS requires.
  */
+import { chooseAddonVersion } from "../../src/fleet/addon-versions.js";
 import { plan } from "../../src/fleet/plan.js";
 import { addDays, nextHistory, rollbackClosesOn, type VersionHistory } from "../../src/fleet/version-history.js";
 import { validateFleet } from "../../src/fleet/validate.js";
@@ -163,5 +164,14 @@ describe("the version history a deployment records", () => {
   it("counts days across month ends", () => {
     expect(addDays("2026-11-28", 7)).toBe("2026-12-05");
     expect(addDays("2026-12-30", 7)).toBe("2027-01-06");
+  });
+});
+
+describe("add-ons on a version rollback", () => {
+  const deployed = { kubernetesVersion: "1.35", versions: { "vpc-cni": "v1.21.0-eksbuild.1" } };
+  it("keep what they ran when the cluster goes back (EKS leaves them), take the default when it goes up, and a pin always wins", () => {
+    expect(chooseAddonVersion({ deployed, kubernetesVersion: "1.34", addonName: "vpc-cni", lookedUp: "v1.19.0-eksbuild.1" })).toBe("v1.21.0-eksbuild.1");
+    expect(chooseAddonVersion({ deployed, kubernetesVersion: "1.36", addonName: "vpc-cni", lookedUp: "v1.22.0-eksbuild.1" })).toBe("v1.22.0-eksbuild.1");
+    expect(chooseAddonVersion({ pin: "v1.19.2-eksbuild.1", deployed, kubernetesVersion: "1.34", addonName: "vpc-cni", lookedUp: "v1.19.0-eksbuild.1" })).toBe("v1.19.2-eksbuild.1");
   });
 });

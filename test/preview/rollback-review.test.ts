@@ -65,7 +65,7 @@ describe("the review of a rollback", () => {
     expect(md).toContain("#### Version rollback");
     expect(md).toContain("UpdateClusterVersion to 1.34 with no rollbackConfig");
     expect(md).toContain("aws eks update-cluster-version --name <EKS name of green> --kubernetes-version 1.34");
-    expect(md).toContain("then apply this stack change and run pulumi refresh");
+    expect(md).toContain("run pulumi refresh, then apply this stack change");
     expect(md).toContain("allowed only within 7 days of the upgrade's completion");
   });
 });
