@@ -268,6 +268,10 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
       ],
     };
   });
+  // Each stack's in-place version steps' rollback files, in its rollback/ folder.
+  for (const stack of stacks.filter((s) => s.plan.rollbackFiles.length > 0)) {
+    folders.push({ dir: path.join(out, stack.name, upgrade.ROLLBACK_FOLDER), files: stack.plan.rollbackFiles.map((f) => ({ name: path.basename(f.name), text: f.text })) });
+  }
   folders.push({ dir: out, files: [{ name: "README.md", text: fleetPlan.renderFleetPlanMarkdown(fleet) }] });
   folders.push({ dir: path.dirname(path.resolve(workflowFile)), files: [{ name: path.basename(workflowFile), text: workflow }] });
   try {
