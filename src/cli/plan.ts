@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { formatPlan, type Paint } from "../fleet/format-plan.js";
 import type { Plan } from "../fleet/plan.js";
 import { formatProblem } from "../fleet/problems.js";
-import { colors, EXIT, readTextFile, UsageError, type Io } from "./io.js";
-import type { VersionHistory } from "../fleet/version-history.js";
+import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { RECORD_OPTION_HELP, versionsFromRecord } from "./record.js";
 import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { isDirectory, readStackDirs, waveOf } from "./stack-dirs.js";
@@ -18,13 +18,14 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
     .argument("<stack-config>", "the proposed stack config, e.g. examples/walkthrough/3-green-50.yaml; or a folder of them (every Pulumi.<stack>.yaml, paired by name)")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; required")
     .option("--json", "print the plan as JSON")
-    .option("--record <json-file>", "the last deployment's record (`pulumi stack output deploymentRecord --json`): dates a version rollback's 7-day window and says how each version was reached")
+    .option("--record <json-file>", RECORD_OPTION_HELP)
     .addOption(todayOption())
     // `plan <before> <after>` was the first form; it still runs, with a word on stderr, so existing scripts keep working.
     .allowExcessArguments(true)
     .action(async (first: string, options: { from?: string; json?: boolean; today?: string; record?: string }, command: Command) => {
       const { afterPath, beforePath } = filesOf(first, command.args, options.from, io);
       if (isDirectory(beforePath) || isDirectory(afterPath)) {
+        if (options.record !== undefined) throw new UsageError("--record is one stack's last deployment record: give it with one stack config, not a folder of them");
         await planStackDirs(beforePath, afterPath, options, io, setExit);
         return;
       }
@@ -41,25 +42,6 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
       if (hint !== undefined) io.err(colors(io).yellow(hint));
       setExit(planned.allowed ? EXIT.ok : EXIT.failed);
     });
-}
-
-/**
- * The version history in a deployment record saved as JSON (`pulumi stack output deploymentRecord
- * --json > record.json`); a file that is not a record this baton reads is a usage error naming it.
- */
-async function versionsFromRecord(file: string): Promise<VersionHistory | undefined> {
-  const { readDeploymentRecord } = await import("../fleet/deployment-record.js");
-  let value: unknown;
-  try {
-    value = JSON.parse(readTextFile(file));
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`--record ${file} is not JSON (${(error as Error).message}); save it with: pulumi stack output deploymentRecord --json > ${file}`);
-  }
-  const reading = readDeploymentRecord(value);
-  if (reading.kind === "unreadable") throw new UsageError(`--record ${file}: ${reading.problem.message} ${reading.problem.fix}`);
-  if (reading.kind === "none") throw new UsageError(`--record ${file} holds no record (null): the stack has not been deployed by baton yet; leave --record out.`);
-  return reading.record.versions;
 }
 
 /** Which file is proposed and which deployed: `<after> --from <before>`, or the deprecated `<before> <after>`. */

@@ -8,6 +8,7 @@ import { eksClusterName } from "../fleet/names.js";
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
 import { judgeChange } from "../fleet/judge.js";
 import type { Change, ConfigEdit, Plan, RollbackStep } from "../fleet/plan.js";
+import type { VersionHistory } from "../fleet/version-history.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
@@ -147,6 +148,8 @@ export interface ReviewInput {
   /** The raw `baton:fleet` proposed (the head), when known. */
   readonly after?: unknown;
   readonly validate?: ValidateOptions;
+  /** How each version was reached, from the last deployment's record (`--record`): dates a rollback's window. */
+  readonly versions?: VersionHistory;
   /**
    * The head has no file for this stack: it is removed from the fleet of stacks, and `before` is
    * judged as the removal of everything in it (see the spec's `planRemoval`).
@@ -161,7 +164,7 @@ export function buildReview(input: ReviewInput): Review {
   const { offline, subject, changes } = input;
   // The verdict `pulumi up` reaches on the same configs: the change from the base, or the head alone.
   const judgement = input.after === undefined ? undefined : judgeChange(
-    input.before !== undefined ? { fleet: input.before, source: "the base config" } : undefined, input.after,
+    input.before !== undefined ? { fleet: input.before, source: "the base config", ...(input.versions !== undefined ? { versions: input.versions } : {}) } : undefined, input.after,
     { ...input.validate, ...(input.overrides !== undefined ? { overrides: input.overrides } : {}) },
   );
   const afterFleet = judgement?.fleet;

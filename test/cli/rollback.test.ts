@@ -72,3 +72,21 @@ describe("baton plan of a version rollback", () => {
     expect(result.out).not.toContain("cannot be undone;");
   });
 });
+
+describe("baton preview of a version rollback", () => {
+  it("with the saved record, the review says until when the rollback is allowed", async () => {
+    const record = { ...recordOf(validateFleet(step1Fleet, { today: TODAY }).fleet!), versions: { green: { version: "1.35", how: "upgraded", from: "1.34", at: "2026-11-20" } } };
+    const recordFile = path.join(dir, "record-preview.json");
+    writeFileSync(recordFile, JSON.stringify(record));
+    const result = await run("preview", step2, "--from", step1, "--record", recordFile, "--today", TODAY, "--format", "markdown", "--whole-program");
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain("allowed only until 2026-11-27 (7 days after the upgrade deployed on 2026-11-20)");
+    expect(result.out).toContain("#### Version rollback");
+  }, 60_000);
+
+  it("refuses --record with a folder of stacks", async () => {
+    const result = await run("plan", dir, "--from", dir, "--record", path.join(dir, "record.json"));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("--record is one stack's last deployment record");
+  });
+});
