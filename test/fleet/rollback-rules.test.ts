@@ -5,6 +5,7 @@
  * record under `pulumi up`; offline it is unknown and the change says what EKS requires.
  */
 import { chooseAddonVersion } from "../../src/fleet/addon-versions.js";
+import { judgeChange } from "../../src/fleet/judge.js";
 import { plan } from "../../src/fleet/plan.js";
 import { addDays, nextHistory, rollbackClosesOn, type VersionHistory } from "../../src/fleet/version-history.js";
 import { validateFleet } from "../../src/fleet/validate.js";
@@ -173,5 +174,20 @@ describe("add-ons on a version rollback", () => {
     expect(chooseAddonVersion({ deployed, kubernetesVersion: "1.34", addonName: "vpc-cni", lookedUp: "v1.19.0-eksbuild.1" })).toBe("v1.21.0-eksbuild.1");
     expect(chooseAddonVersion({ deployed, kubernetesVersion: "1.36", addonName: "vpc-cni", lookedUp: "v1.22.0-eksbuild.1" })).toBe("v1.22.0-eksbuild.1");
     expect(chooseAddonVersion({ pin: "v1.19.2-eksbuild.1", deployed, kubernetesVersion: "1.34", addonName: "vpc-cni", lookedUp: "v1.19.0-eksbuild.1" })).toBe("v1.19.2-eksbuild.1");
+  });
+});
+
+describe("the judgement pulumi up acts on", () => {
+  it("refuses past the window with the record's history, and records the rollback it allows", () => {
+    const last = { fleet: step1(), source: "the last deployment", versions: upgradedOn("2026-11-20") };
+    const past = judgeChange(last, step2(), { today: "2026-11-27" });
+    expect(past.ok).toBe(false);
+    expect(past.problems.map((p) => p.rule)).toContain("rollback-window-closed");
+    expect(past.basis).toContain("refused by rollback-window-closed");
+    const within = judgeChange(last, step2(), { today: "2026-11-24" });
+    expect(within.ok).toBe(true);
+    // What this deployment leaves for the next: green rolled back today, so it cannot be rolled back again.
+    expect(within.versions?.["green"]).toEqual({ version: "1.34", how: "rolled-back", from: "1.35", at: "2026-11-24" });
+    expect(within.versions?.["green/general"]).toEqual({ version: "1.34", how: "unknown" });
   });
 });
