@@ -76,7 +76,9 @@ export function planRollbackSteps(planned: Plan): PlanRollback {
   for (const change of planned.changes.filter((c) => c.irreversible)) {
     // A deleted cluster's "re-add the block" builds a new, empty cluster: not an escape.
     const edits = change.kind === "decommission" ? [] : mergeEdits(change.rollback.edits);
-    const key = edits.length > 0 ? JSON.stringify(edits) : `note:${change.subject}`;
+    // A control plane's upgrade and its node groups' roll share one time-boxed rollback: one escape.
+    const box = change.rollback.timeBoxed;
+    const key = edits.length > 0 ? JSON.stringify(edits) : box !== undefined ? `steps:${JSON.stringify(box.steps)}` : `note:${change.subject}`;
     const entry = escapes.get(key) ?? { changes: [], edits };
     entry.changes.push(change);
     escapes.set(key, entry);
@@ -88,7 +90,8 @@ export function planRollbackSteps(planned: Plan): PlanRollback {
     escapes: [...escapes.values()].map(({ changes, edits }) => ({
       ...(edits.length > 0 && clusterOf(changes[0]!) !== undefined ? { cluster: clusterOf(changes[0]!)! } : {}),
       subjects: unique(changes.map((c) => c.subject)),
-      notes: unique(changes.map((c) => c.rollback.note)),
+      // Changes sharing a time-boxed rollback say the same thing: the first (the control plane's) says it.
+      notes: changes.every((c) => c.rollback.timeBoxed !== undefined) ? [changes[0]!.rollback.note] : unique(changes.map((c) => c.rollback.note)),
       edits,
       ...(edits.length > 0 ? { takesEffect: unique(changes.map((c) => c.rollback.takesEffect)).join("; ") } : {}),
       ...(changes.every((c) => c.rollback.timeBoxed !== undefined) ? { timeBoxed: true as const } : {}),

@@ -144,7 +144,7 @@ function rollback(review: Review): string[] {
     lines.push("", `${what} with this config edit:`, "", ...yaml(r.edits));
     if (r.takesEffect.length > 0) lines.push("", ...r.takesEffect.map((t) => `- takes effect: ${andList(t.subjects)}: ${t.speed}`));
   } else if (r.escapes.length > 0) {
-    lines.push("", "No config edit undoes this change.");
+    lines.push("", r.escapes.every((e) => e.timeBoxed) ? "No single config edit undoes this change; roll it back as **Can be rolled back** says." : "No config edit undoes this change.");
   } else if (review.verdict && review.plan && review.plan.changes.length === 0) {
     lines.push("", "Nothing to roll back: the fleet spec does not change.");
   }

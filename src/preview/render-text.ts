@@ -103,7 +103,7 @@ export function renderText(review: Review, paint: Paint): string {
     out.push(r.escapes.length > 0 ? "  undo the rest of this change with this config edit:" : "  undo this change with this config edit:");
     for (const e of r.edits) out.push(`    ${formatEdit(e)}`);
     for (const t of r.takesEffect) out.push(...wrap(`    takes effect: ${andList(t.subjects)}: ${t.speed}`, "      ").map(paint.dim));
-  } else if (r.escapes.length > 0) out.push("  no config edit undoes this change");
+  } else if (r.escapes.length > 0) out.push(r.escapes.every((e) => e.timeBoxed) ? "  no single config edit undoes this change; roll it back as \"can be rolled back\" says" : "  no config edit undoes this change");
   else if (r.notes.length === 0) out.push("  nothing to roll back");
   for (const escape of r.escapes) {
     if (escape.edits.length === 0) {

@@ -56,6 +56,18 @@ describe("the review of an in-place upgrade", () => {
   });
 });
 
+describe("the rollback section of an upgrade with no traffic to move", () => {
+  it("names the time-boxed rollback once, for the control plane and its node group together", () => {
+    const idle = (fleet: typeof at134) => edit(fleet, (f) => { f.services.web.weights = { blue: 100, green: 0 }; });
+    const r = review(idle(at134), idle(migrationFleet()));
+    expect(r.rollback.escapes).toHaveLength(1);
+    expect(r.rollback.escapes[0]).toMatchObject({ subjects: ["cluster green", "node group green/general"], timeBoxed: true, edits: [] });
+    const md = renderMarkdown(r);
+    expect(md).toContain("No single config edit undoes this change; roll it back as **Can be rolled back** says.");
+    expect(md.match(/EKS can roll the upgrade of green back to 1\.34/g)).toHaveLength(1);
+  });
+});
+
 describe("the review of a rollback", () => {
   it("says how the control plane's rollback reaches EKS through Pulumi, and the path outside it", () => {
     const step1 = edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.34"; });
