@@ -76,7 +76,7 @@ function renderPlan(plan: MethodPlan, pictures: boolean): string {
     for (const input of step.inputs) lines.push(`  - ✏️ replace \`${input.placeholder}\` at \`${input.path}\` with ${input.why}`);
     const rollback = step.rollback.file ? `apply \`${step.rollback.file}\` again (${step.rollback.takesEffect})` : step.rollback.note;
     lines.push(`  - rollback: ${rollback}${step.rollback.file ? "" : step.rollback.edits.map((e) => ` \`${formatEdit(e)}\``).join(";")}`);
-    if (step.rollback.window) lines.push(`  - ${step.rollback.window.when}: apply ${step.rollback.window.files.map((f) => `\`${f}\``).join(", then ")}, each its own change and \`pulumi up\``);
+    if (step.rollback.window) lines.push(`  - ${step.rollback.window.when}: apply ${step.rollback.window.files.map((f) => `\`${f}\``).join(", then ")}, each its own change and \`pulumi up\` (about ${formatMinutes(step.rollback.window.minutes)})`);
   }
   if (plan.steps.length === 0) lines.push(plan.ok ? `Nothing to do: every cluster runs ${plan.to} or newer.` : "No step can be taken.");
   return lines.join("\n");

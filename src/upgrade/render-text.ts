@@ -55,7 +55,10 @@ function formatStep(step: UpgradeStep, c: Paint): string[] {
   for (const warning of step.warnings) lines.push(c.dim(`  warning: ${warning}`));
   lines.push(`  rollback: ${step.rollback.file ? `apply ${step.rollback.file} again. ` : ""}${step.rollback.file ? step.rollback.takesEffect : step.rollback.note}`);
   if (!step.rollback.file) for (const edit of step.rollback.edits) lines.push(`    ${formatEdit(edit)}`);
-  if (step.rollback.window) lines.push(`    ${step.rollback.window.when}: apply ${step.rollback.window.files.join(", then ")} (each its own change and pulumi up)`);
+  if (step.rollback.window) {
+    const w = step.rollback.window;
+    lines.push(`    ${w.when}: apply ${w.files.join(", then ")} (each its own change and pulumi up; about ${formatMinutes(w.minutes)}, at most ${formatMinutes(w.upperBoundMinutes)})`);
+  }
   return lines;
 }
 
@@ -93,7 +96,8 @@ export function renderPlanText(plan: MethodPlan, c: Paint = plain): string {
 }
 
 /** The steps no config edit undoes, and how many of them EKS can still roll back in place for a while. */
-export const irreversibleCell = (t: MethodPlan["totals"]) => `${t.irreversibleSteps}${t.rollbackWindowSteps > 0 ? ` (${t.rollbackWindowSteps} reversible for 7 days)` : ""}`;
+export const irreversibleCell = (t: MethodPlan["totals"]) =>
+  `${t.irreversibleSteps}${t.rollbackWindowSteps > 0 ? ` (${t.rollbackWindowSteps} reversible for 7 days, in up to ${formatMinutes(t.longestRollbackMinutes)})` : ""}`;
 
 export function renderCompareText(plans: readonly MethodPlan[], c: Paint = plain): string {
   const header = ["method", "steps", "irreversible", "wall time", "at most", "extended support", "extra cluster-h", "extra node-h"];

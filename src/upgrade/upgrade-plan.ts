@@ -72,7 +72,13 @@ export interface UpgradeStep {
      * For an in-place version upgrade EKS can roll back: the rollback files (under `rollback/`),
      * applied in order, each with its own pull request and pulumi up, and until when.
      */
-    readonly window?: { readonly when: string; readonly files: readonly string[] };
+    readonly window?: {
+      readonly when: string;
+      readonly files: readonly string[];
+      /** The estimated wall time of the rollback, its stack changes one after the other (minutes, and at most). */
+      readonly minutes: number;
+      readonly upperBoundMinutes: number;
+    };
   };
   readonly estimate: StepEstimate;
   readonly traffic: readonly TrafficMove[];
@@ -101,6 +107,8 @@ export interface UpgradeTotals {
   readonly irreversibleSteps: number;
   /** Of the irreversible steps, those EKS can still roll back in place for a while (in-place version upgrades). */
   readonly rollbackWindowSteps: number;
+  /** The longest of those rollbacks, estimated (minutes; 0 when there is none). */
+  readonly longestRollbackMinutes: number;
   readonly extendedSupport: readonly ExtendedSupportStay[];
   readonly extendedSupportDays: number;
   readonly extendedSupportUsd: number;
@@ -258,12 +266,12 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     const escape = draft.plan.changes.filter((c) => c.irreversible).map((c) => c.rollback);
     // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
     const escapeEdits = draft.plan.changes.filter((c) => c.irreversible && c.kind !== "decommission").flatMap((c) => c.rollback.edits);
-    const window = rollbackWindowFiles(draft, names[i]!, options.today);
+    const window = rollbackWindowFiles(draft, names[i]!, options.today, a);
     rollbackFiles.push(...window.files);
     const rollback = irreversible
       ? {
           edits: uniqueEdits(escapeEdits), note: `${escape[0]!.note}${window.refused ? ` (${window.refused}.)` : ""}`, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; "),
-          ...(window.files.length > 0 ? { window: { when: window.when!, files: window.files.map((f) => f.name) } } : {}),
+          ...(window.files.length > 0 ? { window: { when: window.when!, files: window.files.map((f) => f.name), minutes: window.minutes, upperBoundMinutes: window.upperBoundMinutes } } : {}),
         }
       : {
           file: i === 0 ? "the original stack config" : names[i - 1]!,
@@ -292,6 +300,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     upperBoundMinutes: round1(sum(steps.map((s) => s.estimate.upperBoundMinutes)) + Math.max(0, (clock - start) / MINUTE - sum(steps.map((s) => s.estimate.minutes)))),
     irreversibleSteps: steps.filter((s) => s.irreversible).length,
     rollbackWindowSteps: steps.filter((s) => s.irreversible && s.rollback.window !== undefined).length,
+    longestRollbackMinutes: Math.max(0, ...steps.map((s) => s.rollback.window?.minutes ?? 0)),
     extendedSupport,
     extendedSupportDays: round2(sum(extendedSupport.map((s) => s.days))),
     extendedSupportUsd: round2(sum(extendedSupport.map((s) => s.usd))),
@@ -313,12 +322,15 @@ const fleetPath = (path: string) => path.replace(/^baton:fleet\./, "").split("."
  * rollback stack change applied in turn (comments kept), so each file is one pull request. Every
  * file is judged by the spec against the one before it, as `baton plan` would.
  */
-function rollbackWindowFiles(draft: DraftStep, stepFile: string, today: string): { files: { name: string; text: string }[]; when?: string; refused?: string } {
+function rollbackWindowFiles(draft: DraftStep, stepFile: string, today: string, a: EstimateAssumptions): { files: { name: string; text: string }[]; when?: string; refused?: string; minutes: number; upperBoundMinutes: number } {
   const change = draft.plan.changes.find((c) => c.kind === "control-plane-upgrade" && c.rollback.timeBoxed?.windowDays !== undefined);
   const box = change?.rollback.timeBoxed;
-  if (box === undefined) return { files: [] };
+  if (box === undefined) return { files: [], minutes: 0, upperBoundMinutes: 0 };
   const base = stepFile.replace(/\.yaml$/, "");
   let doc = draft.after;
+  let spec = draft.afterSpec;
+  let minutes = 0;
+  let upperBoundMinutes = 0;
   const files: { name: string; text: string }[] = [];
   for (const [j, step] of box.steps.entries()) {
     const next = doc.clone();
@@ -328,11 +340,16 @@ function rollbackWindowFiles(draft: DraftStep, stepFile: string, today: string):
     }
     const verdict = plan(doc.fleet(), next.fleet(), { today });
     // E.g. the version rolled back to is in extended support and the cluster's policy is STANDARD.
-    if (!verdict.allowed) return { files: [], refused: `the spec refuses its rollback (${verdict.refusedRules.join(", ")}), so no rollback files are written` };
+    if (!verdict.allowed) return { files: [], refused: `the spec refuses its rollback (${verdict.refusedRules.join(", ")}), so no rollback files are written`, minutes: 0, upperBoundMinutes: 0 };
+    const nextSpec = schemaSpec(next);
+    const estimate = estimateStep(verdict.changes, spec, nextSpec, a);
+    minutes += estimate.minutes;
+    upperBoundMinutes += estimate.upperBoundMinutes;
     doc = next;
+    spec = nextSpec;
     files.push({ name: `${ROLLBACK_FOLDER}/${base}.rollback-${j + 1}-of-${box.steps.length}.yaml`, text: next.text() });
   }
-  return { files, when: box.when };
+  return { files, when: box.when, minutes: round1(minutes), upperBoundMinutes: round1(upperBoundMinutes) };
 }
 
 /** Why the fleet's shape rules a method out before any step is tried, or undefined. */
