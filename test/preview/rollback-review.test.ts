@@ -7,6 +7,7 @@
 import { renderMarkdown } from "../../src/preview/render-markdown.js";
 import { renderText } from "../../src/preview/render-text.js";
 import { buildReview } from "../../src/preview/review.js";
+import { summarize } from "../../src/preview/stack-set-review.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 
 const plain = { red: String, green: String, yellow: String, bold: String, dim: String };
@@ -36,6 +37,12 @@ describe("the review of an in-place upgrade", () => {
     expect(md.slice(first, second)).toContain('baton:fleet.clusters.green.nodeGroups.general.version: "1.34"');
     expect(md.slice(second)).toContain('baton:fleet.clusters.green.version: "1.34"');
     expect(md).toContain("move its traffic away** at once, while you roll back cluster green and node group green/general (see above) or fix forward");
+  });
+
+  it("in a review of many stacks, the stack's line says it can be rolled back, not that it cannot be undone", () => {
+    const summary = summarize({ stack: "eu", change: "changed", review: upgrade });
+    expect(summary.irreversible).toEqual([]);
+    expect(summary.rollbackWindows).toEqual(["cluster green, node group green/general (for 7 days after it completes)"]);
   });
 
   it("says the same in text", () => {
