@@ -282,7 +282,8 @@ function controlPlaneRollbackRefusals(path: string, name: string, b: ClusterSpec
       `Keep version "${b.version}" and fix forward, or build a cluster at a supported version and shift traffic to it.`));
   }
   const move = context.versions?.[name];
-  if (move === undefined) return refusals;
+  // No evidence, or a record whose history does not match the version it says was deployed: not known.
+  if (move === undefined || move.version !== b.version) return refusals;
   if (move.how === "created") {
     refusals.push(refusal("control-plane-downgrade", versionPath, a.version,
       `Cluster ${name} was created at ${b.version}${move.at ? ` (deployed ${move.at})` : ""}, not upgraded in place; EKS rolls back only an in-place upgrade.`,
@@ -307,8 +308,9 @@ function controlPlaneRollbackRefusals(path: string, name: string, b: ClusterSpec
 }
 
 /** The line a reviewer reads about a control-plane rollback's window, from what is known. */
-function rollbackWindowNote(name: string, context: PlanContext): string {
-  const move = context.versions?.[name];
+function rollbackWindowNote(name: string, from: string, context: PlanContext): string {
+  const recorded = context.versions?.[name];
+  const move = recorded?.version === from ? recorded : undefined;
   const closes = rollbackClosesOn(move);
   if (closes !== undefined) return `allowed only until ${closes} (${ROLLBACK_WINDOW_DAYS} days after the upgrade deployed on ${move!.at})`;
   if (move?.how === "unknown") return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place; the stack's record predates its version history, so EKS checks both`;
@@ -370,7 +372,7 @@ function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext)
       changes.push({
         kind: "control-plane-upgrade", subject: `cluster ${name}`, path: `${path}.version`, fields: ["version"],
         before: b.version, after: a.version, irreversible: false, refusals,
-        summary: `roll control plane ${name} back from Kubernetes ${b.version} to ${a.version} (EKS version rollback; its add-ons stay as they are unless pinned): ${rollbackWindowNote(name, context)}`,
+        summary: `roll control plane ${name} back from Kubernetes ${b.version} to ${a.version} (EKS version rollback; its add-ons stay as they are unless pinned): ${rollbackWindowNote(name, b.version, context)}`,
         notes: [controlPlaneRollbackPath(name, a.version)],
         rollback: {
           edits: [{ path: `${path}.version`, value: b.version }],
