@@ -130,6 +130,13 @@ describe("the evidence the stack's record gives under pulumi up", () => {
     expect(result.refusedRules).toContain("control-plane-downgrade");
   });
 
+  it("ignores a history that does not match the version the record says was deployed, as not known", () => {
+    const stale = { green: { version: "1.34", how: "created" as const, at: "2026-01-10" } };
+    const result = plan(step1(), step2(), { today: TODAY, versions: stale });
+    expect(result.allowed).toBe(true);
+    expect(result.changes.find((c) => c.kind === "control-plane-upgrade")!.summary).toContain("allowed only within 7 days of the upgrade's completion");
+  });
+
   it("lets an override carry a closed window through, on the record", () => {
     const overrides = [{ rule: "rollback-window-closed", path: "baton:fleet.clusters.green.version", reason: "EKS support extended the window for this cluster (case 123)" }];
     const result = plan(step1(), step2(), { today: "2026-12-01", versions: upgradedOn("2026-11-20"), overrides });
