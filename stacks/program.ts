@@ -66,6 +66,8 @@ function judge(fleetInput: unknown, options: FleetProgramOptions, today: string)
   const last = options.lastDeployment ?? undefined;
   const judgement = judgeChange(last, fleetInput, { today, ...(options.overrides !== undefined ? { overrides: options.overrides } : {}) });
   void pulumi.log.info(judgement.basis);
+  // What the deployment log must say beyond the verdict: how a version rollback reaches EKS, and the way outside Pulumi.
+  for (const change of judgement.plan?.changes ?? []) for (const note of change.notes ?? []) void pulumi.log.info(`${change.summary}. ${note}`);
   if (!judgement.ok || judgement.fleet === undefined) {
     const refused = judgement.plan !== undefined && judgement.plan.changes.some((c) => c.refusals.length > 0);
     throw refused
