@@ -78,7 +78,8 @@ export async function readLastDeployment(env: NodeJS.ProcessEnv = process.env): 
     if (named.deployed !== undefined) {
       void pulumi.log.warn(`${DEPLOYED_CONFIG_VARIABLE} is ignored: this stack has a record of its last deployment (stack output ${DEPLOYMENT_RECORD_OUTPUT}), and the change is judged against that. Unset ${DEPLOYED_CONFIG_VARIABLE}.`);
     }
-    return { reference, deployment: { fleet: reading.record.fleet, source: RECORD_SOURCE } };
+    const versions = reading.record.versions;
+    return { reference, deployment: { fleet: reading.record.fleet, source: RECORD_SOURCE, ...(versions !== undefined ? { versions } : {}) } };
   }
   if (named.deployed !== undefined) {
     return { reference, deployment: { fleet: named.deployed, source: `the deployed config ${DEPLOYED_CONFIG_VARIABLE} names (${env[DEPLOYED_CONFIG_VARIABLE]}; this stack has no deployment record yet)` } };

@@ -10,6 +10,7 @@ import type { FleetInput, FleetSpec } from "../src/fleet/types.js";
 import { InputFileError, readInputFile } from "../src/fleet/input-file.js";
 import { recordOf, type DeploymentRecord } from "../src/fleet/deployment-record.js";
 import { judgeChange, type LastDeployment } from "../src/fleet/judge.js";
+import type { VersionHistory } from "../src/fleet/version-history.js";
 import { OVERRIDE_CONFIG_KEY } from "../src/fleet/overrides.js";
 import { formatProblem, FleetSpecError, warningsOf, type Problem } from "../src/fleet/problems.js";
 import { parseStackConfig } from "../src/fleet/stack-config.js";
@@ -55,7 +56,7 @@ const OVERRIDE_HINT = `To apply a refused change anyway (break-glass), list each
   + "- rule: <rule>, path: <path>, reason: <why>. The override shows as a warning in the preview and the deployment log; remove it once the change is applied.";
 
 /** Validates (or judges, under `pulumi up`) the config; throws FleetSpecError with every problem. */
-function judge(fleetInput: unknown, options: FleetProgramOptions, today: string): { fleet: FleetSpec; deployed?: unknown; warnings: Problem[] } {
+function judge(fleetInput: unknown, options: FleetProgramOptions, today: string): { fleet: FleetSpec; deployed?: unknown; warnings: Problem[]; versions?: VersionHistory } {
   if (options.lastDeployment === undefined) {
     const deployed = options.deployed === undefined ? {} : { deployed: options.deployed };
     const validation = validateFleet(fleetInput, { today, ...deployed });
@@ -65,13 +66,18 @@ function judge(fleetInput: unknown, options: FleetProgramOptions, today: string)
   const last = options.lastDeployment ?? undefined;
   const judgement = judgeChange(last, fleetInput, { today, ...(options.overrides !== undefined ? { overrides: options.overrides } : {}) });
   void pulumi.log.info(judgement.basis);
+  // What the deployment log must say beyond the verdict: how a version rollback reaches EKS, and the way outside Pulumi.
+  for (const change of judgement.plan?.changes ?? []) for (const note of change.notes ?? []) void pulumi.log.info(`${change.summary}. ${note}`);
   if (!judgement.ok || judgement.fleet === undefined) {
     const refused = judgement.plan !== undefined && judgement.plan.changes.some((c) => c.refusals.length > 0);
     throw refused
       ? new FleetSpecError(judgement.problems, `pulumi up refuses this change, judged against ${last!.source}`, OVERRIDE_HINT)
       : new FleetSpecError(judgement.problems);
   }
-  return { fleet: judgement.fleet, ...(last !== undefined ? { deployed: last.fleet } : {}), warnings: warningsOf(judgement.problems) };
+  return {
+    fleet: judgement.fleet, ...(last !== undefined ? { deployed: last.fleet } : {}), warnings: warningsOf(judgement.problems),
+    ...(judgement.versions !== undefined ? { versions: judgement.versions } : {}),
+  };
 }
 
 /**
@@ -89,7 +95,7 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
     throw error;
   }
   if (stackProblems.length > 0) throw new FleetSpecError(stackProblems);
-  const { fleet: spec, deployed, warnings } = judged;
+  const { fleet: spec, deployed, warnings, versions } = judged;
   // Warnings (a version in paid extended support, an overridden refusal) do not stop the program; they show in the preview.
   for (const warning of warnings) void pulumi.log.warn(formatProblem(warning));
   const applied: pulumi.Resource[] = [];
@@ -99,7 +105,9 @@ export function runFleetProgram(fleetInput: unknown, options: FleetProgramOption
     ...(options.deployerArn !== undefined ? { deployerArn: options.deployerArn } : {}),
   }, { transformations: [collectInto(applied)] });
   // `applied` holds the fleet component itself and everything below it.
-  return { ...fleet.outputs, deploymentRecord: recordWhenApplied(recordOf(spec), applied) };
+  // Under pulumi up the record carries how each version was reached, and on which day: the evidence
+  // the next run judges a version rollback on.
+  return { ...fleet.outputs, deploymentRecord: recordWhenApplied(recordOf(spec, versions), applied) };
 }
 
 /** A transformation that changes nothing and notes each resource the fleet registers (its children, theirs, ...). */

@@ -3,6 +3,7 @@ import { formatPlan, type Paint } from "../fleet/format-plan.js";
 import type { Plan } from "../fleet/plan.js";
 import { formatProblem } from "../fleet/problems.js";
 import { colors, EXIT, UsageError, type Io } from "./io.js";
+import { RECORD_OPTION_HELP, versionsFromRecord } from "./record.js";
 import { readFleetInput, readProposedConfig } from "./load-fleet.js";
 import type { SetExit } from "./main.js";
 import { isDirectory, readStackDirs, waveOf } from "./stack-dirs.js";
@@ -17,19 +18,24 @@ export function registerPlan(program: Command, io: Io, setExit: SetExit): void {
     .argument("<stack-config>", "the proposed stack config, e.g. examples/walkthrough/3-green-50.yaml; or a folder of them (every Pulumi.<stack>.yaml, paired by name)")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; required")
     .option("--json", "print the plan as JSON")
+    .option("--record <json-file>", RECORD_OPTION_HELP)
     .addOption(todayOption())
     // `plan <before> <after>` was the first form; it still runs, with a word on stderr, so existing scripts keep working.
     .allowExcessArguments(true)
-    .action(async (first: string, options: { from?: string; json?: boolean; today?: string }, command: Command) => {
+    .action(async (first: string, options: { from?: string; json?: boolean; today?: string; record?: string }, command: Command) => {
       const { afterPath, beforePath } = filesOf(first, command.args, options.from, io);
       if (isDirectory(beforePath) || isDirectory(afterPath)) {
+        if (options.record !== undefined) throw new UsageError("--record is one stack's last deployment record: give it with one stack config, not a folder of them");
         await planStackDirs(beforePath, afterPath, options, io, setExit);
         return;
       }
       const [before, after] = [await readFleetInput(beforePath), await readProposedConfig(afterPath)];
       const { plan } = await import("../fleet/plan.js");
       // The proposed config's baton:override lets the refusals it names through, as pulumi up does.
-      const planned = plan(before, after.fleet, { ...todayOf(options), ...(after.overrides !== undefined ? { overrides: after.overrides } : {}) });
+      const versions = options.record === undefined ? undefined : await versionsFromRecord(options.record);
+      const planned = plan(before, after.fleet, {
+        ...todayOf(options), ...(after.overrides !== undefined ? { overrides: after.overrides } : {}), ...(versions !== undefined ? { versions } : {}),
+      });
       if (options.json) io.out(JSON.stringify(planned, null, 2));
       else io.out(`plan of ${afterPath} against ${beforePath} (deployed)\n\n${formatPlan(planned, colors(io))}`);
       const hint = await swappedFilesHint(planned, { after: after.fleet, before, ...todayOf(options) }, fromFix("plan", beforePath, afterPath));

@@ -8,6 +8,7 @@ import type { PartCapturer } from "../preview/parts.js";
 import { clockText, startProgress, type Progress } from "./progress.js";
 import { fromFix, swappedFilesHint } from "./swapped.js";
 import { todayOption } from "./today.js";
+import { RECORD_OPTION_HELP, versionsFromRecord } from "./record.js";
 import type { CaptureContext, OfflinePreview, StackPreviewInput } from "../preview/offline-preview.js";
 import { isDirectory, readStackDirs, setSubject, waveOf } from "./stack-dirs.js";
 import { addFullReviewOptions, refuseFullReviewOptions, stackSet, writeStackSet, type StackSetOutputOptions } from "./stack-set-output.js";
@@ -23,7 +24,7 @@ export function parseFormat(value: string, allowed: readonly PreviewFormat[]): P
 const PROGRAM_MODULE = path.resolve(__dirname, "../../stacks", `program${path.extname(__filename)}`);
 
 interface PreviewOptions extends StackSetOutputOptions {
-  from?: string; format: string; today?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean;
+  from?: string; format: string; today?: string; record?: string; parallel?: boolean; cache: boolean; cacheDir: string; cacheStats?: boolean; wholeProgram?: boolean;
 }
 
 export function registerPreview(program: Command, io: Io, setExit: SetExit): void {
@@ -34,6 +35,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .argument("<stack-config>", "the proposed stack config, e.g. stacks/Pulumi.migration-next.yaml; or a folder of them (every Pulumi.<stack>.yaml, reviewed as one)")
     .option("--from <base-config>", "the stack config as deployed (e.g. from the base branch), or the base's folder of them; without it, everything is a create")
     .option("--format <format>", "text, json or markdown (the pull-request comment)", "text")
+    .option("--record <json-file>", RECORD_OPTION_HELP)
     .addOption(todayOption())
     .option("--cache-dir <dir>", "where captured parts are kept between runs (signed with the cache key: see BATON_CACHE_KEY in docs/preview.md)", "<project>/.baton/cache")
     .option("--no-cache", "capture every part, reading and writing no cache")
@@ -44,6 +46,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
     .action(async (file: string, options: PreviewOptions) => {
       const format = parseFormat(options.format, ["text", "json", "markdown"]);
       if (isDirectory(file) || (options.from !== undefined && isDirectory(options.from))) {
+        if (options.record !== undefined) throw new UsageError("--record is one stack's last deployment record: give it with one stack config, not a folder of them");
         await previewStackDirs(file, options, format, io, setExit);
         return;
       }
@@ -63,6 +66,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
         head = proposed.fleet;
         overrides = proposed.overrides;
         base = options.from === undefined ? undefined : await readFleetInput(options.from);
+        const versions = options.record === undefined ? undefined : await versionsFromRecord(options.record);
         // Pulumi and the fleet program load only here, so `baton --help` stays fast.
         const { offlinePreview } = await import("../preview/offline-preview.js");
         // A worker thread has its own Pulumi runtime, so base and head can be captured at once.
@@ -75,7 +79,7 @@ export function registerPreview(program: Command, io: Io, setExit: SetExit): voi
         const capture = withCaptureProgress(wholeCapture, progress, head, base === undefined ? 1 : 2);
         result = await offlinePreview({
           head, subject, capture, parallel: inWorkers, ...(captureAll ? { captureAll } : {}), ...(base !== undefined ? { base } : {}), ...(today ? { today } : {}),
-          ...(overrides !== undefined ? { overrides } : {}),
+          ...(overrides !== undefined ? { overrides } : {}), ...(versions !== undefined ? { versions } : {}),
         });
       } finally {
         progress.stop();

@@ -14,11 +14,12 @@ export interface PlannedFleets {
  */
 export async function swappedFilesHint(planned: Plan, fleets: PlannedFleets, fix: string): Promise<string | undefined> {
   // The spec loads only when a command runs, never at start-up.
-  const { swappedDowngrade } = await import("../fleet/swapped.js");
+  const { swappedDowngrade, isOneStepRollback } = await import("../fleet/swapped.js");
   const downgrade = swappedDowngrade(planned, fleets.before, fleets.after, fleets.today === undefined ? {} : { today: fleets.today });
   if (downgrade === undefined) return undefined;
   return `baton: this change moves ${downgrade.subject} down from ${String(downgrade.before)} to ${String(downgrade.after)}, and the other way round it is allowed. `
-    + `Are the files swapped? ${fix}`;
+    + `Are the files swapped? ${fix}`
+    + (isOneStepRollback(downgrade) ? `. If you mean to roll back an in-place upgrade: roll its node groups back to ${String(downgrade.after)} first, in their own change, then the control plane.` : "");
 }
 
 /** The fix `plan` and `preview` name: the proposed config first, the deployed one after --from. */

@@ -139,8 +139,13 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
       if (flags.out !== undefined && writable) {
         // Every folder is checked, and every file written, before any is put in place: all or nothing.
         const folders = plans.filter((p) => p.ok).map((planned) => ({ dir: flags.method === "compare" ? path.join(flags.out!, planned.method) : flags.out!, files: planned.files }));
+        // The rollback files of in-place version steps go to rollback/ beside the steps they undo.
+        const rollbackFolders = plans.filter((p) => p.ok && p.rollbackFiles.length > 0).map((planned) => ({
+          dir: path.join(flags.method === "compare" ? path.join(flags.out!, planned.method) : flags.out!, upgrade.ROLLBACK_FOLDER),
+          files: planned.rollbackFiles.map((f) => ({ name: path.basename(f.name), text: f.text })),
+        }));
         try {
-          writeStepFiles(flags.out, folders);
+          writeStepFiles(flags.out, [...folders, ...rollbackFolders]);
         } catch (error) {
           if (!(error instanceof StepFilesWriteError)) throw error;
           io.err(c.red(`baton: ${error.message}`));
@@ -148,7 +153,7 @@ export function registerUpgradePlan(program: Command, io: Io, setExit: SetExit):
           return;
         }
         for (const [i, planned] of plans.filter((p) => p.ok).entries()) {
-          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${folders[i]!.dir}`));
+          io.err(c.dim(`wrote ${planned.files.length} step file(s) to ${folders[i]!.dir}${planned.rollbackFiles.length > 0 ? `, and ${planned.rollbackFiles.length} rollback file(s) to ${path.join(folders[i]!.dir, upgrade.ROLLBACK_FOLDER)}` : ""}`));
           const placeholders = new Set(planned.steps.flatMap((step) => step.inputs.map((input) => input.placeholder)));
           if (placeholders.size > 0) io.err(c.yellow(`fill in ${[...placeholders].join(", ")} (marked TODO) in the step files before applying them: every command and pulumi up refuse them until then`));
         }
@@ -351,6 +356,10 @@ async function planStackDir(dir: string, flags: UpgradePlanFlags, options: PlanO
       ],
     };
   });
+  // Each stack's in-place version steps' rollback files, in its rollback/ folder.
+  for (const stack of stacks.filter((s) => s.plan.rollbackFiles.length > 0)) {
+    folders.push({ dir: path.join(out, stack.name, upgrade.ROLLBACK_FOLDER), files: stack.plan.rollbackFiles.map((f) => ({ name: path.basename(f.name), text: f.text })) });
+  }
   folders.push({ dir: out, files: [{ name: "README.md", text: fleetPlan.renderFleetPlanMarkdown(fleet) }] });
   folders.push({ dir: path.dirname(path.resolve(workflowFile)), files: [{ name: path.basename(workflowFile), text: workflow }] });
   try {

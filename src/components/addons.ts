@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAddonVersion, EKS_ADDON_NAMES, readAddonVersionRecord } from "../fleet/addon-versions.js";
+import { compareVersions, VERSION_PATTERN } from "../fleet/versions.js";
 import type { ClusterSpec } from "../fleet/types.js";
 
 export type AddonKey = keyof ClusterSpec["addons"];
@@ -43,7 +44,13 @@ export class AddonVersions {
    * @param previous what the last deployment ran (the stack output `addonVersions`, an
    * `AddonVersionRecord`); without it, every unpinned add-on takes the looked-up default.
    */
-  constructor(previous?: pulumi.Input<unknown>) {
+  /**
+   * @param deployedClusters per EKS cluster name, the cluster as deployed (version and pins), when
+   * the fleet as deployed is known but not the add-on versions it ran (an offline preview's part
+   * builds): on a version rollback, an unpinned add-on keeps what the deployed version would have
+   * run, as `chooseAddonVersion` keeps the recorded version under pulumi up.
+   */
+  constructor(previous?: pulumi.Input<unknown>, private readonly deployedClusters: Readonly<Record<string, { readonly version?: string; readonly addons?: Partial<Record<AddonKey, string>> }>> = {}) {
     this.previous = previous === undefined ? undefined : pulumi.output(previous);
   }
 
@@ -62,6 +69,13 @@ export class AddonVersions {
   versionFor(addon: AddonDefinition, cluster: ClusterSpec, eksName: string): pulumi.Input<string> {
     const pin = cluster.addons[addon.key];
     if (pin !== undefined) return pin;
+    if (this.previous === undefined) {
+      const deployed = this.deployedClusters[eksName];
+      // A version rollback keeps the add-ons as they ran (see chooseAddonVersion).
+      if (deployed?.version !== undefined && VERSION_PATTERN.test(deployed.version) && compareVersions(cluster.version, deployed.version) < 0) {
+        return deployed.addons?.[addon.key] ?? this.defaultVersion(addon.addonName, deployed.version);
+      }
+    }
     const lookedUp = this.defaultVersion(addon.addonName, cluster.version);
     if (this.previous === undefined) return lookedUp;
     return pulumi.all([this.previous, lookedUp]).apply(([previous, version]) => chooseAddonVersion({

@@ -113,7 +113,9 @@ export class BlueGreenFleet extends pulumi.ComponentResource {
 
     const part = args.part;
     const builds = (kind: "cluster" | "service", key: string) => part === undefined || (part.kind === kind && part.name === key);
-    const addonVersions = new AddonVersions(args.previousAddonVersions);
+    const asDeployed = args.lastDeployed === false ? undefined : args.lastDeployed ?? args.deployed;
+    const addonVersions = new AddonVersions(args.previousAddonVersions,
+      Object.fromEntries(Object.entries(asDeployed?.clusters ?? {}).map(([c, spec]) => [eksClusterName(fleet.name, c), spec])));
     // One lookup of the fleet's existing control-plane log groups (`/aws/eks/<fleet>-…`), shared by its clusters.
     const logGroups = new ExistingLogGroups(`/aws/eks/${fleet.name}-`);
     const clusters: Record<string, EksCluster> = {};

@@ -1,12 +1,16 @@
 /**
  * Which version an EKS add-on runs. A pin wins. Unpinned, an add-on keeps the version the last
  * deployment gave it for as long as its cluster stays on the same Kubernetes version, and takes
- * EKS's default for the new version when the cluster moves. Looking the default up again on every
+ * EKS's default for the new version when the cluster moves up. When the cluster moves down (an EKS
+ * version rollback, N → N-1), it keeps what it ran: EKS leaves add-ons as they are on a rollback
+ * (AWS user guide "Roll back a cluster to a previous Kubernetes version", as of 2026-12), and baton
+ * does the same unless the spec pins another version. Looking the default up again on every
  * run would move every add-on of every cluster whenever AWS moves a default, inside whatever
  * change happens to run next (a weight shift included).
  */
 
 import type { ClusterSpec } from "./types.js";
+import { compareVersions, VERSION_PATTERN } from "./versions.js";
 
 /** The EKS add-on each key under a cluster's `addons:` pins. */
 export const EKS_ADDON_NAMES = {
@@ -47,7 +51,10 @@ export interface AddonVersionChoice {
 
 export function chooseAddonVersion(choice: AddonVersionChoice): string {
   if (choice.pin !== undefined) return choice.pin;
-  const kept = choice.deployed?.kubernetesVersion === choice.kubernetesVersion ? choice.deployed.versions[choice.addonName] : undefined;
+  const deployed = choice.deployed;
+  const sameOrRolledBack = deployed !== undefined && (deployed.kubernetesVersion === choice.kubernetesVersion
+    || (VERSION_PATTERN.test(deployed.kubernetesVersion) && VERSION_PATTERN.test(choice.kubernetesVersion) && compareVersions(choice.kubernetesVersion, deployed.kubernetesVersion) < 0));
+  const kept = sameOrRolledBack ? deployed.versions[choice.addonName] : undefined;
   return kept ?? choice.lookedUp;
 }
 

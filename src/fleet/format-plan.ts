@@ -34,14 +34,27 @@ function formatChange(change: Change, paint: Paint, planned: Plan): string {
   // In a refused plan nothing is applied: a change that breaks no rule itself is blocked by the
   // others, never "allowed", and there is nothing to roll back.
   const verdict = refusedBy.length > 0 ? paint.red("REFUSED") : planned.allowed ? paint.green("allowed") : paint.yellow("blocked");
-  const lines = [`${verdict} ${paint.bold(change.kind)} ${change.summary}${change.irreversible ? paint.yellow(" [irreversible]") : ""}`];
+  const timeBoxed = change.rollback.timeBoxed;
+  const tag = timeBoxed
+    ? paint.yellow(timeBoxed.windowDays !== undefined ? ` [rollback: ${timeBoxed.windowDays} days, ${timeBoxed.steps.length} step(s)]` : ` [rollback: ${timeBoxed.steps.length} step(s)]`)
+    : change.irreversible ? paint.yellow(" [irreversible]") : "";
+  const lines = [`${verdict} ${paint.bold(change.kind)} ${change.summary}${tag}`];
   for (const problem of change.refusals) lines.push(...formatProblem(problem).split("\n").map((l) => `    ${l}`));
+  for (const note of change.notes ?? []) lines.push(`    note: ${note}`);
   if (!planned.allowed) {
     if (refusedBy.length > change.refusals.length) lines.push(`    refused by ${[...new Set(refusedBy.map((p) => p.rule))].join(", ")} above`);
     return lines.join("\n");
   }
   const rollback = change.rollback;
   lines.push(`    rollback: ${rollback.note}`);
+  if (timeBoxed) {
+    lines.push(`      ${timeBoxed.steps.length > 1 ? "stack changes, in order, each applied before the next" : "one stack change"} (${timeBoxed.when}):`);
+    timeBoxed.steps.forEach((step, i) => {
+      lines.push(`      ${i + 1}. ${step.title}`);
+      for (const edit of step.edits) lines.push(`           ${formatEdit(edit)}`);
+    });
+    if (rollback.edits.length > 0) lines.push("      meanwhile, to move its traffic away at once:");
+  }
   for (const edit of rollback.edits) lines.push(`      ${formatEdit(edit)}`);
   if (rollback.edits.length > 0) lines.push(paint.dim(`      takes effect: ${rollback.takesEffect}`));
   return lines.join("\n");

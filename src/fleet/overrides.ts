@@ -24,6 +24,7 @@ export const TRANSITION_RULES = [
   "control-plane-skip-minor", "control-plane-downgrade", "control-plane-nodegroups-behind",
   "decommission-weighted-cluster", "replace-weighted-cluster", "new-cluster-weighted",
   "nodegroup-remove-unretired", "nodegroup-downgrade", "nodegroup-release-downgrade", "serving-path-replacement",
+  "rollback-nodegroups-first", "rollback-target-unsupported", "rollback-window-closed",
 ] as const;
 
 export interface Override {

@@ -11,7 +11,8 @@ import { applyOverrides } from "./overrides.js";
 import { amiFamily, compareReleases } from "./rules/nodegroup.js";
 import { checkServingPathReplacements } from "./rules/serving-path.js";
 import { validateFleet, type ValidateOptions } from "./validate.js";
-import { compareVersions } from "./versions.js";
+import { compareVersions, isoDate, supportPhase, versionFromMinor, minorOf } from "./versions.js";
+import { rollbackClosesOn, ROLLBACK_WINDOW_DAYS, type VersionHistory } from "./version-history.js";
 import { sameValue as isEqual } from "./same-value.js";
 
 export type ChangeKind =
@@ -30,13 +31,38 @@ export interface ConfigEdit {
   readonly remove?: boolean;
 }
 
+/** One stack change of a rollback that takes several, applied (`pulumi up`) before the next. */
+export interface RollbackStep {
+  /** What the stack change does, e.g. `roll node group blue/general back to 1.33`. */
+  readonly title: string;
+  readonly edits: readonly ConfigEdit[];
+}
+
+/**
+ * An in-place version move EKS can roll back, for a while: a control-plane upgrade for 7 days
+ * after it completes (node groups first, then the control plane), a node group's version while
+ * its control plane still runs the newer version.
+ */
+export interface TimeBoxedRollback {
+  /** The stack changes that roll it back, in order. */
+  readonly steps: readonly RollbackStep[];
+  /** Days after the upgrade's completion that EKS still rolls it back; undefined: no window (a node group's roll). */
+  readonly windowDays?: number;
+  /** The first day (ISO) the rollback is no longer possible, when known; else "N days after it completes". */
+  readonly closesOn?: string;
+  /** Until when, as a reviewer reads it: `for 7 days after it completes`, `while control plane blue runs 1.35 or 1.34`. */
+  readonly when: string;
+}
+
 export interface Rollback {
-  /** The config edits that undo the change (empty when nothing can). */
+  /** The config edits that undo the change (empty when nothing can); for a time-boxed change, the traffic escape. */
   readonly edits: readonly ConfigEdit[];
   /** How fast the rollback takes effect. */
   readonly takesEffect: string;
   /** What the rollback does and does not restore, in one or two sentences. */
   readonly note: string;
+  /** Set when EKS can roll the change back in place: the ordered stack changes, and until when. */
+  readonly timeBoxed?: TimeBoxedRollback;
 }
 
 export interface Change {
@@ -51,7 +77,10 @@ export interface Change {
   readonly fields: readonly string[];
   readonly before?: unknown;
   readonly after?: unknown;
-  /** A control-plane upgrade or a deleted cluster cannot be undone by a config edit. */
+  /**
+   * No single config edit undoes it: a deleted or replaced cluster (never), a version upgrade (only
+   * by the ordered stack changes of `rollback.timeBoxed`, within EKS's window).
+   */
   readonly irreversible: boolean;
   /** The rules this change breaks; empty when it is allowed. */
   readonly refusals: readonly Problem[];
@@ -60,6 +89,8 @@ export interface Change {
   readonly release?: { readonly from?: string; readonly to: string };
   /** A node group roll with `forceUpdateVersion`: EKS evicts pods whatever their PodDisruptionBudgets say. */
   readonly forced?: boolean;
+  /** What a reviewer must know beyond the summary (e.g. how a version rollback reaches EKS). */
+  readonly notes?: readonly string[];
 }
 
 export interface Plan {
@@ -133,6 +164,34 @@ function otherServingCandidates(fleet: FleetSpec, except: string): string[] {
  * cluster serves to another cluster that can take them.
  */
 function trafficRollback(after: FleetSpec, before: FleetSpec, cluster: string, what: string): Rollback {
+  const escape = trafficEscape(after, before, cluster);
+  if (escape.edits.length > 0) {
+    return {
+      edits: escape.edits,
+      takesEffect: escape.takesEffect,
+      note: `${what} cannot be undone; shifting its traffic back to ${escape.receiving.join(", ")} restores service while you fix forward.`,
+    };
+  }
+  return {
+    edits: [],
+    takesEffect: "not applicable",
+    note: escape.servesNothing
+      ? `${what} cannot be undone, but cluster ${cluster} serves no traffic, so nothing user-facing depends on it.`
+      : `${what} cannot be undone, and no other cluster can take ${cluster}'s traffic: build a cluster at the old version next to it first.`,
+  };
+}
+
+interface TrafficEscape {
+  readonly edits: ConfigEdit[];
+  readonly takesEffect: string;
+  /** The clusters that take the traffic. */
+  readonly receiving: string[];
+  /** True when the cluster serves no traffic in `after`. */
+  readonly servesNothing: boolean;
+}
+
+/** The edits that move the services `cluster` serves in `after` to another cluster that can take them. */
+function trafficEscape(after: FleetSpec, before: FleetSpec, cluster: string): TrafficEscape {
   const edits: ConfigEdit[] = [];
   const speeds = new Set<string>();
   const receiving = new Set<string>();
@@ -152,27 +211,153 @@ function trafficRollback(after: FleetSpec, before: FleetSpec, cluster: string, w
     speeds.add(weightChangeSpeed(service));
   }
   const servesNothing = Object.values(after.services).every((s) => (s.weights[cluster] ?? 0) === 0);
-  if (edits.length > 0) {
-    return {
-      edits,
-      takesEffect: [...speeds].join("; "),
-      note: `${what} cannot be undone; shifting its traffic back to ${[...receiving].join(", ")} restores service while you fix forward.`,
-    };
-  }
-  return {
-    edits: [],
-    takesEffect: "not applicable",
-    note: servesNothing
-      ? `${what} cannot be undone, but cluster ${cluster} serves no traffic, so nothing user-facing depends on it.`
-      : `${what} cannot be undone, and no other cluster can take ${cluster}'s traffic: build a cluster at the old version next to it first.`,
-  };
+  return { edits, takesEffect: edits.length > 0 ? [...speeds].join("; ") : "not applicable", receiving: [...receiving], servesNothing };
+}
+
+/**
+ * The rollback of a version upgrade EKS can roll back in place: the ordered stack changes (and
+ * `note`, saying when and how), with the traffic escape as its edits for the meantime.
+ */
+function timeBoxedRollback(after: FleetSpec, before: FleetSpec, cluster: string, note: string, timeBoxed: TimeBoxedRollback): Rollback {
+  const escape = trafficEscape(after, before, cluster);
+  const meanwhile = escape.edits.length > 0
+    ? `Shifting its traffic to ${escape.receiving.join(", ")} restores service at once, while you roll back or fix forward.`
+    : escape.servesNothing
+      ? `Cluster ${cluster} serves no traffic, so nothing user-facing depends on it meanwhile.`
+      : `No other cluster can take ${cluster}'s traffic meanwhile.`;
+  return { edits: escape.edits, takesEffect: escape.takesEffect, note: `${note} ${meanwhile}`, timeBoxed };
 }
 
 function revertFields(path: string, before: Record<string, unknown>, fields: readonly string[]): ConfigEdit[] {
   return fields.map((field) => (before[field] === undefined ? { path: `${path}.${field}`, remove: true } : { path: `${path}.${field}`, value: before[field] }));
 }
 
-function planClusters(before: FleetSpec, after: FleetSpec): Change[] {
+/** What the transition rules know beyond the two specs. */
+export interface PlanContext {
+  /** The day the change is judged on (ISO, UTC). */
+  readonly today: string;
+  /** How each version was reached, as the last deployment recorded it; undefined offline (unknown). */
+  readonly versions?: VersionHistory;
+}
+
+/** When an in-place upgrade about to be applied can be rolled back: its completion is not known yet. */
+const WINDOW_WHEN = `for ${ROLLBACK_WINDOW_DAYS} days after it completes`;
+
+const nextMinor = (version: string, by: number) => versionFromMinor(minorOf(version) + by);
+
+/** The stack changes that roll back the in-place control-plane upgrade b.version → a.version of cluster `name`. */
+function controlPlaneRollbackSteps(path: string, name: string, b: ClusterSpec, a: ClusterSpec): RollbackStep[] {
+  const moved = Object.entries(a.nodeGroups).filter(([, g]) => effectiveNodeGroupVersion(a, g) === a.version).map(([groupName]) => groupName);
+  const groupPath = (g: string) => `${path}.nodeGroups.${g}.version`;
+  const steps: RollbackStep[] = [];
+  // A group pinned to a release of the new minor goes back to the pin it had (or none): the old minor refuses the new one's release.
+  const releaseBack = (g: string): ConfigEdit[] => {
+    const now = a.nodeGroups[g]?.releaseVersion;
+    const was = b.nodeGroups[g]?.releaseVersion;
+    if (now === undefined || now === was) return [];
+    const releasePath = `${path}.nodeGroups.${g}.releaseVersion`;
+    return [was === undefined ? { path: releasePath, remove: true } : { path: releasePath, value: was }];
+  };
+  if (moved.length > 0) {
+    steps.push({
+      title: `roll node group${moved.length > 1 ? "s" : ""} ${moved.map((g) => `${name}/${g}`).join(", ")} back to ${b.version}`,
+      edits: moved.flatMap((g) => [{ path: groupPath(g), value: b.version }, ...releaseBack(g)]),
+    });
+  }
+  steps.push({
+    title: `roll control plane ${name} back to ${b.version}`,
+    edits: [
+      { path: `${path}.version`, value: b.version },
+      // The pins of the first step go back to what the groups had before the upgrade.
+      ...moved.map((g) => {
+        const was = b.nodeGroups[g]?.version;
+        return was === undefined ? { path: groupPath(g), remove: true } : { path: groupPath(g), value: was };
+      }),
+    ],
+  });
+  return steps;
+}
+
+/** How an in-place control-plane upgrade is rolled back, and until when, in one sentence. */
+function upgradeNote(name: string, b: ClusterSpec, a: ClusterSpec, steps: readonly RollbackStep[]): string {
+  const how = steps.length > 1
+    ? `two stack changes, in order: first ${steps[0]!.title} (the control plane stays at ${a.version}), then ${steps[1]!.title}`
+    : `one stack change (${steps[0]!.title})`;
+  return `EKS can roll the upgrade of ${name} back to ${b.version} for ${ROLLBACK_WINDOW_DAYS} days after it completes, with ${how}; after that it cannot be undone.`;
+}
+
+/** Evidence-based refusals and notes of a control-plane rollback (N → N-1) of cluster `name`. */
+function controlPlaneRollbackRefusals(path: string, name: string, b: ClusterSpec, a: ClusterSpec, context: PlanContext): Problem[] {
+  const refusals: Problem[] = [];
+  const versionPath = `${path}.version`;
+  for (const [groupName, group] of Object.entries(b.nodeGroups)) {
+    if (!(groupName in a.nodeGroups)) continue;
+    const groupVersion = effectiveNodeGroupVersion(b, group);
+    if (compareVersions(groupVersion, a.version) > 0) {
+      refusals.push(refusal("rollback-nodegroups-first", `${path}.nodeGroups.${groupName}.version`, groupVersion,
+        `Rolling control plane ${name} back to ${a.version} needs its node groups at ${a.version} first (kubelets may never be newer than the control plane), and node group ${groupName} runs ${groupVersion}.`,
+        `Roll the node groups back first, in their own change: keep version "${b.version}" and set nodeGroups.${groupName}.version: "${a.version}", apply it, then set version "${a.version}" in a later change.`));
+    }
+  }
+  const phase = supportPhase(a.version, context.today);
+  if (phase === "extended" && a.supportType !== "EXTENDED") {
+    refusals.push(refusal("rollback-target-unsupported", versionPath, a.version,
+      `Kubernetes ${a.version} is in EKS extended support on ${context.today}, and EKS rolls a cluster back to a version in extended support only under the EXTENDED support policy (supportType is ${a.supportType}).`,
+      `Set supportType: EXTENDED on cluster ${name} in its own change first, or fix forward at ${b.version}.`));
+  } else if (phase !== "standard" && phase !== "extended") {
+    refusals.push(refusal("rollback-target-unsupported", versionPath, a.version,
+      `EKS rolls back only to a version it still supports, and Kubernetes ${a.version} is not supported on ${context.today} (${phase}).`,
+      `Keep version "${b.version}" and fix forward, or build a cluster at a supported version and shift traffic to it.`));
+  }
+  const move = context.versions?.[name];
+  // No evidence, or a record whose history does not match the version it says was deployed: not known.
+  if (move === undefined || move.version !== b.version) return refusals;
+  if (move.how === "created") {
+    refusals.push(refusal("control-plane-downgrade", versionPath, a.version,
+      `Cluster ${name} was created at ${b.version}${move.at ? ` (deployed ${move.at})` : ""}, not upgraded in place; EKS rolls back only an in-place upgrade.`,
+      `Keep version "${b.version}"; to run ${a.version}, build a cluster at that version and shift traffic to it.`));
+  } else if (move.how === "rolled-back") {
+    refusals.push(refusal("control-plane-downgrade", versionPath, a.version,
+      `Cluster ${name} was itself rolled back to ${b.version}${move.at ? ` on ${move.at}` : ""}; EKS rolls back only the last in-place upgrade, one minor.`,
+      `Keep version "${b.version}"; to run ${a.version}, build a cluster at that version and shift traffic to it.`));
+  } else if (move.how === "upgraded" && move.from !== a.version) {
+    refusals.push(refusal("control-plane-downgrade", versionPath, a.version,
+      `Cluster ${name} was upgraded to ${b.version} from ${move.from ?? "an unrecorded version"}, not from ${a.version}.`,
+      `Keep version "${b.version}".`));
+  } else {
+    const closes = rollbackClosesOn(move);
+    if (closes !== undefined && context.today >= closes) {
+      refusals.push(refusal("rollback-window-closed", versionPath, a.version,
+        `Cluster ${name} was upgraded to ${b.version} on ${move.at}; EKS rolls an upgrade back only within ${ROLLBACK_WINDOW_DAYS} days of its completion, and the window closed on ${closes} (today is ${context.today}).`,
+        `Keep version "${b.version}" and fix forward, or build a cluster at ${a.version} and shift traffic to it.`));
+    }
+  }
+  return refusals;
+}
+
+/** The line a reviewer reads about a control-plane rollback's window, from what is known. */
+function rollbackWindowNote(name: string, from: string, context: PlanContext): string {
+  const recorded = context.versions?.[name];
+  const move = recorded?.version === from ? recorded : undefined;
+  const closes = rollbackClosesOn(move);
+  if (closes !== undefined) return `allowed only until ${closes} (${ROLLBACK_WINDOW_DAYS} days after the upgrade deployed on ${move!.at})`;
+  if (move?.how === "unknown") return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place; the stack's record predates its version history, so EKS checks both`;
+  return `allowed only within ${ROLLBACK_WINDOW_DAYS} days of the upgrade's completion, and only if ${name} was upgraded in place; pulumi up checks the stack's record, and EKS checks both`;
+}
+
+/**
+ * How a control-plane rollback reaches EKS through Pulumi, and the path that does not depend on it.
+ * As read on 2026-12-02: @pulumi/aws 7.48.0 (the bridged terraform-provider-aws) updates `version`
+ * in place with UpdateClusterVersion; it has no `rollbackConfig` argument (terraform-provider-aws
+ * #48751 tracks rollback support), and baton leaves `forceUpdateVersion` unset, so EKS's readiness
+ * checks are not overridden. See docs/rollback.md.
+ */
+export function controlPlaneRollbackPath(name: string, version: string): string {
+  return `Through Pulumi, this edit reaches EKS as an in-place UpdateClusterVersion to ${version} with no rollbackConfig (@pulumi/aws 7.48.0 has no such argument) and no force (baton leaves forceUpdateVersion unset), so EKS's rollback-readiness checks decide; this has not run against AWS. `
+    + `If EKS or the provider refuses it, roll back outside Pulumi (aws eks update-cluster-version --name <EKS name of ${name}> --kubernetes-version ${version}, or eksctl upgrade cluster --version ${version}), run pulumi refresh, then apply this stack change.`;
+}
+
+function planClusters(before: FleetSpec, after: FleetSpec, context: PlanContext): Change[] {
   const changes: Change[] = [];
   const servingBefore = servingClusters(before);
   const servingAfter = servingClusters(after);
@@ -210,16 +395,29 @@ function planClusters(before: FleetSpec, after: FleetSpec): Change[] {
     }
 
     const step = compareVersions(a.version, b.version);
-    if (step !== 0) {
+    if (step === -1) {
+      const refusals = controlPlaneRollbackRefusals(path, name, b, a, context);
+      changes.push({
+        kind: "control-plane-upgrade", subject: `cluster ${name}`, path: `${path}.version`, fields: ["version"],
+        before: b.version, after: a.version, irreversible: false, refusals,
+        summary: `roll control plane ${name} back from Kubernetes ${b.version} to ${a.version} (EKS version rollback; its add-ons stay as they are unless pinned): ${rollbackWindowNote(name, b.version, context)}`,
+        notes: [controlPlaneRollbackPath(name, a.version)],
+        rollback: {
+          edits: [{ path: `${path}.version`, value: b.version }],
+          takesEffect: "an in-place control-plane upgrade (tens of minutes)",
+          note: `Upgrade ${name} to ${b.version} again (its node groups stay at ${a.version} until you move them).`,
+        },
+      });
+    } else if (step !== 0) {
       const refusals: Problem[] = [];
       if (step < 0) {
         refusals.push(refusal("control-plane-downgrade", `${path}.version`, a.version,
-          `EKS cannot downgrade a control plane (${b.version} → ${a.version}).`,
-          `Keep version "${b.version}"; to run ${a.version}, build a cluster at that version and shift traffic to it.`));
+          `EKS rolls a control plane back one minor only, within ${ROLLBACK_WINDOW_DAYS} days of an in-place upgrade (${b.version} → ${a.version} moves ${-step} minors).`,
+          `Roll back one minor at a time ("${nextMinor(b.version, -1)}", node groups first) within the window; to run ${a.version}, build a cluster at that version and shift traffic to it.`));
       } else if (step > 1) {
         refusals.push(refusal("control-plane-skip-minor", `${path}.version`, a.version,
           `A control plane moves up one minor at a time (${b.version} → ${a.version} skips ${step - 1}).`,
-          `Set version to "1.${Number(b.version.split(".")[1]) + 1}" in this change and go on in later ones, or build a new cluster at ${a.version} and migrate traffic.`));
+          `Set version to "${nextMinor(b.version, 1)}" in this change and go on in later ones, or build a new cluster at ${a.version} and migrate traffic.`));
       }
       for (const [groupName, group] of Object.entries(b.nodeGroups)) {
         if (!(groupName in a.nodeGroups) || step <= 0) continue;
@@ -230,11 +428,14 @@ function planClusters(before: FleetSpec, after: FleetSpec): Change[] {
             `Upgrade ${groupName} to "${b.version}" (or remove its pin) in its own change first.`));
         }
       }
+      const steps = step === 1 ? controlPlaneRollbackSteps(path, name, b, a) : undefined;
       changes.push({
         kind: "control-plane-upgrade", subject: `cluster ${name}`, path: `${path}.version`, fields: ["version"],
         before: b.version, after: a.version, irreversible: true, refusals,
         summary: `${step > 0 ? "upgrade" : "downgrade"} control plane ${name} from Kubernetes ${b.version} to ${a.version}; its add-ons follow`,
-        rollback: trafficRollback(after, before, name, `The control-plane upgrade of ${name}`),
+        rollback: steps
+          ? timeBoxedRollback(after, before, name, upgradeNote(name, b, a, steps), { steps, windowDays: ROLLBACK_WINDOW_DAYS, when: WINDOW_WHEN })
+          : trafficRollback(after, before, name, `The control-plane change of ${name}`),
       });
     }
 
@@ -302,9 +503,15 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
     const rollFields = [...changedFields(bg, ag, NODE_GROUP_ROLL_FIELDS), ...(release === "roll" ? ["releaseVersion"] : [])];
     if (bv !== av || (rollFields.length > 0 && replaceFields.length === 0)) {
       const refusals: Problem[] = [];
-      if (compareVersions(av, bv) < 0) {
+      const down = compareVersions(av, bv);
+      const rollingBack = down === -1 && (a.version === bv || a.version === av);
+      if (down < -1) {
         refusals.push(refusal("nodegroup-downgrade", `${path}.version`, av,
-          `EKS cannot move a managed node group to an older Kubernetes version (${bv} → ${av}).`,
+          `A managed node group rolls back one minor only (${bv} → ${av} moves ${-down}).`,
+          `Roll it back to "${nextMinor(bv, -1)}" at most; to run older nodes, add a new group at ${av} and retire this one.`));
+      } else if (down === -1 && !rollingBack) {
+        refusals.push(refusal("nodegroup-downgrade", `${path}.version`, av,
+          `A node group goes back ${bv} → ${av} only as part of rolling back its cluster's upgrade, while the control plane runs ${bv} or ${av}; control plane ${clusterName} runs ${a.version}.`,
           `Keep the group at ${bv}; to run older nodes, add a new group at ${av} and retire this one.`));
       }
       const olderRelease = release === "roll" && bg.releaseVersion !== undefined && bg.amiType === ag.amiType
@@ -319,8 +526,15 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
       // Unpinned in the change that moves the version: the roll takes EKS's latest release of the new minor.
       const unpinned = release === "unpin" && bv !== av;
       const fields = bv !== av ? ["version", ...rollFields, ...(unpinned ? ["releaseVersion"] : [])] : rollFields;
-      // EKS cannot take a group back to an earlier AMI release, as it cannot to an earlier version.
-      const oneWay = bv !== av || release === "roll";
+      const versionPath = `${path}.version`;
+      // Going back to the old version takes the old release pin with it: a pin of the new minor would be refused there.
+      const releasePath = `${path}.releaseVersion`;
+      const releaseBack: ConfigEdit[] = bv !== av && ag.releaseVersion !== undefined && ag.releaseVersion !== bg.releaseVersion
+        ? [bg.releaseVersion === undefined ? { path: releasePath, remove: true } : { path: releasePath, value: bg.releaseVersion }]
+        : [];
+      // An in-place node version upgrade (not one that moves with its control plane in this change).
+      const upgradeAlone = down === 1 && a.version === b.version;
+      const movesWithControlPlane = down === 1 && a.version !== b.version;
       // A first pin of the release the nodes already run changes nothing in AWS; offline, baton cannot know which they run.
       const releaseWords = unpinned ? `AMI release pin ${bg.releaseVersion} removed: EKS takes the latest ${av} release`
         : release !== "roll" ? undefined : bg.releaseVersion !== undefined
@@ -330,16 +544,34 @@ function planNodeGroups(before: FleetSpec, after: FleetSpec, clusterName: string
         ? ` from ${bv} to ${av}${releaseWords ? ` (${releaseWords})` : ""}`
         : ` (${rollFields.map((f) => (f === "releaseVersion" ? releaseWords : f)).join(", ")})`;
       const forced = ag.forceUpdateVersion === true;
+      // EKS cannot take a group back to an earlier AMI release of its minor.
+      const releaseOnlyRoll = bv === av && release === "roll";
+      let rollback: Rollback;
+      if (releaseOnlyRoll) {
+        rollback = releaseRollback(trafficRollback(after, before, clusterName, `The AMI release roll of ${clusterName}/${name}`), bg.releaseVersion, `${clusterName}/${name}`);
+      } else if (bv === av) {
+        rollback = { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." };
+      } else if (rollingBack) {
+        rollback = { edits: [{ path: versionPath, value: bv }, ...releaseBack], takesEffect: `another roll (${batches} batch(es))`, note: `Upgrade the group to ${bv} again (another roll of its nodes).` };
+      } else if (upgradeAlone) {
+        const steps: RollbackStep[] = [{ title: `roll node group ${clusterName}/${name} back to ${bv}`, edits: [{ path: versionPath, value: bv }, ...releaseBack] }];
+        rollback = timeBoxedRollback(after, before, clusterName,
+          `The node version upgrade of ${clusterName}/${name} can be rolled back with one stack change (version: "${bv}": another roll of ${ag.scaling.desired} nodes in ${batches} batch(es)) while control plane ${clusterName} runs ${a.version} or ${bv}.`,
+          { steps, when: `while control plane ${clusterName} runs ${a.version} or ${bv}` });
+      } else if (movesWithControlPlane) {
+        rollback = timeBoxedRollback(after, before, clusterName,
+          `Rolled back with control plane ${clusterName}, for ${ROLLBACK_WINDOW_DAYS} days after the upgrade completes: the node groups first, in their own change (version: "${bv}"), then the control plane; after that it cannot be undone.`,
+          { steps: controlPlaneRollbackSteps(configPath(["clusters", clusterName]), clusterName, b, a), windowDays: ROLLBACK_WINDOW_DAYS, when: WINDOW_WHEN });
+      } else {
+        rollback = trafficRollback(after, before, clusterName, `The node version change of ${clusterName}/${name}`);
+      }
       changes.push({
-        kind: "node-group-roll", subject, path, fields, irreversible: oneWay, refusals,
+        kind: "node-group-roll", subject, path, fields, irreversible: (bv !== av && !rollingBack) || releaseOnlyRoll, refusals,
+        ...(rollingBack ? { notes: [`Through Pulumi, this edit reaches EKS as UpdateNodegroupVersion to ${av} (not run against AWS). EKS's rollback guide rolls managed node groups back that way, while its API reference still says a node group cannot go back to an earlier Kubernetes version (both as read 2026-12-02): if EKS refuses, add a node group at ${av} and retire this one.`] } : {}),
         before: bv !== av ? bv : pick(bg, rollFields),
         after: av !== bv ? av : pick(ag, rollFields),
-        summary: `roll node group ${clusterName}/${name}${shown}: ${ag.scaling.desired} nodes in ${batches} batch(es)${forced ? "; forceUpdateVersion: pods are evicted even where a PodDisruptionBudget forbids it" : ""}`,
-        rollback: oneWay
-          ? bv !== av
-            ? trafficRollback(after, before, clusterName, `The node version upgrade of ${clusterName}/${name}`)
-            : releaseRollback(trafficRollback(after, before, clusterName, `The AMI release roll of ${clusterName}/${name}`), bg.releaseVersion, `${clusterName}/${name}`)
-          : { edits: revertFields(path, bg as Record<string, unknown>, rollFields), takesEffect: `another roll (${batches} batch(es))`, note: "Reverting rolls the nodes again." },
+        summary: `${rollingBack ? "roll back" : "roll"} node group ${clusterName}/${name}${shown}: ${ag.scaling.desired} nodes in ${batches} batch(es)${forced ? "; forceUpdateVersion: pods are evicted even where a PodDisruptionBudget forbids it" : ""}`,
+        rollback,
         ...(release === "roll" ? { release: { ...(bg.releaseVersion !== undefined ? { from: bg.releaseVersion } : {}), to: ag.releaseVersion! } } : {}),
         ...(forced ? { forced } : {}),
       });
@@ -456,13 +688,20 @@ function planServices(before: FleetSpec, after: FleetSpec): Change[] {
 }
 
 /** Classifies every change from `before` to `after` (both valid) and applies the transition rules. */
-export function planChanges(before: FleetSpec, after: FleetSpec): Change[] {
-  return [...planServices(before, after), ...planClusters(before, after)];
+export function planChanges(before: FleetSpec, after: FleetSpec, context: Partial<PlanContext> = {}): Change[] {
+  const full: PlanContext = { today: context.today ?? isoDate(new Date()), ...(context.versions !== undefined ? { versions: context.versions } : {}) };
+  return [...planServices(before, after), ...planClusters(before, after, full)];
 }
 
 export interface PlanOptions extends ValidateOptions {
   /** The proposed stack config's `baton:override` (raw): refusals it names become warnings (see overrides.ts). */
   readonly overrides?: unknown;
+  /**
+   * How each version was reached, as the stack's last deployment recorded it: the evidence a
+   * control-plane rollback is judged on (created at N: refused; upgraded on a day: the 7-day
+   * window). Undefined (offline): not known, and the rollback's note says what EKS requires.
+   */
+  readonly versions?: VersionHistory;
 }
 
 /**
@@ -481,7 +720,8 @@ export function plan(beforeInput: unknown, afterInput: unknown, options: PlanOpt
   const unreadable = before.fleet === undefined
     ? before.problems.filter((p) => p.severity === "error").map((p) => ({ ...p, message: `(current spec) ${p.message}` }))
     : [];
-  const judged = applyOverrides(before.fleet && after.fleet ? planChanges(before.fleet, after.fleet) : [], options.overrides);
+  const context = { ...(options.today !== undefined ? { today: options.today } : {}), ...(options.versions !== undefined ? { versions: options.versions } : {}) };
+  const judged = applyOverrides(before.fleet && after.fleet ? planChanges(before.fleet, after.fleet, context) : [], options.overrides);
   const changes = judged.items;
   const problems = [...unreadable, ...after.problems, ...judged.problems, ...judged.overridden];
   const refusals = changes.flatMap((c) => c.refusals);

@@ -1,7 +1,8 @@
 /**
  * The rollback of a whole plan, as a reviewer applies it: one config edit that undoes every
- * reversible change, each key set once, and, apart from it, what to do when a step that no edit
- * undoes (a control-plane upgrade, a deleted cluster) misbehaves. Each change's own rollback comes
+ * reversible change, each key set once, and, apart from it, what to do when a step that no single
+ * edit undoes (a version upgrade, rolled back in ordered stack changes within EKS's window; a
+ * deleted cluster, never) misbehaves. Each change's own rollback comes
  * from `plan`; this only composes them, so the two can never be mixed into one edit that sets a
  * key twice.
  */
@@ -26,6 +27,11 @@ export interface Escape {
   readonly edits: readonly ConfigEdit[];
   /** How fast the escape takes effect; undefined when there are no edits. */
   readonly takesEffect?: string;
+  /**
+   * True when every change it covers can still be rolled back in place for a while (an in-place
+   * version upgrade, see Rollback.timeBoxed): the escape is what to do meanwhile, not the only way.
+   */
+  readonly timeBoxed?: true;
 }
 
 export interface PlanRollback {
@@ -70,7 +76,9 @@ export function planRollbackSteps(planned: Plan): PlanRollback {
   for (const change of planned.changes.filter((c) => c.irreversible)) {
     // A deleted cluster's "re-add the block" builds a new, empty cluster: not an escape.
     const edits = change.kind === "decommission" ? [] : mergeEdits(change.rollback.edits);
-    const key = edits.length > 0 ? JSON.stringify(edits) : `note:${change.subject}`;
+    // A control plane's upgrade and its node groups' roll share one time-boxed rollback: one escape.
+    const box = change.rollback.timeBoxed;
+    const key = edits.length > 0 ? JSON.stringify(edits) : box !== undefined ? `steps:${JSON.stringify(box.steps)}` : `note:${change.subject}`;
     const entry = escapes.get(key) ?? { changes: [], edits };
     entry.changes.push(change);
     escapes.set(key, entry);
@@ -82,9 +90,11 @@ export function planRollbackSteps(planned: Plan): PlanRollback {
     escapes: [...escapes.values()].map(({ changes, edits }) => ({
       ...(edits.length > 0 && clusterOf(changes[0]!) !== undefined ? { cluster: clusterOf(changes[0]!)! } : {}),
       subjects: unique(changes.map((c) => c.subject)),
-      notes: unique(changes.map((c) => c.rollback.note)),
+      // Changes sharing a time-boxed rollback say the same thing: the first (the control plane's) says it.
+      notes: changes.every((c) => c.rollback.timeBoxed !== undefined) ? [changes[0]!.rollback.note] : unique(changes.map((c) => c.rollback.note)),
       edits,
       ...(edits.length > 0 ? { takesEffect: unique(changes.map((c) => c.rollback.takesEffect)).join("; ") } : {}),
+      ...(changes.every((c) => c.rollback.timeBoxed !== undefined) ? { timeBoxed: true as const } : {}),
     })),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { AddonVersionRecord, DeployedAddons } from "../fleet/addon-versions.js";
 import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../fleet/deployment-record.js";
+import type { VersionHistory } from "../fleet/version-history.js";
 import { validateFleet } from "../fleet/validate.js";
 import { errorsOf, FleetSpecError } from "../fleet/problems.js";
 import type { FleetSpec } from "../fleet/types.js";
@@ -59,6 +60,8 @@ export interface OfflinePreviewInput {
   readonly parallel?: boolean;
   /** The proposed config's `baton:override` (raw): refusals it names are warnings in the review. */
   readonly overrides?: unknown;
+  /** How each version was reached, from the last deployment's record: dates a version rollback's window. */
+  readonly versions?: VersionHistory;
   /** The stack's file is gone from the head: `head` is ignored and the base is judged as removed. */
   readonly removed?: boolean;
 }
@@ -153,6 +156,7 @@ function prepare(input: OfflinePreviewInput): OfflinePreview | ToCapture {
     offline: true, subject: input.subject, validate: options,
     ...(input.removed ? { removed: true } : { after: input.head }),
     ...(input.base !== undefined ? { before: input.base } : {}), ...(input.overrides !== undefined && !input.removed ? { overrides: input.overrides } : {}),
+    ...(input.versions !== undefined ? { versions: input.versions } : {}),
   };
   const refused = (error: unknown): OfflinePreview => {
     // The program validates too; its problems are the spec's, so report them the same way.

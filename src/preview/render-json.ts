@@ -24,6 +24,8 @@ export interface PreviewJson {
   readonly verdict: Review["verdict"] | null;
   readonly traffic: Review["traffic"];
   readonly irreversible: Review["irreversible"];
+  readonly rollbackWindows: Review["rollbackWindows"];
+  readonly notes: Review["notes"];
   readonly rolls: Review["rolls"];
   readonly addons: Review["addons"];
   readonly rollback: Review["rollback"];
@@ -48,6 +50,8 @@ export function toPreviewJson(review: Review, head?: Capture, stackOutputs?: Rea
     verdict: review.verdict ?? null,
     traffic: review.traffic,
     irreversible: review.irreversible,
+    rollbackWindows: review.rollbackWindows,
+    notes: review.notes,
     rolls: review.rolls,
     addons: review.addons,
     rollback: review.rollback,

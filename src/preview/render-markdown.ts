@@ -10,7 +10,7 @@ import { clipLongRuns, formatProblem } from "../fleet/problems.js";
 import { cloudChanges, countOps, shortType, type ResourceChange } from "./model.js";
 import { fenced, weightsFlowchart } from "./mermaid.js";
 import type { Review, ServiceTraffic } from "./review.js";
-import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollTime, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, escapeWhy, nameList, rollbackWindowSentence, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollTime, shareMove, verdictLine, weight } from "./wording.js";
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -84,6 +84,22 @@ function irreversible(review: Review): string[] {
   return ["", "#### Cannot be undone", "", ...review.irreversible.map((s) => `- **${s.summary}**: ${s.note}`)];
 }
 
+function rollbackWindows(review: Review): string[] {
+  if (review.rollbackWindows.length === 0) return [];
+  const lines = ["", "#### Can be rolled back"];
+  for (const w of review.rollbackWindows) {
+    lines.push("", `**${andList(w.subjects)}**: ${rollbackWindowSentence(w)}`, "");
+    w.steps.forEach((step, i) => lines.push(`${i + 1}. ${step.title}`, "", ...yaml(step.edits).map((l) => `   ${l}`), ""));
+    lines.pop();
+  }
+  return lines;
+}
+
+function changeNotes(review: Review): string[] {
+  if (review.notes.length === 0) return [];
+  return ["", "#### Version rollback", "", ...review.notes.map((n) => `- **${n.summary}**: ${n.notes.join(" ")}`)];
+}
+
 function rolls(review: Review): string[] {
   if (review.rolls.length === 0) return [];
   return ["", "#### Node group rolls", "", "| node group | cause | nodes | at a time | batches | surge (max) | time (estimate) |", "|---|---|---|---|---|---|---|",
@@ -133,7 +149,7 @@ function rollback(review: Review): string[] {
     lines.push("", `${what} with this config edit:`, "", ...yaml(r.edits));
     if (r.takesEffect.length > 0) lines.push("", ...r.takesEffect.map((t) => `- takes effect: ${andList(t.subjects)}: ${t.speed}`));
   } else if (r.escapes.length > 0) {
-    lines.push("", "No config edit undoes this change.");
+    lines.push("", r.escapes.every((e) => e.timeBoxed) ? "No single config edit undoes this change; roll it back as **Can be rolled back** says." : "No config edit undoes this change.");
   } else if (review.verdict && review.plan && review.plan.changes.length === 0) {
     lines.push("", "Nothing to roll back: the fleet spec does not change.");
   }
@@ -142,7 +158,7 @@ function rollback(review: Review): string[] {
       lines.push("", `**${andList(escape.subjects)}**: ${escape.notes.join(" ")}`);
       continue;
     }
-    lines.push("", `**If ${escapeSubject(escape)} misbehaves after this change, move its traffic away** (the change to ${andList(escape.subjects)} cannot be undone) with this config edit:`, "", ...yaml(escape.edits));
+    lines.push("", `**If ${escapeSubject(escape)} misbehaves after this change, move its traffic away** ${escapeWhy(escape)} with this config edit:`, "", ...yaml(escape.edits));
     if (escape.takesEffect) lines.push("", `- takes effect: ${escape.takesEffect}`);
   }
   if (r.notes.length > 0) lines.push("", ...r.notes.map((n) => `- ${n}`));
@@ -165,6 +181,8 @@ function render(review: Review, limits: Limits, framing: Framing = {}): string {
     `Preview of ${review.subject}.`,
     ...traffic(review, limits),
     ...irreversible(review),
+    ...rollbackWindows(review),
+    ...changeNotes(review),
     ...rolls(review),
     ...addons(review),
     ...replacements(review, limits),

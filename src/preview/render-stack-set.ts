@@ -49,7 +49,7 @@ const rollsCell = (s: StackSummary) => (s.rolls.groups === 0 ? "–" : `${s.roll
 const listCell = (items: readonly string[]) => (items.length === 0 ? "–" : items.join("; "));
 
 function summaryRow(s: StackSummary): string {
-  return `| ${cell(stackLabel(s))} | ${waveCell(s.wave)} | ${cell(clip(verdictCell(s)))} | ${cell(clip(listCell(s.trafficMoves)))} | ${rollsCell(s)} | ${cell(clip(listCell(s.irreversible)))} |`;
+  return `| ${cell(stackLabel(s))} | ${waveCell(s.wave)} | ${cell(clip(verdictCell(s)))} | ${cell(clip(listCell(s.trafficMoves)))} | ${rollsCell(s)} | ${cell(clip(listCell([...s.irreversible, ...s.rollbackWindows.map((w) => `rolls back ${w}`)])))} |`;
 }
 
 const changedStacks = (set: StackSetReview) => set.stacks.filter((s) => s.change !== "unchanged");
@@ -82,7 +82,7 @@ export function renderStackSetMarkdown(set: StackSetReview, pointer: FullReviewP
   const icon = set.allowed ? "✅" : "⛔";
   const footer = ["", `<sub>${set.offline ? OFFLINE_NOTE : REAL_PREVIEW_NOTE}</sub>`, ""].join("\n");
   const head = [COMMENT_MARKER, `### ${icon} baton: ${setVerdictLine(set)}`, "", `Preview of ${set.subject}: ${countsLine(set)}. Stacks are listed in the order they are upgraded (\`baton:wave\`, lower first; a stack without one last).`];
-  const tableHead = ["", "| stack | wave | verdict | traffic moves | node group rolls | cannot be undone |", "|---|---|---|---|---|---|"];
+  const tableHead = ["", "| stack | wave | verdict | traffic moves | node group rolls | cannot be undone (or only for a while) |", "|---|---|---|---|---|---|"];
   const summaries = changed.map(summarize);
   const unchangedLine = unchanged.length > 0 ? ["", `Unchanged: ${nameList(unchanged, "stacks")}.`] : [];
 
@@ -134,6 +134,7 @@ export function renderStackSetText(set: StackSetReview, paint: Paint): string {
     if (s.trafficMoves.length > 0) out.push(`  traffic: ${s.trafficMoves.join("; ")}`);
     if (s.rolls.groups > 0) out.push(`  rolls: ${rollsCell(s)}`);
     if (s.irreversible.length > 0) out.push(`  cannot be undone: ${s.irreversible.join("; ")}`);
+    if (s.rollbackWindows.length > 0) out.push(`  can be rolled back: ${s.rollbackWindows.join("; ")}`);
   }
   const unchanged = set.stacks.filter((s) => s.change === "unchanged").map((s) => s.stack);
   if (unchanged.length > 0) out.push(`unchanged: ${nameList(unchanged, "stacks")}`);

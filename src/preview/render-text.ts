@@ -3,7 +3,7 @@ import { clipLongRuns } from "../fleet/problems.js";
 import { formatEdit, type Paint } from "../fleet/format-plan.js";
 import { cloudChanges, countOps, shortType } from "./model.js";
 import type { Review } from "./review.js";
-import { addonVersionText, andList, escapeSubject, nameList, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
+import { addonVersionText, andList, escapeSubject, escapeWhy, nameList, rollbackWindowSentence, OFFLINE_NOTE, OP_LABEL, REAL_PREVIEW_NOTE, ROLL_NOTE, ROLL_TIME_NOTE, forcedRollNote, rollSentence, shareMove, verdictLine, weight } from "./wording.js";
 
 const WIDTH = 100;
 
@@ -56,6 +56,20 @@ export function renderText(review: Review, paint: Paint): string {
     out.push("", paint.bold(paint.red("cannot be undone")));
     for (const s of review.irreversible) out.push(...wrap(`  ${paint.bold(s.summary)}: ${s.note}`, "    "));
   }
+  if (review.rollbackWindows.length > 0) {
+    out.push("", paint.bold(paint.yellow("can be rolled back")));
+    for (const w of review.rollbackWindows) {
+      out.push(...wrap(`  ${paint.bold(andList(w.subjects))}: ${rollbackWindowSentence(w)}`, "    "));
+      w.steps.forEach((step, i) => {
+        out.push(...wrap(`    ${i + 1}. ${step.title}`, "       "));
+        for (const e of step.edits) out.push(`         ${formatEdit(e)}`);
+      });
+    }
+  }
+  if (review.notes.length > 0) {
+    out.push("", paint.bold("version rollback"));
+    for (const n of review.notes) out.push(...wrap(`  ${paint.bold(n.summary)}: ${n.notes.join(" ")}`, "    "));
+  }
   if (review.rolls.length > 0) {
     out.push("", paint.bold("node group rolls"));
     for (const r of review.rolls) out.push(...wrap(`  ${r.subject.replace(/^node group /, "")} (${r.cause}): ${rollSentence(r)}`, "    "));
@@ -91,14 +105,14 @@ export function renderText(review: Review, paint: Paint): string {
     out.push(r.escapes.length > 0 ? "  undo the rest of this change with this config edit:" : "  undo this change with this config edit:");
     for (const e of r.edits) out.push(`    ${formatEdit(e)}`);
     for (const t of r.takesEffect) out.push(...wrap(`    takes effect: ${andList(t.subjects)}: ${t.speed}`, "      ").map(paint.dim));
-  } else if (r.escapes.length > 0) out.push("  no config edit undoes this change");
+  } else if (r.escapes.length > 0) out.push(r.escapes.every((e) => e.timeBoxed) ? "  no single config edit undoes this change; roll it back as \"can be rolled back\" says" : "  no config edit undoes this change");
   else if (r.notes.length === 0) out.push("  nothing to roll back");
   for (const escape of r.escapes) {
     if (escape.edits.length === 0) {
       out.push(...wrap(`  ${andList(escape.subjects)}: ${escape.notes.join(" ")}`, "    "));
       continue;
     }
-    out.push(...wrap(`  if ${escapeSubject(escape)} misbehaves after this change, move its traffic away (the change to ${andList(escape.subjects)} cannot be undone) with this config edit:`, "    "));
+    out.push(...wrap(`  if ${escapeSubject(escape)} misbehaves after this change, move its traffic away ${escapeWhy(escape)} with this config edit:`, "    "));
     for (const e of escape.edits) out.push(`    ${formatEdit(e)}`);
     if (escape.takesEffect) out.push(...wrap(`    takes effect: ${escape.takesEffect}`, "      ").map(paint.dim));
   }

@@ -9,7 +9,8 @@ import { pinnedAddonVersion } from "../fleet/addon-versions.js";
 import { eksClusterName } from "../fleet/names.js";
 import { effectiveUpdateConfig, nodesPerBatch, rollBatches, rollSurgeNodes } from "../fleet/nodegroups.js";
 import { judgeChange } from "../fleet/judge.js";
-import type { Change, ConfigEdit, Plan } from "../fleet/plan.js";
+import type { Change, ConfigEdit, Plan, RollbackStep } from "../fleet/plan.js";
+import type { VersionHistory } from "../fleet/version-history.js";
 import { planRollbackSteps, type Escape, type TakesEffect } from "../fleet/rollback.js";
 import { errorsOf, type Problem } from "../fleet/problems.js";
 import type { FleetSpec, ServiceSpec } from "../fleet/types.js";
@@ -88,6 +89,25 @@ export interface IrreversibleStep {
   readonly note: string;
 }
 
+/** A version upgrade EKS can roll back in place for a while, with the ordered stack changes that do it. */
+export interface RollbackWindow {
+  /** The changes it covers, e.g. a control plane's upgrade and its node groups' roll. */
+  readonly subjects: readonly string[];
+  readonly summaries: readonly string[];
+  /** Until when, e.g. `for 7 days after it completes`. */
+  readonly when: string;
+  /** The stack changes, in order, each applied before the next. */
+  readonly steps: readonly RollbackStep[];
+  /** True when after `when` it cannot be undone (EKS's window); false for a roll without one. */
+  readonly closes: boolean;
+}
+
+/** A change a reviewer must read more about than its summary (a version rollback: how it reaches EKS). */
+export interface ChangeNote {
+  readonly summary: string;
+  readonly notes: readonly string[];
+}
+
 export interface Verdict {
   readonly allowed: boolean;
   readonly refusedRules: readonly string[];
@@ -107,6 +127,10 @@ export interface Review {
   readonly plan?: Plan;
   readonly traffic: readonly ServiceTraffic[];
   readonly irreversible: readonly IrreversibleStep[];
+  /** Version upgrades EKS can roll back in place, and how: not in `irreversible`. */
+  readonly rollbackWindows: readonly RollbackWindow[];
+  /** Changes with notes beyond their summary (version rollbacks). */
+  readonly notes: readonly ChangeNote[];
   readonly rolls: readonly NodeGroupRoll[];
   /** Add-on version moves: only a version bump or a changed pin should cause one. */
   readonly addons: readonly AddonMove[];
@@ -131,6 +155,8 @@ export interface ReviewInput {
   /** The raw `baton:fleet` proposed (the head), when known. */
   readonly after?: unknown;
   readonly validate?: ValidateOptions;
+  /** How each version was reached, from the last deployment's record (`--record`): dates a rollback's window. */
+  readonly versions?: VersionHistory;
   /**
    * The head has no file for this stack: it is removed from the fleet of stacks, and `before` is
    * judged as the removal of everything in it (see the spec's `planRemoval`).
@@ -145,7 +171,7 @@ export function buildReview(input: ReviewInput): Review {
   const { offline, subject, changes } = input;
   // The verdict `pulumi up` reaches on the same configs: the change from the base, or the head alone.
   const judgement = input.after === undefined ? undefined : judgeChange(
-    input.before !== undefined ? { fleet: input.before, source: "the base config" } : undefined, input.after,
+    input.before !== undefined ? { fleet: input.before, source: "the base config", ...(input.versions !== undefined ? { versions: input.versions } : {}) } : undefined, input.after,
     { ...input.validate, ...(input.overrides !== undefined ? { overrides: input.overrides } : {}) },
   );
   const afterFleet = judgement?.fleet;
@@ -182,6 +208,8 @@ export function buildReview(input: ReviewInput): Review {
     offline, subject, ...(verdict ? { verdict } : {}), ...(planned ? { plan: planned } : {}),
     traffic,
     irreversible: planned ? irreversibleFromPlan(planned) : irreversibleFromChanges(changes),
+    rollbackWindows: planned ? rollbackWindowsOf(planned) : [],
+    notes: planned ? notesOf(planned) : [],
     rolls: planned && afterFleet ? rollsFromPlan(planned, afterFleet) : rollsFromChanges(changes),
     addons: offline ? markStandIns(addonMoves(changes), beforeFleet, afterFleet) : addonMoves(changes),
     changes, rollback,
@@ -215,7 +243,26 @@ function trafficFromSpecs(before: FleetSpec | undefined, after: FleetSpec): Serv
 }
 
 function irreversibleFromPlan(planned: Plan): IrreversibleStep[] {
-  return planned.changes.filter((c) => c.irreversible).map((c) => ({ subject: c.subject, summary: c.summary, note: c.rollback.note }));
+  return planned.changes.filter((c) => c.irreversible && c.rollback.timeBoxed === undefined).map((c) => ({ subject: c.subject, summary: c.summary, note: c.rollback.note }));
+}
+
+/** The in-place version upgrades EKS can roll back, one entry per distinct set of stack changes. */
+function rollbackWindowsOf(planned: Plan): RollbackWindow[] {
+  const windows = new Map<string, { subjects: string[]; summaries: string[]; when: string; steps: readonly RollbackStep[]; closes: boolean }>();
+  for (const change of planned.changes) {
+    const box = change.rollback.timeBoxed;
+    if (box === undefined) continue;
+    const key = JSON.stringify(box.steps);
+    const entry = windows.get(key) ?? { subjects: [], summaries: [], when: box.when, steps: box.steps, closes: box.windowDays !== undefined };
+    entry.subjects.push(change.subject);
+    entry.summaries.push(change.summary);
+    windows.set(key, entry);
+  }
+  return [...windows.values()];
+}
+
+function notesOf(planned: Plan): ChangeNote[] {
+  return planned.changes.filter((c) => (c.notes ?? []).length > 0).map((c) => ({ summary: c.summary, notes: c.notes! }));
 }
 
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -233,7 +280,7 @@ function irreversibleFromChanges(changes: readonly ResourceChange[]): Irreversib
       steps.push({
         subject: `EKS cluster ${change.name}`,
         summary: `upgrade the control plane of ${change.name} from Kubernetes ${String(change.before?.["version"] ?? "?")} to ${String(change.after?.["version"] ?? "?")}`,
-        note: "EKS cannot downgrade a control plane; roll back by moving traffic to another cluster.",
+        note: "If it is an in-place upgrade, EKS can roll it back for 7 days after it completes (node groups first, then the control plane, each its own change); after that it cannot be undone, and moving traffic to another cluster is the way back.",
       });
     }
   }
@@ -339,6 +386,8 @@ function buildRemovalReview(input: ReviewInput): Review {
     offline: input.offline, subject: input.subject, verdict, plan: planned,
     traffic: beforeFleet ? trafficFromSpecs(beforeFleet, emptiedFleet(beforeFleet)) : [],
     irreversible: irreversibleFromPlan(planned),
+    rollbackWindows: rollbackWindowsOf(planned),
+    notes: notesOf(planned),
     rolls: [],
     addons: [],
     changes: input.changes,

@@ -89,6 +89,8 @@ export interface StackSummary {
   readonly rolls: { readonly groups: number; readonly nodes: number };
   /** What cannot be undone, by subject: `cluster blue`. */
   readonly irreversible: readonly string[];
+  /** Version upgrades EKS can roll back in place, and until when: `cluster blue, node group blue/general (for 7 days after it completes)`. */
+  readonly rollbackWindows: readonly string[];
 }
 
 function verdictOf(review: Review): StackVerdict {
@@ -113,6 +115,7 @@ export function summarize(stack: StackReview): StackSummary {
     trafficMoves,
     rolls: { groups: review.rolls.length, nodes: review.rolls.reduce((n, r) => n + r.nodes, 0) },
     irreversible: [...new Set(review.irreversible.map((s) => s.subject))],
+    rollbackWindows: review.rollbackWindows.map((w) => `${w.subjects.join(", ")} (${w.when})`),
   };
 }
 

@@ -93,3 +93,14 @@ export function andList(items: readonly string[]): string {
 
 /** What an escape moves traffic away from: `cluster blue`. */
 export const escapeSubject = (escape: Escape) => (escape.cluster !== undefined ? `cluster ${escape.cluster}` : andList(escape.subjects));
+
+/** The sentence that opens a rollback window's entry: how many stack changes, until when, and after. */
+export function rollbackWindowSentence(w: { readonly when: string; readonly steps: readonly unknown[]; readonly closes: boolean }): string {
+  const how = w.steps.length > 1 ? `${w.steps.length === 2 ? "two" : w.steps.length} stack changes, in order, each applied (pulumi up) before the next` : "one stack change";
+  return `the upgrade can be rolled back ${w.when}, with ${how}${w.closes ? "; after that it cannot be undone" : ""}:`;
+}
+
+/** The escape's opening words: "cannot be undone", or, for a change EKS can still roll back, what it is for meanwhile. */
+export const escapeWhy = (escape: Escape) => escape.timeBoxed
+  ? `at once, while you roll back ${andList(escape.subjects)} (see above) or fix forward,`
+  : `(the change to ${andList(escape.subjects)} cannot be undone)`;

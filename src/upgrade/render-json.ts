@@ -6,7 +6,7 @@
 import type { MethodPlan } from "./upgrade-plan.js";
 
 export function methodPlanData(plan: MethodPlan) {
-  const { files: _files, refusal, ...rest } = plan;
+  const { files: _files, rollbackFiles: _rollbackFiles, refusal, ...rest } = plan;
   return {
     ...rest,
     ...(refusal ? {

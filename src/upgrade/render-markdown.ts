@@ -3,7 +3,7 @@ import { formatEdit } from "../fleet/format-plan.js";
 import { formatWeights } from "../fleet/traffic.js";
 import { fenced, stepsGantt } from "../preview/mermaid.js";
 import { GITHUB_COMMENT_LIMIT } from "../preview/render-markdown.js";
-import { formatMinutes, METHOD_NAMES } from "./render-text.js";
+import { formatMinutes, irreversibleCell, METHOD_NAMES } from "./render-text.js";
 import { notReadyReasons, type MethodPlan, type UpgradeTotals } from "./upgrade-plan.js";
 
 /** The insights read for the plan: each cluster's counts, and every insight not PASSING with its recommendation and the clients of its deprecated APIs. */
@@ -67,7 +67,8 @@ function renderPlan(plan: MethodPlan, pictures: boolean): string {
   if (pictures) lines.push(...timeline(plan));
   lines.push("### Steps", "", "Each step is one stack change: open a pull request with the file, review it against the file before it (`baton preview <step> --from <the file before it>`), merge, `pulumi up`.", "");
   for (const step of plan.steps) {
-    lines.push(`- [ ] **${step.number}.** ${step.title} — \`${step.file}\`${step.irreversible ? " — ⚠️ **irreversible**" : ""} — about ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
+    const tag = step.rollback.window ? ` — ↩️ rollback ${step.rollback.window.when}` : step.irreversible ? " — ⚠️ **irreversible**" : "";
+    lines.push(`- [ ] **${step.number}.** ${step.title} — \`${step.file}\`${tag} — about ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
     for (const change of step.changes) lines.push(`  - ${change.summary}`);
     for (const roll of step.estimate.rolls) lines.push(`  - roll ${roll.nodeGroup}: ${roll.nodes} node(s), ${roll.updateConfig}, ${roll.batches} batch(es) of ${roll.nodesPerBatch}, up to ${roll.surgeNodes} surge node(s)`);
     for (const move of step.traffic) lines.push(`  - traffic \`${move.service}\`: \`${formatWeights(move.before)}\` → \`${formatWeights(move.after)}\` (${move.receiver} ${move.receiverPercent} %), then bake ${formatMinutes(move.bakeMinutes)}`);
@@ -75,6 +76,7 @@ function renderPlan(plan: MethodPlan, pictures: boolean): string {
     for (const input of step.inputs) lines.push(`  - ✏️ replace \`${input.placeholder}\` at \`${input.path}\` with ${input.why}`);
     const rollback = step.rollback.file ? `apply \`${step.rollback.file}\` again (${step.rollback.takesEffect})` : step.rollback.note;
     lines.push(`  - rollback: ${rollback}${step.rollback.file ? "" : step.rollback.edits.map((e) => ` \`${formatEdit(e)}\``).join(";")}`);
+    if (step.rollback.window) lines.push(`  - ${step.rollback.window.when}: apply ${step.rollback.window.files.map((f) => `\`${f}\``).join(", then ")}, each its own change and \`pulumi up\` (about ${formatMinutes(step.rollback.window.minutes)})`);
   }
   if (plan.steps.length === 0) lines.push(plan.ok ? `Nothing to do: every cluster runs ${plan.to} or newer.` : "No step can be taken.");
   return lines.join("\n");
@@ -89,7 +91,7 @@ export function renderCompareMarkdown(plans: readonly MethodPlan[]): string {
   for (const p of plans) {
     const t = p.totals;
     lines.push(p.ok
-      ? `| ${METHOD_NAMES[p.method]} | ${t.steps} | ${t.irreversibleSteps} | ${formatMinutes(t.minutes)} | ${formatMinutes(t.upperBoundMinutes)} | ${t.extendedSupportDays} d, $${t.extendedSupportUsd.toFixed(2)} | ${t.extraClusterHours} | ${t.extraNodeHours} |`
+      ? `| ${METHOD_NAMES[p.method]} | ${t.steps} | ${irreversibleCell(t)} | ${formatMinutes(t.minutes)} | ${formatMinutes(t.upperBoundMinutes)} | ${t.extendedSupportDays} d, $${t.extendedSupportUsd.toFixed(2)} | ${t.extraClusterHours} | ${t.extraNodeHours} |`
       : `| ${METHOD_NAMES[p.method]} | ruled out: ${p.ruledOut} | | | | | | |`);
   }
   const notes = [...new Set(plans.flatMap((p) => p.notes))];

@@ -29,7 +29,8 @@ export function formatTotals(t: UpgradeTotals): string[] {
 }
 
 function formatStep(step: UpgradeStep, c: Paint): string[] {
-  const lines = [`${c.bold(step.file)}  ${step.title}${step.irreversible ? c.red("  [irreversible]") : ""}`];
+  const tag = step.rollback.window ? c.yellow(`  [rollback: ${step.rollback.window.files.length} file(s), ${step.rollback.window.when}]`) : step.irreversible ? c.red("  [irreversible]") : "";
+  const lines = [`${c.bold(step.file)}  ${step.title}${tag}`];
   for (const change of step.changes) lines.push(`    - ${change.summary}`);
   lines.push(`  estimate: ${formatMinutes(step.estimate.minutes)} (at most ${formatMinutes(step.estimate.upperBoundMinutes)})`);
   for (const roll of step.estimate.rolls) {
@@ -48,6 +49,10 @@ function formatStep(step: UpgradeStep, c: Paint): string[] {
   for (const warning of step.warnings) lines.push(c.dim(`  warning: ${warning}`));
   lines.push(`  rollback: ${step.rollback.file ? `apply ${step.rollback.file} again. ` : ""}${step.rollback.file ? step.rollback.takesEffect : step.rollback.note}`);
   if (!step.rollback.file) for (const edit of step.rollback.edits) lines.push(`    ${formatEdit(edit)}`);
+  if (step.rollback.window) {
+    const w = step.rollback.window;
+    lines.push(`    ${w.when}: apply ${w.files.join(", then ")} (each its own change and pulumi up; about ${formatMinutes(w.minutes)}, at most ${formatMinutes(w.upperBoundMinutes)})`);
+  }
   return lines;
 }
 
@@ -84,10 +89,14 @@ export function renderPlanText(plan: MethodPlan, c: Paint = plain): string {
   return lines.join("\n");
 }
 
+/** The steps no config edit undoes, and how many of them EKS can still roll back in place for a while. */
+export const irreversibleCell = (t: MethodPlan["totals"]) =>
+  `${t.irreversibleSteps}${t.rollbackWindowSteps > 0 ? ` (${t.rollbackWindowSteps} reversible for 7 days, in up to ${formatMinutes(t.longestRollbackMinutes)})` : ""}`;
+
 export function renderCompareText(plans: readonly MethodPlan[], c: Paint = plain): string {
   const header = ["method", "steps", "irreversible", "wall time", "at most", "extended support", "extra cluster-h", "extra node-h"];
   const rows = plans.map((p) => p.ok
-    ? [METHOD_NAMES[p.method], String(p.totals.steps), String(p.totals.irreversibleSteps), formatMinutes(p.totals.minutes), formatMinutes(p.totals.upperBoundMinutes),
+    ? [METHOD_NAMES[p.method], String(p.totals.steps), irreversibleCell(p.totals), formatMinutes(p.totals.minutes), formatMinutes(p.totals.upperBoundMinutes),
         `${p.totals.extendedSupportDays} d, $${p.totals.extendedSupportUsd.toFixed(2)}`, String(p.totals.extraClusterHours), String(p.totals.extraNodeHours)]
     : [METHOD_NAMES[p.method], "ruled out", "", "", "", "", "", ""]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -7,7 +7,7 @@
 import { checkTexts } from "../checks/check.js";
 import { boundServices } from "../checks/rules/service-target-port.js";
 import type { InputText } from "../checks/inputs.js";
-import type { ConfigEdit, Plan } from "../fleet/plan.js";
+import { plan, type ConfigEdit, type Plan } from "../fleet/plan.js";
 import { Fleet } from "../fleet/schema.js";
 import type { FleetSpec } from "../fleet/types.js";
 import { shares, weightChangeSpeed } from "../fleet/traffic.js";
@@ -77,6 +77,17 @@ export interface UpgradeStep {
     readonly edits: readonly ConfigEdit[];
     readonly note: string;
     readonly takesEffect: string;
+    /**
+     * For an in-place version upgrade EKS can roll back: the rollback files (under `rollback/`),
+     * applied in order, each with its own pull request and pulumi up, and until when.
+     */
+    readonly window?: {
+      readonly when: string;
+      readonly files: readonly string[];
+      /** The estimated wall time of the rollback, its stack changes one after the other (minutes, and at most). */
+      readonly minutes: number;
+      readonly upperBoundMinutes: number;
+    };
   };
   readonly estimate: StepEstimate;
   readonly traffic: readonly TrafficMove[];
@@ -103,6 +114,10 @@ export interface UpgradeTotals {
   readonly minutes: number;
   readonly upperBoundMinutes: number;
   readonly irreversibleSteps: number;
+  /** Of the irreversible steps, those EKS can still roll back in place for a while (in-place version upgrades). */
+  readonly rollbackWindowSteps: number;
+  /** The longest of those rollbacks, estimated (minutes; 0 when there is none). */
+  readonly longestRollbackMinutes: number;
   readonly extendedSupport: readonly ExtendedSupportStay[];
   readonly extendedSupportDays: number;
   readonly extendedSupportUsd: number;
@@ -138,6 +153,8 @@ export interface MethodPlan {
   readonly insights?: readonly ClusterInsights[];
   /** The text of each step's file, in order (not part of the JSON output). */
   readonly files: readonly { readonly name: string; readonly text: string }[];
+  /** The rollback files of the in-place version steps, written to `rollback/` beside the steps (not part of the JSON output). */
+  readonly rollbackFiles: readonly { readonly name: string; readonly text: string }[];
   readonly assumptions: EstimateAssumptions;
 }
 
@@ -226,6 +243,7 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
   let extraClusterHours = 0;
   let extraNodeHours = 0;
 
+  const rollbackFiles: { name: string; text: string }[] = [];
   const steps = drafts.map((draft, i): UpgradeStep => {
     const estimate = estimateStep(draft.plan.changes, draft.beforeSpec, draft.afterSpec, a);
     const begins = Math.max(clock, previousStart + interval);
@@ -257,8 +275,13 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     const escape = draft.plan.changes.filter((c) => c.irreversible).map((c) => c.rollback);
     // Re-adding a deleted cluster's block builds a new, empty cluster: no rollback edit to offer.
     const escapeEdits = draft.plan.changes.filter((c) => c.irreversible && c.kind !== "decommission").flatMap((c) => c.rollback.edits);
+    const window = rollbackWindowFiles(draft, names[i]!, options.today, a);
+    rollbackFiles.push(...window.files);
     const rollback = irreversible
-      ? { edits: uniqueEdits(escapeEdits), note: escape[0]!.note, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; ") }
+      ? {
+          edits: uniqueEdits(escapeEdits), note: `${escape[0]!.note}${window.refused ? ` (${window.refused}.)` : ""}`, takesEffect: [...new Set(escape.map((r) => r.takesEffect))].join("; "),
+          ...(window.files.length > 0 ? { window: { when: window.when!, files: window.files.map((f) => f.name), minutes: window.minutes, upperBoundMinutes: window.upperBoundMinutes } } : {}),
+        }
       : {
           file: i === 0 ? "the original stack config" : names[i - 1]!,
           edits: draft.plan.changes.flatMap((c) => c.rollback.edits),
@@ -285,6 +308,8 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     minutes: round1((clock - start) / MINUTE),
     upperBoundMinutes: round1(sum(steps.map((s) => s.estimate.upperBoundMinutes)) + Math.max(0, (clock - start) / MINUTE - sum(steps.map((s) => s.estimate.minutes)))),
     irreversibleSteps: steps.filter((s) => s.irreversible).length,
+    rollbackWindowSteps: steps.filter((s) => s.irreversible && s.rollback.window !== undefined).length,
+    longestRollbackMinutes: Math.max(0, ...steps.map((s) => s.rollback.window?.minutes ?? 0)),
     extendedSupport,
     extendedSupportDays: round2(sum(extendedSupport.map((s) => s.days))),
     extendedSupportUsd: round2(sum(extendedSupport.map((s) => s.usd))),
@@ -292,7 +317,48 @@ function buildSteps(drafts: readonly DraftStep[], original: FleetSpec, options: 
     extraClusterUsd: round2(extraClusterHours * a.standardSupportUsdPerClusterHour),
     extraNodeHours: round1(extraNodeHours),
   };
-  return { steps, totals, files: drafts.map((d, i) => ({ name: names[i]!, text: d.after.text() })) };
+  return { steps, totals, files: drafts.map((d, i) => ({ name: names[i]!, text: d.after.text() })), rollbackFiles };
+}
+
+/** The folder, beside the step files, that holds the rollback files of in-place version steps. */
+export const ROLLBACK_FOLDER = "rollback";
+
+/** `baton:fleet.clusters.blue.version` as a path below `baton:fleet`. */
+const fleetPath = (path: string) => path.replace(/^baton:fleet\./, "").split(".");
+
+/**
+ * The rollback files of a step whose version upgrade EKS can roll back: the step's file with each
+ * rollback stack change applied in turn (comments kept), so each file is one pull request. Every
+ * file is judged by the spec against the one before it, as `baton plan` would.
+ */
+function rollbackWindowFiles(draft: DraftStep, stepFile: string, today: string, a: EstimateAssumptions): { files: { name: string; text: string }[]; when?: string; refused?: string; minutes: number; upperBoundMinutes: number } {
+  const change = draft.plan.changes.find((c) => c.kind === "control-plane-upgrade" && c.rollback.timeBoxed?.windowDays !== undefined);
+  const box = change?.rollback.timeBoxed;
+  if (box === undefined) return { files: [], minutes: 0, upperBoundMinutes: 0 };
+  const base = stepFile.replace(/\.yaml$/, "");
+  let doc = draft.after;
+  let spec = draft.afterSpec;
+  let minutes = 0;
+  let upperBoundMinutes = 0;
+  const files: { name: string; text: string }[] = [];
+  for (const [j, step] of box.steps.entries()) {
+    const next = doc.clone();
+    for (const edit of step.edits) {
+      if (edit.remove) next.delete(fleetPath(edit.path));
+      else next.set(fleetPath(edit.path), edit.value);
+    }
+    const verdict = plan(doc.fleet(), next.fleet(), { today });
+    // E.g. the version rolled back to is in extended support and the cluster's policy is STANDARD.
+    if (!verdict.allowed) return { files: [], refused: `the spec refuses its rollback (${verdict.refusedRules.join(", ")}), so no rollback files are written`, minutes: 0, upperBoundMinutes: 0 };
+    const nextSpec = schemaSpec(next);
+    const estimate = estimateStep(verdict.changes, spec, nextSpec, a);
+    minutes += estimate.minutes;
+    upperBoundMinutes += estimate.upperBoundMinutes;
+    doc = next;
+    spec = nextSpec;
+    files.push({ name: `${ROLLBACK_FOLDER}/${base}.rollback-${j + 1}-of-${box.steps.length}.yaml`, text: next.text() });
+  }
+  return { files, when: box.when, minutes: round1(minutes), upperBoundMinutes: round1(upperBoundMinutes) };
 }
 
 /** Why the fleet's shape rules a method out before any step is tried, or undefined. */
@@ -308,7 +374,7 @@ function notesFor(method: UpgradeMethod, fleet: FleetSpec, to: string): string[]
   const ahead = Object.entries(fleet.clusters).filter(([, c]) => compareVersions(c.version, to) >= 0).map(([n, c]) => `${n} (${c.version})`);
   if (ahead.length > 0) notes.push(`Already at or past ${to}: ${ahead.join(", ")}.`);
   if (method !== "blue-green" && Object.keys(fleet.clusters).length === 1) {
-    notes.push("A single cluster has no second to shift traffic to: its control-plane upgrades have no rollback.");
+    notes.push("A single cluster has no second to shift traffic to: its control-plane upgrades roll back only through EKS's version rollback (7 days after each completes, node groups first).");
   }
   const pinnedReleases = Object.entries(fleet.clusters).flatMap(([n, c]) => Object.entries(c.nodeGroups).filter(([, g]) => g.releaseVersion !== undefined).map(([g]) => `${n}/${g}`));
   if (pinnedReleases.length > 0) {

@@ -105,7 +105,7 @@ describe("baton preview <head-dir> --from <base-dir>", () => {
     expect(lines[0]).toBe("<!-- baton-preview -->");
     expect(lines[1]).toBe("### ⛔ baton: refused: 2 of 5 changed stack(s) (eu, ap)");
     const table = lines.slice(0, lines.findIndex((l) => l.startsWith("<details>"))).filter((l) => l.startsWith("| "));
-    expect(table[0]).toBe("| stack | wave | verdict | traffic moves | node group rolls | cannot be undone |");
+    expect(table[0]).toBe("| stack | wave | verdict | traffic moves | node group rolls | cannot be undone (or only for a while) |");
     expect(table.slice(1).map((row) => row.split(" | ")[0])).toEqual(["| canary", "| eu", "| new (added)", "| old (removed)", "| ap"]);
     expect(r.out).toContain("| eu | 1 | ⛔ refused: decommission-weighted-cluster |");
     expect(r.out).toContain("Unchanged: us.");

@@ -111,8 +111,10 @@ describe("baton plan's argument order: the proposed config, then the deployed on
     const deployed = stacks("Pulumi.migration.yaml");
     const swapped = await run("plan", deployed, "--from", upgraded);
     expect(swapped.code).toBe(1);
-    expect(swapped.out).toContain("refused: control-plane-downgrade");
+    // Read as a rollback, it goes back in one step with its node group still at 1.34: refused.
+    expect(swapped.out).toContain("refused: rollback-nodegroups-first");
     expect(swapped.err).toContain("this change moves cluster blue down from 1.34 to 1.33, and the other way round it is allowed");
+    expect(swapped.err).toContain("If you mean to roll back an in-place upgrade: roll its node groups back to 1.33 first, in their own change, then the control plane.");
     expect(swapped.err).toContain(`baton plan ${upgraded} --from ${deployed}`);
     // The right way round: allowed, and no word about swapping.
     const right = await run("plan", upgraded, "--from", deployed);

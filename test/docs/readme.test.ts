@@ -113,7 +113,7 @@ describe("figures the README copies from generated files", () => {
 describe("the README", () => {
   it("marks the walkthrough, the comment, the plan and the comment-from-JSON examples", () => {
     expect(checks.length).toBeGreaterThanOrEqual(9);
-    expect(checks.filter((c) => FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(4);
+    expect(checks.filter((c) => FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(6);
   });
 
   it("keeps the walkthrough in the README, near the top", () => {
@@ -121,7 +121,7 @@ describe("the README", () => {
     const walkthrough = readme.split("\n").findIndex((line) => line.startsWith("## A blue/green migration"));
     expect(walkthrough).toBeGreaterThan(0);
     expect(walkthrough).toBeLessThan(150);
-    expect(checks.filter((c) => c.file === "README.md" && FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(4);
+    expect(checks.filter((c) => c.file === "README.md" && FIGURE.test(c.expect.split(", ")[0]!))).toHaveLength(6);
   });
 
   describe.each(checks.map((c) => [`${c.file}: ${c.command} | ${c.expect}`, c] as const))("%s", (_name, check) => {

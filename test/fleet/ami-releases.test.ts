@@ -94,6 +94,23 @@ describe("releaseVersion rules", () => {
   });
 });
 
+describe("rolling back an upgrade that moved a pinned release", () => {
+  it("takes the old release pin back with the old version, in the node groups' step", () => {
+    const before = pinned("1.33.5-20261105");
+    const after = edit(before, (f) => { f.clusters.blue.version = "1.34"; f.clusters.blue.nodeGroups.general.releaseVersion = "1.34.2-20261120"; });
+    const result = planned(before, after);
+    expect(result.allowed).toBe(true);
+    const upgrade = result.changes.find((c) => c.kind === "control-plane-upgrade")!;
+    expect(upgrade.rollback.timeBoxed?.steps.map((s) => s.edits)).toEqual([
+      [{ path: `${GROUP}.version`, value: "1.33" }, { path: `${GROUP}.releaseVersion`, value: "1.33.5-20261105" }],
+      [{ path: "baton:fleet.clusters.blue.version", value: "1.33" }, { path: `${GROUP}.version`, remove: true }],
+    ]);
+    // The first step on its own is a change the spec allows: the group goes back with its release.
+    const back = edit(after, (f) => { f.clusters.blue.nodeGroups.general.version = "1.33"; f.clusters.blue.nodeGroups.general.releaseVersion = "1.33.5-20261105"; });
+    expect(planned(after, back).refusedRules).toEqual([]);
+  });
+});
+
 describe("a release bump in a plan", () => {
   it("is a node group roll, in the group's updateConfig batches, that EKS cannot take back", () => {
     const result = planned(pinned("1.33.5-20261105"), pinned("1.33.6-20261126"));

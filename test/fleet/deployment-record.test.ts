@@ -65,6 +65,22 @@ describe("reading what the last deployment left", () => {
     expect(reading).toEqual({ kind: "record", record: { schema: 1, fleet: { name: "shop" } } });
   });
 
+  it("reads the version history a deployment recorded, and an older record without it as not known", () => {
+    const versions = { green: { version: "1.35", how: "upgraded" as const, from: "1.34", at: "2026-11-20" }, "green/general": { version: "1.35", how: "created" as const, at: "2026-11-01" } };
+    const stored = sortedKeys(recordOf(validateFleet(migrationFleet(), { today: TODAY }).fleet!, versions));
+    const reading = readDeploymentRecord(stored);
+    if (reading.kind !== "record") throw new Error(reading.kind);
+    expect(reading.record.versions).toEqual(versions);
+    const old = readDeploymentRecord({ schema: 1, fleet: { name: "shop" } });
+    expect(old).toEqual({ kind: "record", record: { schema: 1, fleet: { name: "shop" } } });
+  });
+
+  it("refuses a version history it cannot read rather than judge a rollback on a guess", () => {
+    const reading = readDeploymentRecord({ schema: 1, fleet: { name: "shop" }, versions: { green: { version: "1.35", how: "moved", at: "last week" } } });
+    expect(reading).toMatchObject({ kind: "unreadable", problem: { rule: "deployment-record-unreadable" } });
+    if (reading.kind === "unreadable") expect(reading.problem.message).toContain("versions.green.how");
+  });
+
   it("refuses a record a newer baton wrote, naming the schema and the fix", () => {
     const reading = readDeploymentRecord({ schema: 2, fleet: { name: "shop" } });
     expect(reading).toMatchObject({ kind: "unreadable", problem: { rule: "deployment-record-newer", path: "stack output deploymentRecord.schema", value: 2 } });

@@ -44,13 +44,25 @@ describe("plan", () => {
     expect(result.changes[0]!.rollback.takesEffect).toMatch(/60 s TTL/);
   });
 
-  it("marks a control-plane upgrade irreversible and states its rollback as a traffic shift", () => {
+  it("gives a control-plane upgrade its 7-day rollback in two ordered stack changes, and a traffic shift meanwhile", () => {
     const before = edit(migrationFleet(), (f) => { f.clusters.green.version = "1.34"; });
     const result = planned(before, migrationFleet());
     const upgrade = result.changes.find((c) => c.kind === "control-plane-upgrade")!;
     expect(upgrade.irreversible).toBe(true);
     expect(upgrade.rollback.edits).toEqual([{ path: "baton:fleet.services.web.weights", value: { blue: 100, green: 0 } }]);
-    expect(upgrade.rollback.note).toContain("shifting its traffic back to blue");
+    expect(upgrade.rollback.note).toContain("for 7 days after it completes, with two stack changes, in order: first roll node group green/general back to 1.34");
+    expect(upgrade.rollback.note).toContain("after that it cannot be undone");
+    expect(upgrade.rollback.note).toContain("Shifting its traffic to blue restores service at once");
+    expect(upgrade.rollback.timeBoxed).toEqual({
+      windowDays: 7, when: "for 7 days after it completes",
+      steps: [
+        { title: "roll node group green/general back to 1.34", edits: [{ path: "baton:fleet.clusters.green.nodeGroups.general.version", value: "1.34" }] },
+        { title: "roll control plane green back to 1.34", edits: [
+          { path: "baton:fleet.clusters.green.version", value: "1.34" },
+          { path: "baton:fleet.clusters.green.nodeGroups.general.version", remove: true },
+        ] },
+      ],
+    });
     // Its node group follows the cluster: a roll, also irreversible.
     const roll = result.changes.find((c) => c.kind === "node-group-roll")!;
     expect(roll).toMatchObject({ subject: "node group green/general", irreversible: true, before: "1.34", after: "1.35" });

@@ -52,6 +52,10 @@ const decommission = edit(nodeGroupDone, (f) => {
   delete f.services.api.route53.targets.blue;
 });
 
+// Step 6: green upgraded in place, then rolled back in two changes (node group first).
+const bumpGreen = edit(decommission, (f) => { f.clusters.green.version = "1.36"; });
+const rollbackNodes = edit(bumpGreen, (f) => { f.clusters.green.nodeGroups.next.version = "1.35"; });
+
 const STEPS: ReadonlyArray<readonly [string, FleetInput]> = [
   ["first up: blue at 100", blueOnly],
   ["add green at weight 0", addGreen],
@@ -61,6 +65,9 @@ const STEPS: ReadonlyArray<readonly [string, FleetInput]> = [
   ["node group blue/green: add next, retire general", nodeGroupNext],
   ["node group blue/green: remove general", nodeGroupDone],
   ["decommission blue", decommission],
+  ["in-place control-plane bump of green", bumpGreen],
+  ["rollback, 1 of 2: green's node group back", rollbackNodes],
+  ["rollback, 2 of 2: green's control plane back", decommission],
 ];
 
 const index = (order: EngineOrder, op: string, type: string, name: RegExp) =>

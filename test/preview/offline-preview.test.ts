@@ -48,20 +48,23 @@ describe("offline preview of fleet changes", () => {
     expect(record.parent).toMatch(/^urn:pulumi:offline::baton::baton:components:BlueGreenFleet\$baton:components:WeightedDnsRoute::shop-api$/);
   });
 
-  it("a version bump shows the control plane update as irreversible and the node group roll in batches", async () => {
+  it("a version bump shows the control plane update as an in-place update EKS rolls back for 7 days, and the node group roll in batches", async () => {
     const base = edit(migrationFleet(), (f) => { f.services.web.weights = { blue: 100, green: 0 }; });
     const head = edit(base, (f) => { f.clusters.blue.version = "1.34"; });
     const { review } = await preview(base, head);
     const cluster = review.changes.find((c) => c.type === "aws:eks/cluster:Cluster" && c.name === "shop-blue")!;
     expect(cluster.op).toBe("update");
     expect(cluster.paths).toContain("version");
-    expect(review.irreversible.map((s) => s.subject)).toEqual(["cluster blue", "node group blue/general"]);
-    expect(review.irreversible[0]!.summary).toMatch(/upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
+    // An update in place, not a replacement: EKS can roll it back for 7 days, node groups first.
+    expect(review.irreversible).toEqual([]);
+    expect(review.rollbackWindows.map((w) => [w.subjects, w.when, w.steps.length])).toEqual([[["cluster blue", "node group blue/general"], "for 7 days after it completes", 2]]);
+    expect(review.rollbackWindows[0]!.summaries[0]).toMatch(/upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
     // 6 nodes at 25 %: 1 node a time, 6 batches; EKS surges by 2 × 2 subnets first.
     expect(review.rolls).toEqual([{ subject: "node group blue/general", cause: "Kubernetes 1.33 → 1.34", nodes: 6, perBatch: 1, batches: 6, surge: 4, minutes: 48, upperBoundMinutes: 126 }]);
     const md = renderMarkdown(review);
-    expect(md).toMatch(/#### Cannot be undone\n\n- \*\*upgrade control plane blue from Kubernetes 1\.33 to 1\.34/);
-    // No edit undoes it: the rollback is a traffic move to the cluster that served before, apart from any undo.
+    expect(md).toMatch(/#### Can be rolled back\n\n\*\*cluster blue and node group blue\/general\*\*: the upgrade can be rolled back for 7 days after it completes/);
+    expect(md).not.toContain("#### Cannot be undone");
+    // No single edit undoes it: meanwhile, the escape is a traffic move to the cluster that served before.
     expect(review.rollback.edits).toEqual([]);
     expect(review.rollback.escapes.map((e) => [e.cluster, e.edits[0]])).toEqual([["blue", { path: "baton:fleet.services.web.weights", value: { blue: 0, green: 100 } }]]);
   });

@@ -16,6 +16,7 @@ import { stringify } from "yaml";
 import { DEPLOYMENT_RECORD_OUTPUT, recordOf } from "../../src/fleet/deployment-record.js";
 import { validateFleet } from "../../src/fleet/validate.js";
 import { isoDate } from "../../src/fleet/versions.js";
+import { addDays, nextHistory } from "../../src/fleet/version-history.js";
 import { MINIMUM_PULUMI_CLI } from "../../stacks/last-deployment.js";
 import { edit, migrationFleet } from "../support/fleets.js";
 import { recordedStackOutputs, runStackThroughLanguageHost, type LanguageHostResult } from "../support/pulumi-host/index.js";
@@ -80,10 +81,12 @@ describe("the stack's first deployment, and the record it leaves", () => {
     expect(first.registrations.filter((r) => r.type === "aws:eks/cluster:Cluster")).toHaveLength(2);
   });
 
-  it("records the validated fleet it applied as the deploymentRecord stack output, { schema: 1, fleet }", () => {
+  it("records the validated fleet it applied as the deploymentRecord stack output, { schema: 1, fleet, versions }", () => {
     const record = recorded[DEPLOYMENT_RECORD_OUTPUT];
-    expect(record).toEqual(recordOf(validated(deployed)));
+    expect(record).toEqual(recordOf(validated(deployed), nextHistory(undefined, undefined, validated(deployed), isoDate(new Date()))));
     expect(record).toMatchObject({ schema: 1, fleet: { name: "shop", services: { web: { weights: { blue: 90, green: 10 } } } } });
+    // A first deployment cannot tell a cluster it creates from one an older baton created: not known.
+    expect(record).toMatchObject({ versions: { blue: { version: "1.33", how: "unknown" }, "green/general": { version: "1.35", how: "unknown" } } });
   });
 });
 
@@ -117,7 +120,18 @@ describe("a change judged against the recorded deployment", () => {
     expect(r.registrations.filter((x) => x.type === "aws:eks/cluster:Cluster")).toHaveLength(2);
     const rule = r.registrations.find((x) => x.type === "aws:lb/listenerRule:ListenerRule" && x.name === "shop-web")!;
     expect(JSON.stringify(rule.inputs["actions"])).toMatch(/"weight":50.*"weight":50/);
-    expect(recordedStackOutputs(r)[DEPLOYMENT_RECORD_OUTPUT]).toEqual(recordOf(validated(shift)));
+    const before = validated(deployed);
+    expect(recordedStackOutputs(r)[DEPLOYMENT_RECORD_OUTPUT]).toEqual(recordOf(validated(shift), nextHistory(nextHistory(undefined, undefined, before, isoDate(new Date())), before, validated(shift), isoDate(new Date()))));
+  }, RUN_TIMEOUT);
+
+  it("refuses rolling a control plane back past EKS's 7-day window, dated by the record, registering nothing", async () => {
+    // green was upgraded in place from 1.34 eight days ago, and step 1 of its rollback (the node group) applied.
+    const step1 = edit(deployed, (f) => { f.clusters.green.nodeGroups.general.version = "1.34"; });
+    const upgradedOn = addDays(isoDate(new Date()), -8);
+    const record = { ...recordOf(validated(step1)), versions: { green: { version: "1.35", how: "upgraded", from: "1.34", at: upgradedOn } } };
+    const step2 = edit(deployed, (f) => { f.clusters.green.version = "1.34"; });
+    const r = await run(step2, { [DEPLOYMENT_RECORD_OUTPUT]: record });
+    expect(expectRefused(r, "rollback-window-closed", "baton:fleet.clusters.green.version = \"1.34\"")).toContain(`the window closed on ${addDays(upgradedOn, 7)}`);
   }, RUN_TIMEOUT);
 
   it("lets a refusal through when baton:override names its rule and path with a reason, as a warning that carries the reason", async () => {

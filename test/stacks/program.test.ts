@@ -170,6 +170,28 @@ describe("judged against the last deployment (pulumi up)", () => {
   });
 });
 
+describe("a version rollback under pulumi up", () => {
+  it("logs how it reaches EKS, and records the rollback, so the next run cannot roll the cluster back again", async () => {
+    const step1 = edit(migrationFleet(), (f) => { f.clusters.green.nodeGroups.general.version = "1.34"; });
+    const step2 = edit(migrationFleet(), (f) => { f.clusters.green.version = "1.34"; });
+    const last = {
+      fleet: recordOf(validateFleet(step1, { today: TODAY }).fleet!).fleet, source: "the last deployment",
+      versions: { green: { version: "1.35", how: "upgraded" as const, from: "1.34", at: "2026-11-20" } },
+    };
+    const logged: string[] = [];
+    const info = vi.spyOn(pulumi.log, "info").mockImplementation(async (message: string) => { logged.push(message); });
+    let record: unknown;
+    try {
+      const { result } = await runMocked(() => runFleetProgram(step2, { today: TODAY, lastDeployment: last }));
+      record = await valueOf(result.deploymentRecord);
+    } finally {
+      info.mockRestore();
+    }
+    expect(logged).toContainEqual(expect.stringMatching(/^roll control plane green back from Kubernetes 1\.35 to 1\.34 .*allowed only until 2026-11-27.*Through Pulumi, this edit reaches EKS as an in-place UpdateClusterVersion to 1\.34/));
+    expect(record).toMatchObject({ versions: { green: { version: "1.34", how: "rolled-back", from: "1.35", at: TODAY } } });
+  });
+});
+
 describe("a stack with no record yet, and the deployed config named by BATON_DEPLOYED_CONFIG", () => {
   // Blue runs 1.33, past EKS extended support on this day.
   const PAST_EXTENDED = "2027-08-01";

@@ -18,8 +18,12 @@ describe("baton upgrade-plan", () => {
     const out = path.join(dir, "in-place");
     const result = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", out);
     expect(result.code).toBe(0);
-    const files = readdirSync(out).sort();
+    const files = readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
     expect(files).toEqual(["01-upgrade-blue-to-1-34.yaml", "02-upgrade-blue-to-1-35.yaml"]);
+    expect(readdirSync(path.join(out, "rollback")).sort()).toEqual([
+      "01-upgrade-blue-to-1-34.rollback-1-of-2.yaml", "01-upgrade-blue-to-1-34.rollback-2-of-2.yaml",
+      "02-upgrade-blue-to-1-35.rollback-1-of-2.yaml", "02-upgrade-blue-to-1-35.rollback-2-of-2.yaml",
+    ]);
     let previous = stacks("Pulumi.migration.yaml");
     for (const file of files) {
       const verdict = await run("plan", path.join(out, file), "--from", previous);
@@ -27,6 +31,17 @@ describe("baton upgrade-plan", () => {
       previous = path.join(out, file);
     }
     expect(readFileSync(path.join(out, files[1]!), "utf8")).toContain("# A blue/green migration from Kubernetes 1.33 to 1.35");
+    // Step 2's rollback: node group first (allowed from step 2's file), then the control plane,
+    // which leaves the fleet as step 1 left it.
+    const rollback = (n: number) => path.join(out, "rollback", `02-upgrade-blue-to-1-35.rollback-${n}-of-2.yaml`);
+    const first = await run("plan", rollback(1), "--from", path.join(out, files[1]!), "--today", TODAY);
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toContain("roll back node group blue/general from 1.35 to 1.34");
+    const second = await run("plan", rollback(2), "--from", rollback(1), "--today", TODAY);
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain("roll control plane blue back from Kubernetes 1.35 to 1.34");
+    expect((await run("plan", rollback(2), "--from", path.join(out, files[0]!), "--today", TODAY)).out).toContain("no changes");
+    expect(readFileSync(rollback(2), "utf8")).toContain("# A blue/green migration from Kubernetes 1.33 to 1.35");
     // A second run into the same folder would mix two plans' files: refused, nothing overwritten.
     const again = await run("upgrade-plan", stacks("Pulumi.migration.yaml"), "--to", "1.35", "--today", TODAY, "--out", out);
     expect(again.code).toBe(2);

@@ -59,7 +59,12 @@ describe("baton upgrade-plan <dir> --out", () => {
     expect(result.out.split("\n").filter((l) => /^(wave|last)/.test(l))).toEqual(["wave 0", "wave 1", "last (no baton:wave)"]);
     expect(result.out).toContain("  done: already there: nothing to do");
     for (const stack of ["canary", "eu", "us", "ap"]) {
-      expect(readdirSync(path.join(out, stack)).sort()).toEqual(["01-upgrade-blue-to-1-35.yaml", "02-upgrade-green-to-1-35.yaml", "original.yaml", "plan.json"]);
+      expect(readdirSync(path.join(out, stack)).sort()).toEqual(["01-upgrade-blue-to-1-35.yaml", "02-upgrade-green-to-1-35.yaml", "original.yaml", "plan.json", "rollback"]);
+      // Each in-place step's EKS version rollback, node groups first, beside the steps.
+      expect(readdirSync(path.join(out, stack, "rollback")).sort()).toEqual([
+        "01-upgrade-blue-to-1-35.rollback-1-of-2.yaml", "01-upgrade-blue-to-1-35.rollback-2-of-2.yaml",
+        "02-upgrade-green-to-1-35.rollback-1-of-2.yaml", "02-upgrade-green-to-1-35.rollback-2-of-2.yaml",
+      ]);
       const runnable = JSON.parse(readFileSync(path.join(out, stack, "plan.json"), "utf8")) as { stackFile: string; steps: { file: string }[] };
       expect(path.resolve(out, stack, runnable.stackFile)).toBe(path.join(stacks, `Pulumi.${stack}.yaml`));
       expect(readFileSync(path.join(out, stack, "original.yaml"), "utf8")).toBe(readFileSync(path.join(stacks, `Pulumi.${stack}.yaml`), "utf8"));

@@ -210,3 +210,28 @@ describe("upgrade-plan on a fleet deployed under older rules and past EKS suppor
     expect(planned.refusal!.plan.refusedRules).toEqual(["eks-version-supported"]);
   });
 });
+
+describe("the rollback of each in-place version step", () => {
+  const options = { to: "1.35", today: TODAY };
+
+  it("in place: two rollback files per bump, the node group back then the control plane, taking as long as the bump", () => {
+    const planned = planUpgrade(docOf(edit(migrationFleet(), (f) => { f.clusters.green.version = "1.35"; })), "in-place", options);
+    const first = planned.steps[0]!;
+    expect(first.rollback.window).toMatchObject({ when: "for 7 days after it completes", files: ["rollback/01-upgrade-blue-to-1-34.rollback-1-of-2.yaml", "rollback/01-upgrade-blue-to-1-34.rollback-2-of-2.yaml"] });
+    // The same node roll and control-plane update, the other way.
+    expect(first.rollback.window!.minutes).toBe(first.estimate.minutes);
+    expect(planned.totals).toMatchObject({ irreversibleSteps: 2, rollbackWindowSteps: 2, longestRollbackMinutes: first.estimate.minutes });
+    // The second rollback file leaves the fleet as the step before left it.
+    const [, second] = planned.rollbackFiles;
+    expect(plan(fleetOf(planned.rollbackFiles[0]!.text), fleetOf(second!.text), { today: TODAY }).allowed).toBe(true);
+    expect(fleetOf(second!.text)).toEqual(fleetOf(docOf(migrationFleet()).text()));
+  });
+
+  it("node-group blue/green: the bump moves no node, so its rollback is the control plane alone", () => {
+    const planned = planUpgrade(docOf(migrationFleet()), "node-group", options);
+    const bump = planned.steps.find((s) => s.rollback.window !== undefined)!;
+    expect(bump.rollback.window!.files).toHaveLength(1);
+    expect(bump.estimate.rolls).toEqual([]);
+    expect(bump.rollback.window!.minutes).toBe(bump.estimate.minutes);
+  });
+});
