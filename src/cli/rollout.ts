@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { formatProblem } from "../fleet/problems.js";
 import { formatEvent, formatResult, formatSchedule } from "../traffic/format-rollout.js";
 import type { StackLocation } from "../traffic/pulumi-stack.js";
-import { DEFAULT_TIMING, HALT_POLICIES, type Clock, type HaltPolicy, type RolloutTiming } from "../traffic/rollout.js";
+import { DEFAULT_TIMING, HALT_POLICIES, type HaltPolicy, type RolloutTiming } from "../traffic/rollout.js";
 import type { Schedule } from "../traffic/schedule.js";
 import { colors, EXIT, inputLimits, UsageError, type Io } from "./io.js";
 import { readStackConfig } from "./load-fleet.js";
@@ -10,6 +10,7 @@ import type { SetExit } from "./main.js";
 import { startProgress } from "./progress.js";
 import { rolloutPanel } from "./rollout-progress.js";
 import { todayOf, todayOption } from "./today.js";
+import { realClock } from "../traffic/bake.js";
 
 interface RolloutOptions {
   to: string;
@@ -22,23 +23,6 @@ interface RolloutOptions {
   dryRun?: boolean;
   today?: string;
 }
-
-/** Node fires a timer longer than this at once; the options' bounds stay far below it. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A clock on real time whose sleep ends early on Ctrl-C. */
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise<void>((resolve) => {
-    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  }),
-};
 
 /** Arguments to timing and schedule; bad ones are usage errors, a spec refusal is a finding. */
 async function prepare(file: string, service: string, options: RolloutOptions, io: Io) {

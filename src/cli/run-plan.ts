@@ -3,6 +3,7 @@ import type { RunEvent, RunResult } from "../upgrade/run-plan.js";
 import { colors, EXIT, inputLimits, readTextFile, UsageError, type Io } from "./io.js";
 import type { SetExit } from "./main.js";
 import { todayOf, todayOption } from "./today.js";
+import { realClock } from "../traffic/bake.js";
 
 interface RunPlanOptions {
   bake?: string;
@@ -12,22 +13,6 @@ interface RunPlanOptions {
   dryRun?: boolean;
   today?: string;
 }
-
-/** Node fires a timer longer than this at once; the options' bounds stay far below it. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const realClock = {
-  now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  }),
-};
 
 export function registerRunPlan(program: Command, io: Io, setExit: SetExit): void {
   program

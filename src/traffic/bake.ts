@@ -11,6 +11,23 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Node fires a timer longer than this at once; the commands' bounds stay far below it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A clock on real time whose sleep ends early on Ctrl-C (the signal), as `rollout` and `run-plan` use it. */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => new Promise<void>((resolve) => {
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  }),
+};
+
 export interface BakeTiming {
   /** Time between gate observations. */
   readonly pollMs: number;
