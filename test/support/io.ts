@@ -13,3 +13,23 @@ export function captureIo(stdin = ""): Io & { stdout: () => string; stderr: () =
     stderr: () => err.join("\n"),
   };
 }
+
+/**
+ * A captured Io that sends `signal` to this process once, shortly after a line it prints matches
+ * `when`: how a test cancels a running command at a known point, as CI cancelling a job would.
+ */
+export function cancellingIo(when: (line: string) => boolean, signal: NodeJS.Signals = "SIGTERM"): ReturnType<typeof captureIo> & { sent: () => boolean } {
+  const io = captureIo();
+  let sent = false;
+  return {
+    ...io,
+    out: (text) => {
+      io.out(text);
+      if (!sent && when(text)) {
+        sent = true;
+        setTimeout(() => process.emit(signal, signal), 50);
+      }
+    },
+    sent: () => sent,
+  };
+}

@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { readServiceWeights } from "../../src/traffic/stack-file.js";
 import { edit, migrationFleet } from "../support/fleets.js";
-import { captureIo } from "../support/io.js";
+import { cancellingIo, captureIo } from "../support/io.js";
 import { LISTENER, mocks, TG, wireFleet, DescribeRulesCommand } from "./aws-fixtures.js";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -89,26 +89,14 @@ describe("baton rollout, stopped by SIGTERM mid-bake", () => {
     wireFleet();
     mocks.elbv2.on(DescribeRulesCommand, { ListenerArn: LISTENER }).callsFake(() => ruleFor(JSON.parse(readFileSync(state, "utf8"))));
 
-    const out: string[] = [];
-    const err: string[] = [];
-    let sent = false;
-    const io = {
-      out: (text: string) => {
-        out.push(text);
-        // Once step 1 is verified on AWS and its bake has started, CI cancels the job.
-        if (!sent && text.includes("gates pass") && text.includes("baked 0s of 1m")) {
-          sent = true;
-          setTimeout(() => process.emit("SIGTERM", "SIGTERM"), 50);
-        }
-      },
-      err: (text: string) => err.push(text), color: false, stdin: () => "",
-    };
+    // Once step 1 is verified on AWS and its bake has started, CI cancels the job.
+    const io = cancellingIo((text) => text.includes("gates pass") && text.includes("baked 0s of 1m"));
     const code = await main(["node", "baton", "rollout", file, "web", "--to", "green", "--steps", "50,100", "--bake", "1m", "--poll", "1s"], io);
-    expect(sent).toBe(true);
+    expect(io.sent()).toBe(true);
     expect(code).toBe(1);
-    expect(err.join("\n")).toContain("SIGTERM: stopping at the next safe point");
-    expect(err.join("\n")).toMatch(/interrupted at step 50% at .*: stopped by a signal at a safe point/);
-    expect(err.join("\n")).toContain("restored { blue: 100, green: 0 } (the origin)");
+    expect(io.stderr()).toContain("SIGTERM: stopping at the next safe point");
+    expect(io.stderr()).toMatch(/interrupted at step 50% at .*: stopped by a signal at a safe point/);
+    expect(io.stderr()).toContain("restored { blue: 100, green: 0 } (the origin)");
     // File, stack and AWS agree, on the origin.
     expect(readServiceWeights(readFileSync(file, "utf8"), file, "web").weights).toEqual({ blue: 100, green: 0 });
     expect(JSON.parse(readFileSync(state, "utf8"))).toEqual({ blue: 100, green: 0 });

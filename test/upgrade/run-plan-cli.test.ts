@@ -11,6 +11,7 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { edit, migrationFleet, TODAY } from "../support/fleets.js";
 import { runBaton } from "../support/cli.js";
+import { cancellingIo } from "../support/io.js";
 import { wireFleet } from "../traffic/aws-fixtures.js";
 
 const project = mkdtempSync(path.join(tmpdir(), "baton-run-plan-"));
@@ -57,26 +58,14 @@ describe("baton run-plan, stopped by SIGTERM mid-bake and run again", () => {
   });
 
   it("lets the update finish, stops, keeps the step applied and says so; a rerun bakes it again and finishes", async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    let sent = false;
-    const io = {
-      out: (text: string) => {
-        out.push(text);
-        // Once step 1 is applied and its bake has started, CI cancels the job.
-        if (!sent && text.includes("gates pass") && text.includes("baked 0s of 2s")) {
-          sent = true;
-          setTimeout(() => process.emit("SIGTERM", "SIGTERM"), 50);
-        }
-      },
-      err: (text: string) => err.push(text), color: false, stdin: () => "",
-    };
+    // Once step 1 is applied and its bake has started, CI cancels the job.
+    const io = cancellingIo((text) => text.includes("gates pass") && text.includes("baked 0s of 2s"));
     const code = await main(["node", "baton", "run-plan", planDir, "--bake", "2s", "--poll", "1s", "--today", TODAY], io);
-    expect(sent).toBe(true);
+    expect(io.sent()).toBe(true);
     expect(code).toBe(1);
-    expect(err.join("\n")).toContain("SIGTERM: stopping at the next safe point");
-    expect(err.join("\n")).toContain("prod: interrupted, 0 of 2 step(s) passed");
-    expect(err.join("\n")).toContain("step 1 stays applied");
+    expect(io.stderr()).toContain("SIGTERM: stopping at the next safe point");
+    expect(io.stderr()).toContain("prod: interrupted, 0 of 2 step(s) passed");
+    expect(io.stderr()).toContain("step 1 stays applied");
     const step1 = readFileSync(path.join(planDir, "01-upgrade-blue-to-1-35.yaml"), "utf8");
     expect(readFileSync(stackFile, "utf8")).toBe(step1);
     expect(readFileSync(deployed, "utf8")).toBe(step1);
