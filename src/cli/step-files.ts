@@ -5,7 +5,7 @@
  * (a refused folder, a full disk) leaves no step file of this run behind.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "./io.js";
 
@@ -51,7 +51,7 @@ function checkFolder(dir: string, option: string): void {
 /** Writes every folder's step files, or none: refusals are UsageErrors, failed writes StepFilesWriteErrors. */
 export function writeStepFiles(root: string, folders: readonly StepFolder[], option = "--out"): void {
   for (const dir of new Set([root, ...folders.map((f) => f.dir)])) checkFolder(dir, option);
-  const rootExisted = pathExists(root);
+  const rootExisted = existsSync(root);
   const made: string[] = [];
   const placed: string[] = [];
   try {
@@ -72,7 +72,7 @@ export function writeStepFiles(root: string, folders: readonly StepFolder[], opt
       }
     });
     for (const [i, folder] of folders.entries()) {
-      if (!pathExists(folder.dir)) {
+      if (!existsSync(folder.dir)) {
         mkdirSync(folder.dir, { recursive: true });
         made.push(folder.dir);
       }
@@ -102,14 +102,5 @@ function parentIsFolder(dir: string): boolean {
     } catch {
       if (path.dirname(at) === at) return false;
     }
-  }
-}
-
-function pathExists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
   }
 }

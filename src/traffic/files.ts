@@ -14,7 +14,7 @@
  * - its extended attributes (tags, ACLs, labels) are copied onto the new file before the rename;
  * - a write that fails (a full disk, an I/O error) leaves the file as it was and names it.
  */
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { lock } from "proper-lockfile";
 import { DEFAULT_INPUT_LIMITS, InputFileError, readInputFile, type InputLimits } from "../fleet/input-file.js";
@@ -106,18 +106,10 @@ function refuseStrayLock(file: string, lockPath: string): void {
     return;
   }
   if (stat.isDirectory()) return;
-  const what = stat.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(lockPath)}${existsQuietly(lockPath) ? "" : ", which does not exist"})` : stat.isFile() ? "a file" : "not a folder";
+  const what = stat.isSymbolicLink() ? `a symbolic link (to ${readlinkSync(lockPath)}${existsSync(lockPath) ? "" : ", which does not exist"})` : stat.isFile() ? "a file" : "not a folder";
   throw new FileEditError(`${file} cannot be locked for editing: ${lockPath} is ${what}, not a lock baton made (baton's lock is a folder it creates and removes). Remove it (rm ${lockPath}) and run again; the file is unchanged`, "locked");
 }
 
-function existsQuietly(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Takes the lock on `target`, runs `fn`, releases the lock; refuses when another edit holds it too long. */
 async function withLock<T>(file: string, target: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
