@@ -396,10 +396,20 @@ export function planUpgrade(doc: StackDocument, method: UpgradeMethod, options: 
   const ruledOut = shapeRulesOut(method, original);
   if (ruledOut) return { ...base, ok: false, status: "unreachable", ruledOut, ...buildSteps([], original, options, a) };
   const builder = new StepBuilder(doc, options.today, options.releases);
-  try {
+  return walkRoad(base, builder, original, options, a, () => {
     if (method === "in-place") planInPlace(builder, options.to);
     else if (method === "node-group") planNodeGroupBlueGreen(builder, options.to);
     else planClusterBlueGreen(builder, options.to, options);
+  });
+}
+
+/**
+ * Takes a road's steps on `builder` and makes the method's plan of them. A step the spec refuses
+ * ends the road there: the plan is unreachable, names the refused step, and keeps the steps before it.
+ */
+function walkRoad(base: Pick<MethodPlan, "method" | "to" | "today" | "notes" | "assumptions">, builder: StepBuilder, original: FleetSpec, options: UpgradePlanOptions, a: EstimateAssumptions, road: () => void): MethodPlan {
+  try {
+    road();
   } catch (error) {
     if (!(error instanceof StepRefusedError)) throw error;
     const refused = `the spec refuses step ${error.done.length + 1}, "${error.title}" (${error.refusal.refusedRules.join(", ")})`;
@@ -440,20 +450,14 @@ export function planAmiRoad(doc: StackDocument, pins: readonly AmiPin[], options
   const builder = new StepBuilder(doc, options.today);
   const ordered = pins.map((pin, i) => ({ pin, i, share: trafficShare(original, pin.cluster) }))
     .sort((a, b) => a.share - b.share || a.i - b.i).map((o) => o.pin);
-  try {
+  return walkRoad(base, builder, original, planOptions, a, () => {
     for (const pin of ordered) {
       const group = ["clusters", pin.cluster, "nodeGroups", pin.nodeGroup];
       builder.step(`roll-${pin.cluster}-${pin.nodeGroup}-ami`, `Roll ${pin.cluster}/${pin.nodeGroup} onto AMI release ${pin.release}`, (next) => {
         next.set([...group, "releaseVersion"], pin.release);
       });
     }
-  } catch (error) {
-    if (!(error instanceof StepRefusedError)) throw error;
-    const refused = `the spec refuses step ${error.done.length + 1}, "${error.title}" (${error.refusal.refusedRules.join(", ")})`;
-    return { ...base, ok: false, status: "unreachable", ruledOut: refused, refusal: { step: error.title, plan: error.refusal }, ...buildSteps(error.done, original, planOptions, a) };
-  }
-  const built = buildSteps(builder.steps, original, planOptions, a);
-  return { ...base, ok: true, status: statusOf(built.steps), ...built };
+  });
 }
 
 /** A plan that reaches the target: ready, unless a step's checks found errors or its file needs input. */
